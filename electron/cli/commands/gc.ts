@@ -1,0 +1,24 @@
+// `labvisor gc [--dry-run] [--all] [--images] [--json]`
+import { parseArgs } from 'node:util';
+import { connectEngine } from '../../engine/machines/docker-engine.js';
+import { gc } from '../../engine/sessions/gc.js';
+import { printJson, say } from '../output.js';
+
+export async function gcCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args, options: { 'dry-run': { type: 'boolean' }, all: { type: 'boolean' }, images: { type: 'boolean' }, json: { type: 'boolean' } },
+  });
+  const { docker } = await connectEngine();
+  const dryRun = values['dry-run'] ?? false;
+  const report = await gc(docker, { dryRun, all: values.all, images: values.images });
+  if (values.json) printJson({ dryRun, ...report });
+  const verb = dryRun ? 'would remove' : 'removed';
+  for (const s of report.sessions) {
+    say(`session ${s.id} (${s.lab || 'unknown lab'}, owner ${s.owner || 'unknown'}, ${s.state}): ${verb} ` +
+      `${s.containers.length} container(s), ${s.volumes.length} volume(s), ${s.networks.length} network(s)`);
+  }
+  for (const img of report.images) say(`image ${img}: ${verb}`);
+  if (!report.sessions.length && !report.images.length) say('Nothing to collect.');
+  report.errors.forEach((e) => say(`error: ${e}`));
+  return report.errors.length ? 1 : 0;
+}

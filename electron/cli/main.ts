@@ -1,0 +1,43 @@
+// The `labvisor` command: one small module per subcommand under commands/.
+import { report, say, UsageError } from './output.js';
+import { doctor } from './commands/doctor.js';
+import { lint } from './commands/lint.js';
+import { run } from './commands/run.js';
+import { stop } from './commands/stop.js';
+import { gcCommand } from './commands/gc.js';
+import { schema } from './commands/schema.js';
+import { start } from './commands/start.js';
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  start: { run: start, summary: 'start the app (for now: check this machine and list the bundled labs)' },
+  doctor: { run: doctor, summary: 'check the Docker engine, QEMU, guest kernel and base image [--json]' },
+  lint: { run: lint, summary: 'validate lab folders: labvisor lint PATH…' },
+  run: { run, summary: 'start a lab: labvisor run LAB [--solve] [--json] [--keep] [--trust]' },
+  stop: { run: stop, summary: 'stop a kept session and remove everything it made: labvisor stop SESSION' },
+  gc: { run: gcCommand, summary: 'remove what dead sessions left behind [--dry-run] [--all] [--images] [--json]' },
+  schema: { run: schema, summary: 'print the JSON Schema of lab.yaml' },
+};
+
+function help(): number {
+  say('labvisor — guided labs with real containers and VMs side by side\n\nUsage: labvisor COMMAND [options]\n');
+  for (const [name, c] of Object.entries(COMMANDS)) say(`  ${name.padEnd(8)} ${c.summary}`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') return help();
+  const command = COMMANDS[name];
+  if (!command) {
+    say(`labvisor: unknown command "${name}"`);
+    help();
+    return 2;
+  }
+  try {
+    return await command.run(args);
+  } catch (err) {
+    return report(err instanceof TypeError && /parseArgs|Unknown option|Unexpected argument/i.test(err.message) ? new UsageError(err.message) : err);
+  }
+}

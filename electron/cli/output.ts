@@ -1,0 +1,25 @@
+// How commands talk: JSON on stdout when asked, words on stderr, and the known errors turned
+// into their one clear message instead of a stack trace.
+import { LabFormatError } from '../engine/labs/diagnostics.js';
+import { EngineUnreachableError } from '../engine/machines/docker-engine.js';
+import { BaseImageUnavailableError } from '../engine/images/base-image.js';
+import { TrustRequiredError } from '../engine/sessions/lab-session.js';
+import { ImageBuildError } from '../engine/images/build-image.js';
+
+export const say = (line = ''): void => { process.stderr.write(`${line}\n`); };
+export const printJson = (value: unknown): void => { process.stdout.write(`${JSON.stringify(value, null, 2)}\n`); };
+
+export class UsageError extends Error {}
+
+const KNOWN = [LabFormatError, EngineUnreachableError, BaseImageUnavailableError, TrustRequiredError, ImageBuildError, UsageError];
+
+/** Prints an error for a person; returns the exit code (2 for usage errors, else 1). */
+export function report(err: unknown): number {
+  if (KNOWN.some((k) => err instanceof k)) {
+    say(`labvisor: ${(err as Error).message}`);
+    if (err instanceof ImageBuildError && err.log) say(`build output (last lines):\n${err.log.split('\n').slice(-15).join('\n')}`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+  say(`labvisor: unexpected error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  return 1;
+}

@@ -1,0 +1,123 @@
+// What this machine can do for labs, each finding with a fix: the engine and where it runs,
+// the base image, QEMU and its accelerator, a guest kernel, the docker CLI, the data dir.
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, mkdir, readdir, readFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+import { connectEngine, type EngineInfo } from './machines/docker-engine.js';
+import type Docker from 'dockerode';
+import { baseImagePresent, BASE_IMAGE, findHostBusybox } from './images/base-image.js';
+import { runHelper } from './machines/helper-container.js';
+import { LABEL } from './labels.js';
+import { dataDir } from './paths.js';
+
+const run = promisify(execFile);
+
+export type Status = 'ok' | 'warn' | 'error';
+export interface Finding { id: string; status: Status; detail: string; fix?: string }
+export interface DoctorReport { ok: boolean; engine?: EngineInfo; checks: Finding[] }
+
+export async function onPath(cmd: string): Promise<string | undefined> {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const full = join(dir, process.platform === 'win32' ? `${cmd}.exe` : cmd);
+    if (await access(full, constants.X_OK).then(() => true, () => false)) return full;
+  }
+  return undefined;
+}
+
+async function engineLocation(docker: Docker, info: EngineInfo): Promise<Finding> {
+  const words = { local: 'shares this machine\'s kernel', vm: 'runs in a VM on this machine', remote: 'runs on another machine' };
+  let evidence = `kernel ${info.kernel}, ${info.os}`;
+  // Where possible, prove it: a container reports the boot id of the kernel it runs on.
+  if (process.platform === 'linux' && await baseImagePresent(docker)) {
+    const ours = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    const theirs = await runHelper(docker, { cmd: ['cat', '/proc/sys/kernel/random/boot_id'], labels: { [LABEL.role]: 'helper' } })
+      .then((r) => r.stdout.trim(), () => '');
+    if (theirs) evidence = ours === theirs ? 'containers report this machine\'s boot id' : `containers report boot id ${theirs.slice(0, 8)}…, not this machine's ${ours.slice(0, 8)}…`;
+  }
+  return { id: 'engine-location', status: 'ok', detail: `${info.location}: the engine ${words[info.location]} (${evidence})` };
+}
+
+async function baseImage(docker: Docker, info: EngineInfo): Promise<Finding> {
+  if (await baseImagePresent(docker)) return { id: 'base-image', status: 'ok', detail: `${BASE_IMAGE} is present` };
+  const host = await findHostBusybox(info);
+  if (host.path) return { id: 'base-image', status: 'ok', detail: `${BASE_IMAGE} will be made from the ${host.why} on first use` };
+  return {
+    id: 'base-image', status: 'warn',
+    detail: `${BASE_IMAGE} is missing and no static busybox can make it (${host.why}); a registry is the only source left`,
+    fix: 'sudo apt-get install busybox-static (or set LABVISOR_BUSYBOX to a static busybox)',
+  };
+}
+
+const QEMU_BY_ARCH: Record<string, { bin: string; pkg: string }> = {
+  x64: { bin: 'qemu-system-x86_64', pkg: 'qemu-system-x86' },
+  arm64: { bin: 'qemu-system-aarch64', pkg: 'qemu-system-arm' },
+};
+
+async function qemu(): Promise<Finding[]> {
+  const want = QEMU_BY_ARCH[process.arch] ?? QEMU_BY_ARCH.x64!;
+  const bin = await onPath(want.bin);
+  const found: Finding = bin
+    ? { id: 'qemu', status: 'ok', detail: (await run(bin, ['--version'])).stdout.split('\n')[0]! + ` (${bin})` }
+    : { id: 'qemu', status: 'warn', detail: `${want.bin} not found: VM machines cannot start`, fix: `sudo apt-get install ${want.pkg} (macOS: brew install qemu)` };
+  return [found, await accelerator()];
+}
+
+async function accelerator(): Promise<Finding> {
+  if (process.platform === 'darwin') return { id: 'accelerator', status: 'ok', detail: 'hvf (Hypervisor.framework), falling back to tcg' };
+  if (process.platform === 'win32') return { id: 'accelerator', status: 'ok', detail: 'whpx when enabled, else tcg' };
+  const kvm = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => 'usable', (e: NodeJS.ErrnoException) => e.code);
+  if (kvm === 'usable') return { id: 'accelerator', status: 'ok', detail: 'kvm: /dev/kvm present and usable; a VM start probes it and falls back to tcg if it hangs' };
+  if (kvm === 'EACCES') return { id: 'accelerator', status: 'warn', detail: 'kvm: /dev/kvm present but not accessible; using tcg (slow)', fix: 'sudo usermod -aG kvm $USER, then log in again' };
+  return { id: 'accelerator', status: 'warn', detail: 'kvm: no /dev/kvm; using tcg (software emulation, slower)' };
+}
+
+async function guestKernel(): Promise<Finding> {
+  const fix = 'sudo apt-get install linux-image-cloud-amd64 (Debian) or linux-image-virtual (Ubuntu)';
+  if (process.platform !== 'linux') return { id: 'guest-kernel', status: 'warn', detail: 'no host kernel to borrow on this OS; an offline kernel bundle is needed for VMs', fix };
+  const kernels = (await readdir('/boot').catch(() => [] as string[])).filter((f) => f.startsWith('vmlinuz-'));
+  const readable: string[] = [];
+  for (const k of kernels) {
+    const version = k.slice('vmlinuz-'.length);
+    const ok = await access(join('/boot', k), constants.R_OK).then(() => access(join('/lib/modules', version)).then(() => true), () => false).catch(() => false);
+    if (ok) readable.push(version);
+  }
+  return readable.length
+    ? { id: 'guest-kernel', status: 'ok', detail: `host kernel(s) usable for guests: ${readable.join(', ')}` }
+    : { id: 'guest-kernel', status: 'warn', detail: kernels.length ? '/boot/vmlinuz-* is not readable or has no /lib/modules' : 'no kernel in /boot to boot VMs with', fix };
+}
+
+async function dockerCli(): Promise<Finding> {
+  const path = await onPath('docker');
+  return path
+    ? { id: 'docker-cli', status: 'ok', detail: `docker CLI at ${path} (labs' host steps use it)` }
+    : { id: 'docker-cli', status: 'warn', detail: 'no docker CLI on PATH: steps on the host machine cannot run docker commands', fix: 'sudo apt-get install docker.io (or docker-ce-cli)' };
+}
+
+async function dataDirWritable(): Promise<Finding> {
+  const dir = dataDir();
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+    return { id: 'data-dir', status: 'ok', detail: dir };
+  } catch (err) {
+    return { id: 'data-dir', status: 'error', detail: `${dir} is not writable: ${(err as Error).message}`, fix: 'set LABVISOR_DATA_DIR to a writable folder' };
+  }
+}
+
+export async function runDoctor(): Promise<DoctorReport> {
+  const checks: Finding[] = [];
+  let engine: EngineInfo | undefined;
+  try {
+    const { docker, info } = await connectEngine();
+    engine = info;
+    checks.push({ id: 'engine', status: 'ok', detail: `Docker ${info.version} (API ${info.apiVersion}, ${info.arch}) at ${info.target}` });
+    checks.push(await engineLocation(docker, info), await baseImage(docker, info));
+  } catch (err) {
+    const [detail, fix] = (err as Error).message.split('\nFix: ');
+    checks.push({ id: 'engine', status: 'error', detail: detail!, ...(fix ? { fix } : {}) });
+  }
+  checks.push(await dockerCli(), ...await qemu(), await guestKernel(), await dataDirWritable());
+  return { ok: checks.every((c) => c.status !== 'error'), engine, checks };
+}

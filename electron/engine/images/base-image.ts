@@ -1,0 +1,119 @@
+// The offline-first provider of labvisor/base, the busybox image every lab image builds FROM.
+// Order: the image if present; `busybox` from a registry when one answers; a rootfs made from
+// the host's static busybox with `docker import`; else a message saying what to do.
+import type Docker from 'dockerode';
+import { existsSync } from 'node:fs';
+import type { EngineInfo } from '../machines/docker-engine.js';
+import { progressTask, type ProgressSink, noProgress } from '../progress.js';
+import { busyboxRootfs } from './busybox-rootfs.js';
+import { readElfFacts, sameArch } from './static-binary.js';
+import { LABEL } from '../labels.js';
+import { asNodeStream, buildFromDockerfileText } from './build-image.js';
+
+export const BASE_IMAGE = 'labvisor/base:latest';
+export type BaseSource = 'present' | 'registry' | 'host-busybox';
+
+export class BaseImageUnavailableError extends Error {
+  constructor(reasons: string[]) {
+    super(`The base image ${BASE_IMAGE} is not available and could not be made:\n` +
+      reasons.map((r) => `  - ${r}`).join('\n') +
+      '\nFix: install a static busybox (Debian/Ubuntu: sudo apt-get install busybox-static;' +
+      ' or set LABVISOR_BUSYBOX to a static busybox binary for the engine\'s CPU), or connect to a registry.');
+    this.name = 'BaseImageUnavailableError';
+  }
+}
+
+const BASE_LABELS = { [LABEL.role]: 'base' };
+
+export async function baseImagePresent(docker: Docker): Promise<boolean> {
+  try {
+    await docker.getImage(BASE_IMAGE).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function busyboxCandidates(): string[] {
+  const fromEnv = process.env.LABVISOR_BUSYBOX;
+  return fromEnv ? [fromEnv] : ['/bin/busybox', '/usr/bin/busybox', '/usr/local/bin/busybox'];
+}
+
+/** A static busybox on this machine that can run in the engine's containers, or why none. */
+export async function findHostBusybox(engine: EngineInfo): Promise<{ path?: string; why: string }> {
+  if (engine.location === 'remote') return { why: 'the engine is remote, so a host binary may not suit it' };
+  const seen: string[] = [];
+  for (const path of busyboxCandidates()) {
+    if (!existsSync(path)) continue;
+    const elf = await readElfFacts(path).catch(() => undefined);
+    if (!elf) seen.push(`${path} is not an ELF binary`);
+    else if (!elf.isStatic) seen.push(`${path} is dynamically linked`);
+    else if (!sameArch(elf.arch, engine.arch)) seen.push(`${path} is for ${elf.arch}, the engine runs ${engine.arch}`);
+    else return { path, why: `static busybox at ${path}` };
+  }
+  return { why: seen.length ? seen.join('; ') : `no busybox found (looked in ${busyboxCandidates().join(', ')})` };
+}
+
+async function pullBusybox(docker: Docker, timeoutMs: number): Promise<void> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const stream = await docker.pull('busybox:latest', { abortSignal: abort.signal });
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    throw new Error(abort.signal.aborted ? `no registry answered within ${timeoutMs / 1000} s` : String((err as Error).message ?? err));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function importHostBusybox(docker: Docker, busybox: string): Promise<void> {
+  const [repo, tag] = BASE_IMAGE.split(':') as [string, string];
+  const changes = [
+    'CMD ["/bin/sh"]',
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    ...Object.entries(BASE_LABELS).map(([k, v]) => `LABEL ${k}=${v}`),
+  ];
+  const stream = await docker.importImage(asNodeStream(await busyboxRootfs(busybox)), { repo, tag, changes });
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(stream, (err, out: Array<{ error?: string }>) => {
+      const failure = err ?? out?.find((o) => o.error)?.error;
+      return failure ? reject(new Error(String(failure))) : resolve();
+    }));
+}
+
+/** Makes sure labvisor/base exists, by the first source that works. */
+export async function ensureBaseImage(docker: Docker, engine: EngineInfo, sink: ProgressSink = noProgress): Promise<BaseSource> {
+  if (await baseImagePresent(docker)) return 'present';
+  const task = progressTask(sink, 'base image');
+  const reasons: string[] = [];
+  if (process.env.LABVISOR_OFFLINE !== '1') {
+    task.update('pulling busybox from the registry');
+    try {
+      await pullBusybox(docker, 30_000);
+      await buildFromDockerfileText(docker, `FROM busybox:latest\n`, BASE_IMAGE, BASE_LABELS);
+      task.done('pulled busybox');
+      return 'registry';
+    } catch (err) {
+      reasons.push(`registry: ${(err as Error).message}`);
+    }
+  } else {
+    reasons.push('registry: skipped (LABVISOR_OFFLINE=1)');
+  }
+  const host = await findHostBusybox(engine);
+  if (host.path) {
+    task.update(`importing ${host.path}`);
+    try {
+      await importHostBusybox(docker, host.path);
+      task.done(`imported ${host.path}`);
+      return 'host-busybox';
+    } catch (err) {
+      reasons.push(`host busybox: import failed: ${(err as Error).message}`);
+    }
+  } else {
+    reasons.push(`host busybox: ${host.why}`);
+  }
+  task.failed('no source for the base image');
+  throw new BaseImageUnavailableError(reasons);
+}

@@ -1,0 +1,34 @@
+// Builds a lab's images (images/<name>/Dockerfile) FROM labvisor/base. Tags carry a hash of
+// the context and the base image, so an unchanged image is reused across sessions.
+import type Docker from 'dockerode';
+import type { LoadedLab } from '../labs/load.js';
+import { labelsFor } from '../labels.js';
+import { noProgress, progressTask, type ProgressSink } from '../progress.js';
+import { BASE_IMAGE } from './base-image.js';
+import { hashContext, packContext, readContext } from './build-context.js';
+import { asNodeStream, buildImage } from './build-image.js';
+
+/** image name in the lab → image reference (tag) to run. */
+export type LabImages = Record<string, string>;
+
+export async function ensureLabImages(
+  docker: Docker, loaded: LoadedLab, session: string, sink: ProgressSink = noProgress,
+): Promise<LabImages> {
+  const base = await docker.getImage(BASE_IMAGE).inspect();
+  const entries = await Promise.all(Object.entries(loaded.images).map(async ([name, dir]) => {
+    const files = await readContext(dir);
+    const tag = `labvisor/lab-${loaded.lab.id}-${name}:${hashContext(files, base.Id).slice(0, 12)}`;
+    const taskName = `image ${name}`;
+    const exists = await docker.getImage(tag).inspect().then(() => true, () => false);
+    if (exists) progressTask(sink, taskName).done('up to date');
+    else await buildImage(docker, asNodeStream(packContext(files)), tag, labelsFor(loaded.lab.id, session, 'image'), sink, taskName);
+    return [name, tag] as const;
+  }));
+  return Object.fromEntries(entries);
+}
+
+/** Resolves an image named in lab.yaml: a lab image's name, or a plain reference. */
+export function resolveImageRef(images: LabImages, ref: string): string {
+  if (ref === 'labvisor/base') return BASE_IMAGE;
+  return images[ref] ?? ref;
+}

@@ -1,0 +1,21 @@
+// Labels every Docker resource Labvisor creates carries, so gc can find and judge them.
+import { currentOwner, formatOwner } from './owner.js';
+
+export const LABEL = {
+  lab: 'io.labvisor.lab',
+  session: 'io.labvisor.session',
+  owner: 'io.labvisor.owner',
+  /** What the resource is for: machine, volume, network, image, helper, base. */
+  role: 'io.labvisor.role',
+} as const;
+
+export type Role = 'machine' | 'volume' | 'network' | 'image' | 'helper' | 'base';
+
+export function labelsFor(lab: string, session: string, role: Role): Record<string, string> {
+  return {
+    [LABEL.lab]: lab,
+    [LABEL.session]: session,
+    [LABEL.owner]: formatOwner(currentOwner()),
+    [LABEL.role]: role,
+  };
+}

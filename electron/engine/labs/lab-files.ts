@@ -1,0 +1,85 @@
+// The files of a lab folder besides what lab.yaml says: size limits that are enforced before
+// anything is parsed, step markdown that must stay inside the folder, and the lab's images.
+import type { Stats } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { LabFormatError } from './diagnostics.js';
+import { type Finding, fieldMessage } from './lab-yaml.js';
+import { type Lab, Volume } from './schema.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+export const LAB_YAML_LIMIT = 256 * KiB;
+export const MARKDOWN_LIMIT = 1 * MiB;
+
+/** Reads lab.yaml after checking that it is a regular file within the size limit. */
+export async function readLabYaml(file: string): Promise<string> {
+  const refuse = (message: string): LabFormatError => new LabFormatError([{ file, line: 1, col: 1, message }]);
+  const stats = await statOrUndefined(file);
+  if (!stats) throw refuse('lab.yaml not found');
+  if (!stats.isFile()) throw refuse('lab.yaml is not a regular file');
+  if (stats.size > LAB_YAML_LIMIT) throw refuse(`lab.yaml is ${size(stats.size)}; the limit is ${size(LAB_YAML_LIMIT)}`);
+  return readFile(file, 'utf8');
+}
+
+/** Problems with the steps' markdown files, each at its `markdown` field. */
+export async function markdownFindings(lab: Lab, dir: string): Promise<Finding[]> {
+  const realDir = await realpath(dir);
+  const findings: Finding[] = [];
+  for (const [i, step] of lab.steps.entries()) {
+    const problem = await markdownProblem(dir, realDir, step.markdown);
+    const field = ['steps', i, 'markdown'];
+    if (problem) findings.push({ path: field, message: fieldMessage(field, problem) });
+  }
+  return findings;
+}
+
+async function markdownProblem(dir: string, realDir: string, relative: string): Promise<string | undefined> {
+  const file = path.join(dir, relative);
+  const stats = await statOrUndefined(file);
+  if (!stats) return `file "${relative}" not found`;
+  if (!stats.isFile()) return `"${relative}" is not a regular file`;
+  if (!isInside(realDir, await realpath(file))) return `"${relative}" leads outside the lab folder (through a symlink)`;
+  if (stats.size > MARKDOWN_LIMIT) return `"${relative}" is ${size(stats.size)}; the limit is ${size(MARKDOWN_LIMIT)}`;
+  return undefined;
+}
+
+/**
+ * The lab's images: name → absolute folder, for each images/<name>/ that has a Dockerfile.
+ * Only real folders with valid names count: a symlink could take the build context outside the lab.
+ */
+export async function findImages(dir: string): Promise<Record<string, string>> {
+  const imagesDir = path.join(dir, 'images');
+  const entries = await readdir(imagesDir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return [];
+    throw e;
+  });
+  const images: Record<string, string> = {};
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    // Image names follow the same rule as machine and volume names.
+    if (!entry.isDirectory() || !Volume.shape.name.safeParse(entry.name).success) continue;
+    const folder = path.join(imagesDir, entry.name);
+    if ((await statOrUndefined(path.join(folder, 'Dockerfile')))?.isFile()) images[entry.name] = folder;
+  }
+  return images;
+}
+
+export async function statOrUndefined(file: string): Promise<Stats | undefined> {
+  try {
+    return await stat(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+function isInside(dir: string, file: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '' && relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative);
+}
+
+function size(bytes: number): string {
+  if (bytes >= MiB) return `${Number((bytes / MiB).toFixed(1))} MiB`;
+  if (bytes >= KiB) return `${Number((bytes / KiB).toFixed(1))} KiB`;
+  return `${bytes} bytes`;
+}

@@ -1,0 +1,79 @@
+// Rules the schema cannot express on its own: names are unique, references name something
+// declared, and every checked step can be solved.
+import { type FieldPath, type Finding, fieldMessage } from './lab-yaml.js';
+import type { Check, Lab } from './schema.js';
+
+/** The image every lab may use without building one; lab images build FROM it. */
+export const BASE_IMAGE = 'labvisor/base';
+
+/** `folderName` is the lab folder's basename; `images` the names of the lab's images/<name>/Dockerfile. */
+export function labRuleFindings(lab: Lab, folderName: string, images: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
+  const report = (path: FieldPath, text: string): void => {
+    findings.push({ path, message: fieldMessage(path, text) });
+  };
+  const machines = new Map(lab.machines.map((m) => [m.name, m]));
+  const volumes = new Set((lab.volumes ?? []).map((v) => v.name));
+
+  const machineRef = (path: FieldPath, name: string, needsContainer: boolean): void => {
+    const machine = machines.get(name);
+    if (!machine) report(path, `unknown machine "${name}"; declared machines: ${[...machines.keys()].join(', ')}`);
+    else if (needsContainer && machine.kind !== 'container') report(path, `machine "${name}" is a ${machine.kind} machine; this probe needs a container machine`);
+  };
+  const volumeRef = (path: FieldPath, name: string): void => {
+    if (volumes.has(name)) return;
+    report(path, volumes.size > 0
+      ? `unknown volume "${name}"; declared volumes: ${[...volumes].join(', ')}`
+      : `unknown volume "${name}"; declare it under "volumes"`);
+  };
+  const imageRef = (path: FieldPath, image: string): void => {
+    if (image !== BASE_IMAGE && !images.has(image)) {
+      report(path, `unknown image "${image}"; expected ${BASE_IMAGE} or an image of this lab, built from images/${image}/Dockerfile`);
+    }
+  };
+  const checkRefs = (path: FieldPath, check: Check): void => {
+    if ('script' in check) return machineRef([...path, 'machine'], check.machine, false);
+    switch (check.probe) {
+      case 'container-running':
+        return machineRef([...path, 'machine'], check.machine, true);
+      case 'container-image':
+        machineRef([...path, 'machine'], check.machine, true);
+        return imageRef([...path, 'image'], check.image);
+      case 'volume-exists':
+      case 'volume-file':
+        return volumeRef([...path, 'volume'], check.volume);
+      case 'image-exists':
+        return; // any image: the learner may be asked to build or pull one
+    }
+  };
+
+  if (lab.id !== folderName) report(['id'], `must be the name of the lab's folder, "${folderName}"`);
+  uniqueNames(lab.machines.map((m) => m.name), ['machines', 'name'], 'machine name', report);
+  uniqueNames((lab.volumes ?? []).map((v) => v.name), ['volumes', 'name'], 'volume name', report);
+  uniqueNames(lab.steps.map((s) => s.id), ['steps', 'id'], 'step id', report);
+
+  lab.machines.forEach((machine, i) => {
+    if (machine.kind !== 'container') return;
+    imageRef(['machines', i, 'image'], machine.image);
+    machine.mounts?.forEach((mount, j) => volumeRef(['machines', i, 'mounts', j, 'volume'], mount.volume));
+  });
+  lab.steps.forEach((step, i) => {
+    const path = ['steps', i];
+    step.check?.forEach((check, j) => checkRefs([...path, 'check', j], check));
+    step.solve?.forEach((action, j) => machineRef([...path, 'solve', j, 'machine'], action.machine, false));
+    if (step.check && !step.solve) report(path, 'missing required field "solve": every step with a check needs a solution');
+    if (step.failsFirst !== undefined && !step.check) report([...path, 'failsFirst'], 'only allowed on a step with a check');
+  });
+  return findings;
+}
+
+function uniqueNames(
+  names: string[], [list, field]: [string, string], what: string, report: (path: FieldPath, text: string) => void,
+): void {
+  const first = new Map<string, number>();
+  names.forEach((name, i) => {
+    const seen = first.get(name);
+    if (seen === undefined) first.set(name, i);
+    else report([list, i, field], `duplicate ${what} "${name}" (also ${list}[${seen}])`);
+  });
+}

@@ -1,0 +1,61 @@
+// Turns a lab folder into a validated lab, or a LabFormatError listing every problem found with
+// its file:line:col. Nothing in a lab is run or built here.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { findImages, markdownFindings, readLabYaml, statOrUndefined } from './lab-files.js';
+import { labRuleFindings } from './lab-rules.js';
+import { LabYaml } from './lab-yaml.js';
+import type { Lab } from './schema.js';
+import { validateLab } from './schema-findings.js';
+
+export interface LoadedLab {
+  /** Absolute path of the lab folder. */
+  dir: string;
+  /** Absolute path of its lab.yaml. */
+  file: string;
+  lab: Lab;
+  /** Image name → absolute path of images/<name>, which has a Dockerfile. */
+  images: Record<string, string>;
+  /** Why the user must trust this lab before it runs; empty when it needs no trust. */
+  trustReasons: string[];
+}
+
+/** Loads and validates the lab in `dir`; throws a LabFormatError with all problems found. */
+export async function loadLab(dir: string): Promise<LoadedLab> {
+  const root = path.resolve(dir);
+  const file = path.join(root, 'lab.yaml');
+  const { yaml, data } = LabYaml.parse(file, await readLabYaml(file));
+  const validation = validateLab(data);
+  if (validation.findings) throw yaml.error(validation.findings);
+  const { lab } = validation;
+  const images = await findImages(root);
+  const findings = [
+    ...labRuleFindings(lab, path.basename(root), new Set(Object.keys(images))),
+    ...await markdownFindings(lab, root),
+  ];
+  if (findings.length > 0) throw yaml.error(findings);
+  return { dir: root, file, lab, images, trustReasons: trustReasons(lab) };
+}
+
+function trustReasons(lab: Lab): string[] {
+  return lab.machines.flatMap((m) => {
+    if (m.kind === 'host') return [`machine "${m.name}" runs on your computer (kind: host)`];
+    return m.privileged ? [`machine "${m.name}" is privileged`] : [];
+  });
+}
+
+/** `target` itself when it holds a lab.yaml, else its direct subfolders that do, sorted. */
+export async function findLabDirs(target: string): Promise<string[]> {
+  const root = path.resolve(target);
+  if (await statOrUndefined(path.join(root, 'lab.yaml'))) return [root];
+  const entries = await readdir(root).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return [];
+    throw e;
+  });
+  const dirs: string[] = [];
+  for (const name of entries.sort()) {
+    if (await statOrUndefined(path.join(root, name, 'lab.yaml'))) dirs.push(path.join(root, name));
+  }
+  if (dirs.length === 0) throw new Error(`no lab.yaml found under ${target} (looked in it and in its direct subfolders)`);
+  return dirs;
+}

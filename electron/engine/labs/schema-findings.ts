@@ -1,0 +1,184 @@
+// Validation of lab.yaml data against the zod schema, with zod's issues rewritten for lab
+// authors: one finding per problem, at the field (or unknown key) it is about.
+import { z } from 'zod';
+import { type FieldPath, type Finding, fieldMessage, fieldPath } from './lab-yaml.js';
+import { Check, Lab } from './schema.js';
+
+export type Validation = { lab: Lab; findings?: undefined } | { lab?: undefined; findings: Finding[] };
+
+export function validateLab(data: unknown): Validation {
+  const result = Lab.safeParse(data, { error: readableMessage });
+  if (result.success) return { lab: result.data };
+  const findings: Finding[] = [];
+  for (const issue of result.error.issues) addFindings(issue, [], data, findings);
+  return { findings };
+}
+
+function addFindings(issue: z.core.$ZodIssue, base: FieldPath, data: unknown, out: Finding[]): void {
+  const path = [...base, ...issue.path.map((k) => (typeof k === 'number' ? k : String(k)))];
+  const value = valueAt(data, path);
+  const parent = path.slice(0, -1);
+  const last = path.at(-1);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = allowedKeys(data, path);
+      const where = path.length > 0 ? ` in ${fieldPath(path)}` : '';
+      for (const key of issue.keys) out.push({ path, key, message: `unknown field "${key}"${where}${didYouMean(key, allowed)}` });
+      return;
+    }
+    case 'invalid_type':
+      if (value === undefined && typeof last === 'string' && isRecord(valueAt(data, parent))) {
+        out.push({ path: parent, message: fieldMessage(parent, `missing required field "${last}"`) });
+        return;
+      }
+      break;
+    case 'invalid_key':
+      out.push({ path: parent, key: String(last), message: fieldMessage(path, issue.issues[0]?.message ?? issue.message) });
+      return;
+    case 'invalid_union':
+      if (issue.discriminator !== undefined) {
+        const options = ('options' in issue ? issue.options ?? [] : []).join(', ');
+        out.push(value === undefined
+          ? { path: parent, message: fieldMessage(parent, `missing required field "${issue.discriminator}"; expected one of: ${options}`) }
+          : { path, message: fieldMessage(path, `unknown ${issue.discriminator} ${describeValue(value)}; expected one of: ${options}`) });
+        return;
+      }
+      if (schemaAt(data, path) === Check) {
+        // Report the branch the author meant rather than zod's dump of both.
+        const option = checkOption(value);
+        const errors = option && issue.errors[Check.options.indexOf(option)];
+        if (errors?.length) {
+          for (const e of errors) addFindings(e, path, data, out);
+        } else {
+          out.push({ path, message: fieldMessage(path, isRecord(value)
+            ? 'a check needs "script" (a script run in a machine) or "probe" (a built-in probe)'
+            : `expected a mapping (a script check or a probe), got ${describeValue(value)}`) });
+        }
+        return;
+      }
+      break;
+  }
+  out.push({ path, message: fieldMessage(path, issue.message) });
+}
+
+/** The format's one plain union: a check is a script check or a probe, told apart by its key. */
+function checkOption(value: unknown): (typeof Check.options)[number] | undefined {
+  if (!isRecord(value)) return undefined;
+  const [scriptCheck, probeCheck] = Check.options;
+  if ('probe' in value) return probeCheck;
+  if ('script' in value) return scriptCheck;
+  return undefined;
+}
+
+/** The schema of the field at `path`, following unions to the option the data is meant to be. */
+function schemaAt(data: unknown, path: FieldPath): z.ZodType | undefined {
+  let schema: z.ZodType | undefined = Lab;
+  let value = data;
+  for (const key of path) {
+    schema = pickOption(unwrap(schema), value);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[key];
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else return undefined;
+    value = valueAt(value, [key]);
+  }
+  return schema && unwrap(schema);
+}
+
+function pickOption(schema: z.ZodType | undefined, value: unknown): z.ZodType | undefined {
+  if (schema instanceof z.ZodDiscriminatedUnion) {
+    const key: string = schema.def.discriminator;
+    const options = schema.options as z.ZodType[];
+    return pickOption(options.find((o) => o instanceof z.ZodObject
+      && (o.shape as Record<string, z.ZodType>)[key]?.safeParse(valueAt(value, [key])).success), value);
+  }
+  return schema === Check ? pickOption(checkOption(value), value) : schema;
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  return schema instanceof z.ZodOptional ? schema.unwrap() as z.ZodType : schema;
+}
+
+function allowedKeys(data: unknown, path: FieldPath): string[] {
+  const schema = pickOption(schemaAt(data, path), valueAt(data, path));
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function didYouMean(key: string, allowed: string[]): string {
+  const limit = Math.max(1, Math.floor(key.length / 3));
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of allowed) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best === undefined ? '' : ` (did you mean "${best}"?)`;
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false',
+  object: 'a mapping', record: 'a mapping', array: 'a list',
+};
+
+/** Zod's default messages, in the words of a YAML file; messages written in the schema win over these. */
+const readableMessage: z.core.$ZodErrorMap = (issue) => {
+  const got = `got ${describeValue(issue.input)}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, ${got}`;
+    case 'invalid_value':
+      return issue.values.length === 1
+        ? `expected ${describeValue(issue.values[0])}, ${got}`
+        : `expected one of: ${issue.values.join(', ')}; ${got}`;
+    case 'invalid_format':
+      return issue.format === 'regex' ? `must match ${issue.pattern}, ${got}` : undefined;
+    case 'too_small': {
+      const n = Number(issue.minimum);
+      if (issue.origin === 'array') return `must have at least ${n} item${n === 1 ? '' : 's'}`;
+      if (issue.origin === 'string') return n === 1 ? 'must not be empty' : `must be at least ${n} characters long`;
+      return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${n}, ${got}`;
+    }
+    case 'too_big': {
+      const n = Number(issue.maximum);
+      if (issue.origin === 'array') return `must have at most ${n} item${n === 1 ? '' : 's'}`;
+      if (issue.origin === 'string') return `must be at most ${n} characters long`;
+      return `must be ${issue.inclusive ? 'at most' : 'less than'} ${n}, ${got}`;
+    }
+    default:
+      return undefined;
+  }
+};
+
+function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return String(value);
+}
+
+function valueAt(data: unknown, path: FieldPath): unknown {
+  let value = data;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

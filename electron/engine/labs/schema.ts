@@ -1,0 +1,134 @@
+// The lab format, v1: one zod schema is the source of truth for validation, for the TypeScript
+// types the engine uses, and for docs/lab.schema.json (editors). Every object is strict: an
+// unknown field is an error, so a typo never passes silently.
+import { z } from 'zod';
+
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be lowercase letters, digits and dashes, starting with a letter (at most 31)');
+
+/** Paths inside the lab folder: relative, forward slashes, never leaving the folder. */
+const labPath = z.string().min(1).max(200)
+  .refine((p) => !p.startsWith('/') && !/^[a-zA-Z]:/.test(p), 'must be a path relative to the lab folder')
+  .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not leave the lab folder (no "..")');
+
+const seconds = z.number().positive().max(600);
+
+/** Linux capabilities a lab may add back after CapDrop: ALL. */
+export const CAPABILITIES = [
+  'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP',
+  'NET_BIND_SERVICE', 'NET_RAW', 'NET_ADMIN', 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_ADMIN', 'MKNOD',
+  'AUDIT_WRITE', 'SETFCAP',
+] as const;
+
+const Mount = z.strictObject({
+  volume: name.describe('a volume declared under `volumes`'),
+  path: z.string().regex(/^\/[^\0]*$/, 'must be an absolute path in the container'),
+  readOnly: z.boolean().optional(),
+});
+
+const Port = z.strictObject({
+  container: z.number().int().min(1).max(65535),
+  host: z.number().int().min(1).max(65535).optional().describe('port on 127.0.0.1; a free one when omitted'),
+});
+
+const Resources = z.strictObject({
+  memoryMb: z.number().int().min(16).max(8192).optional().describe('memory limit; swap is not allowed beyond it'),
+  cpus: z.number().positive().max(16).optional(),
+  pids: z.number().int().min(8).max(32768).optional(),
+});
+
+export const ContainerMachine = z.strictObject({
+  name,
+  kind: z.literal('container'),
+  image: z.string().min(1).describe('an image of this lab (images/<name>/Dockerfile) or labvisor/base'),
+  command: z.array(z.string()).optional(),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name'), z.string()).optional(),
+  workdir: z.string().regex(/^\//, 'must be an absolute path').optional(),
+  hostname: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes, not starting with a dash (at most 63)').optional(),
+  mounts: z.array(Mount).optional(),
+  ports: z.array(Port).optional(),
+  capabilities: z.array(z.enum(CAPABILITIES)).optional().describe('added back after dropping all'),
+  resources: Resources.optional(),
+  privileged: z.boolean().optional().describe('requires the user to trust the lab'),
+});
+
+export const HostMachine = z.strictObject({
+  name,
+  kind: z.literal('host').describe('a shell on the machine that runs the Docker engine; requires trust'),
+});
+
+export const Machine = z.discriminatedUnion('kind', [ContainerMachine, HostMachine]);
+
+const ScriptCheck = z.strictObject({
+  machine: name,
+  script: z.string().min(1).max(20000),
+  timeout: seconds.optional().describe('seconds; default 30'),
+});
+
+const negate = z.boolean().optional().describe('pass when the probe does NOT hold');
+
+const ProbeCheck = z.discriminatedUnion('probe', [
+  z.strictObject({ probe: z.literal('container-running'), machine: name, not: negate }),
+  z.strictObject({ probe: z.literal('container-image'), machine: name, image: z.string().min(1), not: negate }),
+  z.strictObject({ probe: z.literal('volume-exists'), volume: name, not: negate }),
+  z.strictObject({
+    probe: z.literal('volume-file'), volume: name, path: labPath,
+    contains: z.string().optional(), equals: z.string().optional(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').optional(),
+    minLines: z.number().int().min(0).optional(),
+    not: negate,
+  }),
+  z.strictObject({ probe: z.literal('image-exists'), image: z.string().min(1), not: negate }),
+]);
+
+export const Check = z.union([ScriptCheck, ProbeCheck]);
+
+export const SolveAction = z.strictObject({
+  machine: name,
+  script: z.string().min(1).max(20000),
+  timeout: seconds.optional().describe('seconds; default 60'),
+});
+
+export const Step = z.strictObject({
+  id: name,
+  title: z.string().min(1).max(120),
+  markdown: labPath.refine((p) => p.endsWith('.md'), 'must be a .md file'),
+  check: z.array(Check).min(1).optional().describe('all must pass'),
+  failsFirst: z.boolean().optional().describe('the check must fail before the solution runs; default true'),
+  solve: z.array(SolveAction).min(1).optional(),
+  hints: z.array(z.string().min(1)).optional(),
+});
+
+export const Volume = z.strictObject({
+  name,
+  description: z.string().optional(),
+});
+
+export const Lab = z.strictObject({
+  format: z.literal(1).optional().describe('lab format version'),
+  id: name,
+  title: z.string().min(1).max(80),
+  summary: z.string().min(1).max(400),
+  duration: z.number().int().min(1).max(240).describe('minutes'),
+  difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+  tags: z.array(name).max(12),
+  machines: z.array(Machine).min(1),
+  volumes: z.array(Volume).optional(),
+  steps: z.array(Step).min(1),
+});
+
+export type Lab = z.infer<typeof Lab>;
+export type Machine = z.infer<typeof Machine>;
+export type ContainerMachine = z.infer<typeof ContainerMachine>;
+export type Step = z.infer<typeof Step>;
+export type Check = z.infer<typeof Check>;
+export type ProbeCheck = z.infer<typeof ProbeCheck>;
+export type ScriptCheck = z.infer<typeof ScriptCheck>;
+export type SolveAction = z.infer<typeof SolveAction>;
+
+/** The JSON Schema for editors, generated from the zod schema above. */
+export function labJsonSchema(): object {
+  return {
+    ...z.toJSONSchema(Lab, { target: 'draft-2020-12' }),
+    title: 'Labvisor lab (lab.yaml)',
+  };
+}

@@ -1,0 +1,42 @@
+// What running a script in a machine gives back, and the output cap every runner applies.
+
+export interface ScriptResult {
+  exitCode: number;
+  /** stdout and stderr interleaved as they came, capped. */
+  output: string;
+  timedOut: boolean;
+  truncated: boolean;
+}
+
+export interface ScriptOptions {
+  timeoutMs: number;
+  env?: Record<string, string>;
+  /** Bytes of output kept; the rest is dropped and `truncated` set. */
+  maxOutput?: number;
+}
+
+export const DEFAULT_MAX_OUTPUT = 64 * 1024;
+
+/** Collects output up to a cap without ever holding more than the cap. */
+export class CappedOutput {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+  constructor(private readonly cap: number) {}
+
+  push(chunk: Buffer): void {
+    const room = this.cap - this.size;
+    if (room <= 0) {
+      this.truncated ||= chunk.length > 0;
+      return;
+    }
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    if (kept !== chunk) this.truncated = true;
+    this.chunks.push(Buffer.from(kept));
+    this.size += kept.length;
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}

@@ -1,0 +1,72 @@
+// Garbage collection: removes the resources of sessions whose owner process is gone (a runner
+// killed with SIGKILL, a crashed app). Live sessions of other instances are never touched;
+// sessions owned on another host (a shared remote engine) only with --all.
+import type Docker from 'dockerode';
+import { LABEL } from '../labels.js';
+import { ownerState, parseOwner, type OwnerState } from '../owner.js';
+import { findSessionResources, removeSessionResources, type SessionResources } from './cleanup.js';
+import { readRecords, removeRecord } from './registry.js';
+
+export interface GcSession extends SessionResources { id: string; lab: string; owner: string; state: OwnerState }
+export interface GcReport { sessions: GcSession[]; images: string[]; errors: string[] }
+
+export interface GcOptions {
+  dryRun?: boolean;
+  /** Remove every session's resources, live ones too. */
+  all?: boolean;
+  /** Also remove lab images no container uses (they are a cache, kept by default). */
+  images?: boolean;
+}
+
+/** Every session known from labels in the engine or records on disk, with its owner. */
+async function knownSessions(docker: Docker): Promise<Map<string, { lab: string; owner: string }>> {
+  const filters = { label: [LABEL.session] };
+  const [containers, volumes, networks, records] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listVolumes({ filters }),
+    docker.listNetworks({ filters }),
+    readRecords(),
+  ]);
+  const sessions = new Map<string, { lab: string; owner: string }>();
+  const add = (labels: Record<string, string> | undefined | null) => {
+    const id = labels?.[LABEL.session];
+    if (id && !sessions.has(id)) sessions.set(id, { lab: labels[LABEL.lab] ?? '', owner: labels[LABEL.owner] ?? '' });
+  };
+  for (const r of records) sessions.set(r.id, { lab: r.lab, owner: r.owner });
+  containers.forEach((c) => add(c.Labels));
+  (volumes.Volumes ?? []).forEach((v) => add(v.Labels));
+  networks.forEach((n) => add(n.Labels));
+  return sessions;
+}
+
+async function unusedLabImages(docker: Docker): Promise<string[]> {
+  const [images, containers] = await Promise.all([
+    docker.listImages({ filters: { label: [`${LABEL.role}=image`] } }),
+    docker.listContainers({ all: true }),
+  ]);
+  const used = new Set(containers.map((c) => c.ImageID));
+  return images.filter((i) => !used.has(i.Id)).map((i) => i.RepoTags?.[0] ?? i.Id);
+}
+
+export async function gc(docker: Docker, opts: GcOptions = {}): Promise<GcReport> {
+  const report: GcReport = { sessions: [], images: [], errors: [] };
+  const records = new Map((await readRecords()).map((r) => [r.id, r]));
+  for (const [id, { lab, owner }] of await knownSessions(docker)) {
+    const state = ownerState(parseOwner(owner));
+    if ((state !== 'dead' || records.get(id)?.kept) && !opts.all) continue;
+    const resources = await findSessionResources(docker, id);
+    report.sessions.push({ id, lab, owner, state, ...resources });
+    if (opts.dryRun) continue;
+    report.errors.push(...await removeSessionResources(docker, resources));
+    if (records.has(id)) await removeRecord(id);
+  }
+  if (opts.images) {
+    report.images = await unusedLabImages(docker);
+    if (!opts.dryRun) {
+      for (const img of report.images) {
+        await docker.getImage(img).remove().catch((err: Error) => report.errors.push(`image ${img}: ${err.message}`));
+      }
+    }
+  }
+  return report;
+}

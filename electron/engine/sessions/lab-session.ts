@@ -1,0 +1,217 @@
+// One running lab: its images, network, volumes and machines, and the step actions on them.
+// Start is all-or-nothing: if any part fails (or stop is asked meanwhile), everything already
+// created is removed before the error is passed on.
+import type Docker from 'dockerode';
+import { rm } from 'node:fs/promises';
+import type { LoadedLab } from '../labs/load.js';
+import type { ContainerMachine, Machine, Step } from '../labs/schema.js';
+import { labelsFor } from '../labels.js';
+import type { EngineInfo } from '../machines/docker-engine.js';
+import { ensureBaseImage } from '../images/base-image.js';
+import { ensureLabImages, resolveImageRef, type LabImages } from '../images/lab-images.js';
+import { containerSpec } from '../machines/container-spec.js';
+import { runContainerScript } from '../machines/container-exec.js';
+import { runHostScript } from '../machines/host-script.js';
+import type { ScriptResult } from '../machines/script-result.js';
+import { runCheck, describeScriptFailure, type CheckContext } from '../checks/run-check.js';
+import type { CheckResult } from '../checks/check-result.js';
+import { noProgress, progressTask, type ProgressSink } from '../progress.js';
+import { containerName, networkName, newSessionId, volumeName } from './names.js';
+import { hostEnv, machineEnv } from './script-env.js';
+import { findSessionResources, removeSessionResources } from './cleanup.js';
+import { removeRecord, writeRecord, type SessionRecord } from './registry.js';
+
+export const SOLVE_TIMEOUT_S = 60;
+
+export class TrustRequiredError extends Error {
+  constructor(lab: string, reasons: string[]) {
+    super(`Lab "${lab}" needs your trust before it runs:\n${reasons.map((r) => `  - ${r}`).join('\n')}\n` +
+      'Read its lab.yaml, then run it again with --trust.');
+    this.name = 'TrustRequiredError';
+  }
+}
+
+export interface MachineStatus { name: string; kind: Machine['kind']; readyMs: number }
+
+export interface StartOptions {
+  /** The user trusts this lab (required for host and privileged machines). */
+  trust?: boolean;
+  progress?: ProgressSink;
+}
+
+export class LabSession {
+  readonly id = newSessionId();
+  readonly machines: MachineStatus[] = [];
+  private images: LabImages = {};
+  private record?: SessionRecord;
+  private starting?: Promise<void>;
+  private stopping?: Promise<void>;
+
+  constructor(readonly docker: Docker, readonly engine: EngineInfo, readonly loaded: LoadedLab) {}
+
+  get lab() { return this.loaded.lab; }
+
+  /** Builds images and starts every machine; on failure leaves nothing behind. */
+  start(opts: StartOptions = {}): Promise<void> {
+    if (this.loaded.trustReasons.length && !opts.trust) {
+      return Promise.reject(new TrustRequiredError(this.lab.id, this.loaded.trustReasons));
+    }
+    this.starting = this.startAll(opts.progress ?? noProgress).catch(async (err) => {
+      await this.cleanup();
+      throw err;
+    });
+    return this.starting;
+  }
+
+  private async startAll(sink: ProgressSink): Promise<void> {
+    this.record = await writeRecord({ id: this.id, lab: this.lab.id, labDir: this.loaded.dir, engine: this.engine.target });
+    await ensureBaseImage(this.docker, this.engine, sink);
+    this.images = await ensureLabImages(this.docker, this.loaded, this.id, sink);
+    this.assertNotStopping();
+    await this.createMachines(sink);
+  }
+
+  private assertNotStopping(): void {
+    if (this.stopping) throw new Error(`session ${this.id} was stopped while starting`);
+  }
+
+  private async createMachines(sink: ProgressSink): Promise<void> {
+    const published = this.lab.machines.some((m) => m.kind === 'container' && (m.ports?.length ?? 0) > 0);
+    await this.docker.createNetwork({
+      Name: networkName(this.id),
+      Driver: 'bridge',
+      // Internal (no route out) unless a port must be published: Docker cannot publish from an internal network.
+      Internal: !published,
+      Labels: labelsFor(this.lab.id, this.id, 'network'),
+    });
+    await Promise.all((this.lab.volumes ?? []).map((v) =>
+      this.docker.createVolume({ Name: volumeName(this.id, v.name), Labels: labelsFor(this.lab.id, this.id, 'volume') })));
+    this.assertNotStopping();
+    const started = await Promise.all(this.lab.machines.map((m) => this.startMachine(m, sink)));
+    this.machines.splice(0, this.machines.length, ...started);
+  }
+
+  private async startMachine(machine: Machine, sink: ProgressSink): Promise<MachineStatus> {
+    const began = Date.now();
+    if (machine.kind === 'host') return { name: machine.name, kind: machine.kind, readyMs: 0 };
+    const task = progressTask(sink, `machine ${machine.name}`);
+    task.update('creating container');
+    try {
+      await this.createContainer(machine);
+      task.update('starting');
+      await this.docker.getContainer(containerName(this.id, machine.name)).start();
+      await this.waitUntilUsable(machine.name);
+    } catch (err) {
+      task.failed((err as Error).message);
+      throw err;
+    }
+    task.done();
+    return { name: machine.name, kind: machine.kind, readyMs: Date.now() - began };
+  }
+
+  private async createContainer(machine: ContainerMachine): Promise<void> {
+    const image = resolveImageRef(this.images, machine.image);
+    const config = (await this.docker.getImage(image).inspect()).Config;
+    await this.docker.createContainer(containerSpec({
+      machine,
+      containerName: containerName(this.id, machine.name),
+      image,
+      imageCmd: config.Cmd,
+      network: networkName(this.id),
+      volumeNames: Object.fromEntries((this.lab.volumes ?? []).map((v) => [v.name, volumeName(this.id, v.name)])),
+      labels: labelsFor(this.lab.id, this.id, 'machine'),
+      env: machineEnv(this.lab, this.id),
+    }));
+  }
+
+  /** Ready means a process can be started in it: what a terminal or a check needs. */
+  private async waitUntilUsable(machine: string): Promise<void> {
+    const name = containerName(this.id, machine);
+    const r = await runContainerScript(this.docker, name, 'true', { timeoutMs: 15_000 }).catch((err: Error) => err);
+    if (r instanceof Error || r.exitCode !== 0) {
+      const state = await this.docker.getContainer(name).inspect().then((c) => c.State, () => undefined);
+      const logs = await this.docker.getContainer(name).logs({ stdout: true, stderr: true, tail: 10 })
+        .then((b) => b.toString('utf8').replace(/[\x00-\x08]/g, '').trim(), () => '');
+      const why = state && !state.Running ? `it exited with code ${state.ExitCode}` : r instanceof Error ? r.message : 'it does not answer';
+      throw new Error(`machine "${machine}" did not start: ${why}${logs ? `\n${logs}` : ''}`);
+    }
+  }
+
+  private machine(name: string): Machine {
+    const m = this.lab.machines.find((x) => x.name === name);
+    if (!m) throw new Error(`lab "${this.lab.id}" has no machine "${name}"`);
+    return m;
+  }
+
+  private step(id: string): Step {
+    const s = this.lab.steps.find((x) => x.id === id);
+    if (!s) throw new Error(`lab "${this.lab.id}" has no step "${id}"`);
+    return s;
+  }
+
+  /** Runs a script in a machine: exec in a container, /bin/sh on the host. */
+  runScript(machine: string, script: string, timeoutMs: number): Promise<ScriptResult> {
+    const m = this.machine(machine);
+    if (m.kind === 'host') {
+      const workdir = this.record!.workdir;
+      return runHostScript(script, workdir, { timeoutMs, env: hostEnv(this.lab, this.id, this.images, workdir) });
+    }
+    return runContainerScript(this.docker, containerName(this.id, machine), script, {
+      timeoutMs, env: machineEnv(this.lab, this.id),
+    }).catch((err: Error) => ({
+      exitCode: 125, output: `machine "${machine}" cannot run commands: ${err.message}`, timedOut: false, truncated: false,
+    }));
+  }
+
+  private checkContext(): CheckContext {
+    return {
+      docker: this.docker,
+      containerName: (m) => containerName(this.id, m),
+      volumeName: (v) => volumeName(this.id, v),
+      imageRef: (i) => resolveImageRef(this.images, i),
+      helperLabels: labelsFor(this.lab.id, this.id, 'helper'),
+      runScript: (m, s, t) => this.runScript(m, s, t),
+    };
+  }
+
+  async check(stepId: string): Promise<CheckResult> {
+    const step = this.step(stepId);
+    if (!step.check) return { ok: true, messages: [] };
+    return runCheck(this.checkContext(), step.check);
+  }
+
+  /** Runs the step's solution, action by action, stopping at the first that fails. */
+  async solve(stepId: string): Promise<CheckResult> {
+    for (const action of this.step(stepId).solve ?? []) {
+      const timeoutS = action.timeout ?? SOLVE_TIMEOUT_S;
+      const r = await this.runScript(action.machine, action.script, timeoutS * 1000);
+      if (r.exitCode !== 0 || r.timedOut) {
+        return { ok: false, messages: describeScriptFailure(r, timeoutS).map((m) => `solution in "${action.machine}": ${m}`) };
+      }
+    }
+    return { ok: true, messages: [] };
+  }
+
+  /** Back to the lab's first state: machines and volumes made anew, images kept. */
+  async reset(sink: ProgressSink = noProgress): Promise<void> {
+    await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
+    await rm(this.record!.workdir, { recursive: true, force: true });
+    this.record = await writeRecord({ id: this.id, lab: this.lab.id, labDir: this.loaded.dir, engine: this.engine.target });
+    await this.createMachines(sink);
+  }
+
+  /** Stops and removes everything of this session; safe to call more than once, and while starting. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.starting?.catch(() => {});
+      await this.cleanup();
+    })();
+    return this.stopping;
+  }
+
+  private async cleanup(): Promise<void> {
+    const errors = await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
+    await removeRecord(this.id);
+    if (errors.length) throw new Error(`session ${this.id} was not fully removed:\n${errors.join('\n')}`);
+  }
+}

@@ -1,0 +1,20 @@
+// Names of a session's Docker resources. Everything a session owns starts with `lv-<session>`,
+// so cleanup also finds what a learner made by hand under those names (without our labels).
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+export function newSessionId(): string {
+  const bytes = randomBytes(8);
+  return Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join('');
+}
+
+export const isSessionId = (s: string): boolean => /^[a-z0-9]{8}$/.test(s);
+
+export const sessionPrefix = (session: string): string => `lv-${session}`;
+export const containerName = (session: string, machine: string): string => `lv-${session}-${machine}`;
+export const volumeName = (session: string, volume: string): string => `lv-${session}-${volume}`;
+export const networkName = (session: string): string => `lv-${session}`;
+
+/** Environment variable suffix for a lab name: "web-app" → "WEB_APP". */
+export const envName = (name: string): string => name.toUpperCase().replace(/-/g, '_');

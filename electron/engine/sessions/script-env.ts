@@ -1,0 +1,23 @@
+// The environment lab scripts see (documented in docs/lab-format.md, "Scripts' environment").
+import type { Lab } from '../labs/schema.js';
+import { BASE_IMAGE } from '../images/base-image.js';
+import type { LabImages } from '../images/lab-images.js';
+import { containerName, envName, networkName, volumeName } from './names.js';
+
+export function machineEnv(lab: Lab, session: string): Record<string, string> {
+  return { LAB_ID: lab.id, LAB_SESSION: session };
+}
+
+/** Host scripts drive the engine themselves, so they get the names of everything. */
+export function hostEnv(lab: Lab, session: string, images: LabImages, workdir: string): Record<string, string> {
+  const env: Record<string, string> = {
+    ...machineEnv(lab, session),
+    LAB_WORKDIR: workdir,
+    LAB_NETWORK: networkName(session),
+    LAB_BASE_IMAGE: BASE_IMAGE,
+  };
+  for (const m of lab.machines) if (m.kind === 'container') env[`LAB_MACHINE_${envName(m.name)}`] = containerName(session, m.name);
+  for (const v of lab.volumes ?? []) env[`LAB_VOLUME_${envName(v.name)}`] = volumeName(session, v.name);
+  for (const [name, ref] of Object.entries(images)) env[`LAB_IMAGE_${envName(name)}`] = ref;
+  return env;
+}

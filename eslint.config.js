@@ -1,0 +1,26 @@
+// ESLint flat config. The one architectural rule that matters most: the engine is plain Node
+// and never imports Electron, so everything but the thin shell runs and is tested without it.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'renderer/dist/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['electron/engine/**', 'electron/cli/**', 'electron/server/**', 'electron/shared/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }],
+        patterns: [{ group: ['electron/*'], message: 'Only electron/main and electron/preload may import electron.' }],
+      }],
+    },
+  },
+);
