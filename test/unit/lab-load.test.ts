@@ -197,6 +197,11 @@ describe('loadLab', () => {
     assert.deepEqual(await problems(dir), ['14:15: steps[0].markdown: file "steps/gone.md" not found']);
   });
 
+  test('refuses a markdown file over 1 MiB', async () => {
+    const dir = await makeLab({ 'steps/hello.md': 'x'.repeat(2 * 1024 * 1024) });
+    assert.deepEqual(await problems(dir), ['14:15: steps[0].markdown: "steps/hello.md" is 2 MiB; the limit is 1 MiB']);
+  });
+
   test('refuses an image without a Dockerfile', async () => {
     const dir = await makeLab({
       'lab.yaml': edit('image: labvisor/base', 'image: web'),

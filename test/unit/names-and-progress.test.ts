@@ -34,5 +34,5 @@ test('progress on a terminal: a bar per task, redrawn in place', () => {
   view({ task: 'image app', phase: 'step 2/4: RUN x', current: 1, total: 4, elapsedMs: 100 });
   view({ task: 'machine app', phase: 'starting', elapsedMs: 100 });
   assert.match(text, /image app\s+\[#####\.{15}\]/);
-  assert.match(text, /\x1b\[1A/); // moved up to redraw
+  assert.ok(text.includes('\x1b[1A'), 'moved up to redraw');
 });

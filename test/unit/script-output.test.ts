@@ -4,6 +4,7 @@ import { CappedOutput } from '../../electron/engine/machines/script-result.js';
 import { failLines, tail } from '../../electron/engine/checks/check-result.js';
 import { describeScriptFailure } from '../../electron/engine/checks/run-check.js';
 import { runHostScript } from '../../electron/engine/machines/host-script.js';
+import { joinLogFrames } from '../../electron/engine/machines/container-logs.js';
 
 test('output is capped without keeping more than the cap', () => {
   const out = new CappedOutput(10);
@@ -32,4 +33,15 @@ test('host scripts: exit code, env, interleaved output, and a timeout that kills
   assert.equal(slow.timedOut, true);
   assert.ok(Date.now() - began < 5000);
   assert.doesNotMatch(slow.output, /never/);
+});
+
+test('container log frames are joined without their headers', () => {
+  const frame = (type: number, text: string) => {
+    const body = Buffer.from(text);
+    const head = Buffer.alloc(8);
+    head[0] = type;
+    head.writeUInt32BE(body.length, 4);
+    return Buffer.concat([head, body]);
+  };
+  assert.equal(joinLogFrames(Buffer.concat([frame(1, 'out\n'), frame(2, 'boom\n')])), 'out\nboom\n');
 });

@@ -68,8 +68,9 @@ async function pullBusybox(docker: Docker, timeoutMs: number): Promise<void> {
   }
 }
 
-async function importHostBusybox(docker: Docker, busybox: string): Promise<void> {
-  const [repo, tag] = BASE_IMAGE.split(':') as [string, string];
+/** Imports a rootfs made from a static busybox as the image `ref`. */
+export async function importHostBusybox(docker: Docker, busybox: string, ref = BASE_IMAGE): Promise<void> {
+  const [repo, tag] = ref.split(':') as [string, string];
   const changes = [
     'CMD ["/bin/sh"]',
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',

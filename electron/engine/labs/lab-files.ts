@@ -9,8 +9,8 @@ import { type Lab, Volume } from './schema.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-export const LAB_YAML_LIMIT = 256 * KiB;
-export const MARKDOWN_LIMIT = 1 * MiB;
+const LAB_YAML_LIMIT = 256 * KiB;
+const MARKDOWN_LIMIT = MiB;
 
 /** Reads lab.yaml after checking that it is a regular file within the size limit. */
 export async function readLabYaml(file: string): Promise<string> {

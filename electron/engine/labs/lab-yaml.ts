@@ -6,7 +6,7 @@ import {
 import { type Diagnostic, LabFormatError } from './diagnostics.js';
 
 /** Bounds alias expansion in toJS, which is where a "billion laughs" document would explode. */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 export type FieldPath = readonly (string | number)[];
 
@@ -72,7 +72,7 @@ export class LabYaml {
       .sort((a, b) => a.line - b.line || a.col - b.col));
   }
 
-  diagnostic(finding: Finding): Diagnostic {
+  private diagnostic(finding: Finding): Diagnostic {
     let node = this.nodeAt(finding.path);
     if (finding.key !== undefined) {
       const map = isAlias(node) ? node.resolve(this.doc) : node;

@@ -19,6 +19,13 @@ function addFindings(issue: z.core.$ZodIssue, base: FieldPath, data: unknown, ou
   const value = valueAt(data, path);
   const parent = path.slice(0, -1);
   const last = path.at(-1);
+  if (value === undefined && typeof last === 'string' && isRecord(valueAt(data, parent))) {
+    const options = issue.code === 'invalid_value' ? issue.values
+      : issue.code === 'invalid_union' && 'options' in issue ? issue.options : undefined;
+    const expected = options?.length ? `; expected one of: ${options.join(', ')}` : '';
+    out.push({ path: parent, message: fieldMessage(parent, `missing required field "${last}"${expected}`) });
+    return;
+  }
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = allowedKeys(data, path);
@@ -26,21 +33,13 @@ function addFindings(issue: z.core.$ZodIssue, base: FieldPath, data: unknown, ou
       for (const key of issue.keys) out.push({ path, key, message: `unknown field "${key}"${where}${didYouMean(key, allowed)}` });
       return;
     }
-    case 'invalid_type':
-      if (value === undefined && typeof last === 'string' && isRecord(valueAt(data, parent))) {
-        out.push({ path: parent, message: fieldMessage(parent, `missing required field "${last}"`) });
-        return;
-      }
-      break;
     case 'invalid_key':
       out.push({ path: parent, key: String(last), message: fieldMessage(path, issue.issues[0]?.message ?? issue.message) });
       return;
     case 'invalid_union':
       if (issue.discriminator !== undefined) {
         const options = ('options' in issue ? issue.options ?? [] : []).join(', ');
-        out.push(value === undefined
-          ? { path: parent, message: fieldMessage(parent, `missing required field "${issue.discriminator}"; expected one of: ${options}`) }
-          : { path, message: fieldMessage(path, `unknown ${issue.discriminator} ${describeValue(value)}; expected one of: ${options}`) });
+        out.push({ path, message: fieldMessage(path, `unknown ${issue.discriminator} ${describeValue(value)}; expected one of: ${options}`) });
         return;
       }
       if (schemaAt(data, path) === Check) {

@@ -55,6 +55,9 @@ async function killExec(docker: Docker, container: string, marker: string): Prom
   const killer = `for e in /proc/[0-9]*/environ; do
     tr '\\0' '\\n' < "$e" 2>/dev/null | grep -qx '${MARKER}=${marker}' && p=\${e#/proc/} && kill -9 \${p%/environ}
   done 2>/dev/null; true`;
-  const exec = await docker.getContainer(container).exec({ Cmd: ['/bin/sh', '-c', killer], AttachStdout: false, AttachStderr: false });
-  await exec.start({ Detach: true });
+  const exec = await docker.getContainer(container).exec({ Cmd: ['/bin/sh', '-c', killer], AttachStdout: true, AttachStderr: true });
+  // Read the killer's (empty) output to its end: an unread stream would hold its socket open.
+  const stream = await exec.start({ hijack: true, stdin: false });
+  stream.resume();
+  await new Promise((resolve) => { stream.on('end', resolve); stream.on('close', resolve); stream.on('error', resolve); });
 }

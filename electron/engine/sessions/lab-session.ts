@@ -12,6 +12,7 @@ import { ensureLabImages, resolveImageRef, type LabImages } from '../images/lab-
 import { containerSpec } from '../machines/container-spec.js';
 import { runContainerScript } from '../machines/container-exec.js';
 import { runHostScript } from '../machines/host-script.js';
+import { lastLogLines } from '../machines/container-logs.js';
 import type { ScriptResult } from '../machines/script-result.js';
 import { runCheck, describeScriptFailure, type CheckContext } from '../checks/run-check.js';
 import type { CheckResult } from '../checks/check-result.js';
@@ -87,8 +88,11 @@ export class LabSession {
     await Promise.all((this.lab.volumes ?? []).map((v) =>
       this.docker.createVolume({ Name: volumeName(this.id, v.name), Labels: labelsFor(this.lab.id, this.id, 'volume') })));
     this.assertNotStopping();
-    const started = await Promise.all(this.lab.machines.map((m) => this.startMachine(m, sink)));
-    this.machines.splice(0, this.machines.length, ...started);
+    // Wait for every machine to settle, even when one fails: cleanup must not race a start.
+    const settled = await Promise.allSettled(this.lab.machines.map((m) => this.startMachine(m, sink)));
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    this.machines.splice(0, this.machines.length, ...settled.map((r) => (r as PromiseFulfilledResult<MachineStatus>).value));
   }
 
   private async startMachine(machine: Machine, sink: ProgressSink): Promise<MachineStatus> {
@@ -130,8 +134,7 @@ export class LabSession {
     const r = await runContainerScript(this.docker, name, 'true', { timeoutMs: 15_000 }).catch((err: Error) => err);
     if (r instanceof Error || r.exitCode !== 0) {
       const state = await this.docker.getContainer(name).inspect().then((c) => c.State, () => undefined);
-      const logs = await this.docker.getContainer(name).logs({ stdout: true, stderr: true, tail: 10 })
-        .then((b) => b.toString('utf8').replace(/[\x00-\x08]/g, '').trim(), () => '');
+      const logs = await lastLogLines(this.docker, name);
       const why = state && !state.Running ? `it exited with code ${state.ExitCode}` : r instanceof Error ? r.message : 'it does not answer';
       throw new Error(`machine "${machine}" did not start: ${why}${logs ? `\n${logs}` : ''}`);
     }

@@ -1,0 +1,69 @@
+// Shared by the integration tests: a real engine (or a loud failure in CI), a private data
+// dir, the CLI as a child process, and a look at what Labvisor left in the engine.
+import type Docker from 'dockerode';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectEngine, type EngineInfo } from '../../electron/engine/machines/docker-engine.js';
+import { packageRoot } from '../../electron/engine/paths.js';
+
+process.env.LABVISOR_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'labvisor-test-'));
+
+export const root = packageRoot();
+export const fixture = (name: string) => join(root, 'test', 'fixtures', 'labs', name);
+
+/**
+ * The real engine. Missing engine: in CI (CI=true) the test file fails loudly; elsewhere its
+ * tests are skipped with the reason, so a laptop without Docker can still run unit tests.
+ */
+export async function engineOrSkip(): Promise<{ docker?: Docker; info?: EngineInfo; skip: string | false }> {
+  try {
+    const { docker, info } = await connectEngine();
+    return { docker, info, skip: false };
+  } catch (err) {
+    if (process.env.CI) throw new Error(`Integration tests need a Docker engine in CI: ${(err as Error).message}`);
+    return { skip: `no Docker engine: ${(err as Error).message.split('\n')[0]}` };
+  }
+}
+
+export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess & { result: Promise<CliResult> } {
+  const child = spawn(process.execPath, [join(root, 'bin', 'labvisor.js'), ...args], {
+    cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const result = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return Object.assign(child, { result });
+}
+
+export const cli = (args: string[], env?: Record<string, string>) => startCli(args, env).result;
+
+/** Resolves when the child's stderr matches, or rejects after timeoutMs. */
+export function waitForStderr(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; stderr so far:\n${seen}`)), timeoutMs);
+    child.stderr!.on('data', (c: Buffer) => {
+      seen += c.toString();
+      const m = pattern.exec(seen);
+      if (m) { clearTimeout(timer); resolve(m[1] ?? m[0]); }
+    });
+  });
+}
+
+/** Containers, volumes and networks labelled with a session (optionally one session). */
+export async function labelled(docker: Docker, session?: string): Promise<{ containers: string[]; volumes: string[]; networks: string[] }> {
+  const filters = { label: [session ? `io.labvisor.session=${session}` : 'io.labvisor.session'] };
+  const [c, v, n] = await Promise.all([
+    docker.listContainers({ all: true, filters }), docker.listVolumes({ filters }), docker.listNetworks({ filters }),
+  ]);
+  return { containers: c.map((x) => x.Names[0]!), volumes: (v.Volumes ?? []).map((x) => x.Name), networks: n.map((x) => x.Name) };
+}
+
+export const nothing = { containers: [], volumes: [], networks: [] };
