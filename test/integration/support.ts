@@ -28,8 +28,9 @@ export async function engineOrSkip(): Promise<{ docker?: Docker; info?: EngineIn
 }
 
 export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+export type CliProcess = ChildProcess & { result: Promise<CliResult>; stderrSoFar(): string };
 
-export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess & { result: Promise<CliResult> } {
+export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
   const child = spawn(process.execPath, [join(root, 'bin', 'labvisor.js'), ...args], {
     cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,21 +40,27 @@ export function startCli(args: string[], env: Record<string, string> = {}): Chil
   child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
   const result = new Promise<CliResult>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return Object.assign(child, { result });
+  return Object.assign(child, { result, stderrSoFar: () => stderr });
 }
 
 export const cli = (args: string[], env?: Record<string, string>) => startCli(args, env).result;
 
-/** Resolves when the child's stderr matches, or rejects after timeoutMs. */
-export function waitForStderr(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+/** Resolves with the first group of a match in everything the child printed, or rejects after timeoutMs. */
+export function waitForStderr(child: CliProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; stderr so far:\n${seen}`)), timeoutMs);
-    child.stderr!.on('data', (c: Buffer) => {
-      seen += c.toString();
-      const m = pattern.exec(seen);
-      if (m) { clearTimeout(timer); resolve(m[1] ?? m[0]); }
-    });
+    const look = () => {
+      const m = pattern.exec(child.stderrSoFar());
+      if (!m) return false;
+      clearTimeout(timer);
+      child.stderr!.off('data', look);
+      resolve(m[1] ?? m[0]);
+      return true;
+    };
+    const timer = setTimeout(() => {
+      child.stderr!.off('data', look);
+      reject(new Error(`timed out waiting for ${pattern}; stderr so far:\n${child.stderrSoFar()}`));
+    }, timeoutMs);
+    if (!look()) child.stderr!.on('data', look);
   });
 }
 

@@ -14,8 +14,8 @@ export const BASE_IMAGE = 'labvisor/base:latest';
 export type BaseSource = 'present' | 'registry' | 'host-busybox';
 
 export class BaseImageUnavailableError extends Error {
-  constructor(reasons: string[]) {
-    super(`The base image ${BASE_IMAGE} is not available and could not be made:\n` +
+  constructor(ref: string, reasons: string[]) {
+    super(`The base image ${ref} is not available and could not be made:\n` +
       reasons.map((r) => `  - ${r}`).join('\n') +
       '\nFix: install a static busybox (Debian/Ubuntu: sudo apt-get install busybox-static;' +
       ' or set LABVISOR_BUSYBOX to a static busybox binary for the engine\'s CPU), or connect to a registry.');
@@ -25,9 +25,9 @@ export class BaseImageUnavailableError extends Error {
 
 const BASE_LABELS = { [LABEL.role]: 'base' };
 
-export async function baseImagePresent(docker: Docker): Promise<boolean> {
+export async function baseImagePresent(docker: Docker, ref = BASE_IMAGE): Promise<boolean> {
   try {
-    await docker.getImage(BASE_IMAGE).inspect();
+    await docker.getImage(ref).inspect();
     return true;
   } catch {
     return false;
@@ -84,16 +84,18 @@ export async function importHostBusybox(docker: Docker, busybox: string, ref = B
     }));
 }
 
-/** Makes sure labvisor/base exists, by the first source that works. */
-export async function ensureBaseImage(docker: Docker, engine: EngineInfo, sink: ProgressSink = noProgress): Promise<BaseSource> {
-  if (await baseImagePresent(docker)) return 'present';
+/** Makes sure labvisor/base (or `ref`, in tests) exists, by the first source that works. */
+export async function ensureBaseImage(
+  docker: Docker, engine: EngineInfo, sink: ProgressSink = noProgress, ref = BASE_IMAGE,
+): Promise<BaseSource> {
+  if (await baseImagePresent(docker, ref)) return 'present';
   const task = progressTask(sink, 'base image');
   const reasons: string[] = [];
   if (process.env.LABVISOR_OFFLINE !== '1') {
     task.update('pulling busybox from the registry');
     try {
       await pullBusybox(docker, 30_000);
-      await buildFromDockerfileText(docker, `FROM busybox:latest\n`, BASE_IMAGE, BASE_LABELS);
+      await buildFromDockerfileText(docker, `FROM busybox:latest\n`, ref, BASE_LABELS);
       task.done('pulled busybox');
       return 'registry';
     } catch (err) {
@@ -106,7 +108,7 @@ export async function ensureBaseImage(docker: Docker, engine: EngineInfo, sink: 
   if (host.path) {
     task.update(`importing ${host.path}`);
     try {
-      await importHostBusybox(docker, host.path);
+      await importHostBusybox(docker, host.path, ref);
       task.done(`imported ${host.path}`);
       return 'host-busybox';
     } catch (err) {
@@ -116,5 +118,5 @@ export async function ensureBaseImage(docker: Docker, engine: EngineInfo, sink: 
     reasons.push(`host busybox: ${host.why}`);
   }
   task.failed('no source for the base image');
-  throw new BaseImageUnavailableError(reasons);
+  throw new BaseImageUnavailableError(ref, reasons);
 }

@@ -1,0 +1,122 @@
+// The `labvisor` command end to end, as a person or CI runs it, against the real engine.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type Docker from 'dockerode';
+import { cli, engineOrSkip, fixture, labelled, nothing, startCli, waitForStderr } from './support.js';
+
+const engine = await engineOrSkip();
+
+describe('labvisor lint', () => {
+  test('the bundled labs pass', async () => {
+    const r = await cli(['lint', 'labs']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /ok\s+volume-backup/);
+  });
+
+  test('an unknown machine kind fails with file:line:col', async () => {
+    const r = await cli(['lint', fixture('unknown-kind')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /unknown-kind\/lab\.yaml:9:11: machines\[0\]\.kind: unknown kind "kontainer"; expected one of: container, host/);
+  });
+});
+
+describe('labvisor with a real engine', { skip: engine.skip }, () => {
+  const docker = engine.docker as Docker;
+
+  test('run volume-backup --solve --json: every step passes and nothing labelled remains', async () => {
+    const r = await cli(['run', 'labs/volume-backup', '--solve', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.lab, 'volume-backup');
+    assert.equal(out.ok, true);
+    assert.match(out.session, /^[a-z0-9]{8}$/);
+    assert.deepEqual(out.machines.map((m: { name: string; kind: string }) => [m.name, m.kind]), [['app', 'container'], ['host', 'host']]);
+    assert.ok(out.machines.every((m: { readyMs: number }) => Number.isInteger(m.readyMs) && m.readyMs >= 0));
+    assert.deepEqual(out.steps.map((s: { id: string; ok: boolean }) => [s.id, s.ok]), [
+      ['write-records', true], ['export-container', true], ['backup-volume', true], ['disaster', true],
+      ['restore', true], ['new-container', true], ['what-you-learned', true],
+    ]);
+    for (const s of out.steps) assert.deepEqual(Object.keys(s).sort(), ['id', 'message', 'ms', 'ok']);
+    assert.deepEqual(await labelled(docker, out.session), nothing);
+    const named = await docker.listContainers({ all: true, filters: { name: [`lv-${out.session}`] } });
+    assert.deepEqual(named, [], 'the container the learner started by hand is gone too');
+  });
+
+  test('a runner killed with SIGKILL leaves resources that gc removes; a live runner is never touched', async () => {
+    const victim = startCli(['run', 'labs/volume-backup']);
+    const survivor = startCli(['run', fixture('probe-lab'), '--trust']);
+    try {
+      const victimId = await waitForStderr(victim, /\(session ([a-z0-9]{8})\)/);
+      const survivorId = await waitForStderr(survivor, /\(session ([a-z0-9]{8})\)/);
+      await Promise.all([waitForStderr(victim, /runs until you press Ctrl-C/), waitForStderr(survivor, /runs until you press Ctrl-C/)]);
+      victim.kill('SIGKILL');
+      await victim.result;
+      assert.ok((await labelled(docker, victimId)).containers.length > 0, 'SIGKILL left the lab behind');
+
+      const dry = await cli(['gc', '--dry-run', '--json']);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.ok(JSON.parse(dry.stdout).sessions.some((s: { id: string }) => s.id === victimId));
+      assert.ok((await labelled(docker, victimId)).containers.length > 0, '--dry-run removes nothing');
+
+      const gc = await cli(['gc']);
+      assert.equal(gc.code, 0, gc.stderr);
+      assert.match(gc.stderr, new RegExp(`session ${victimId} \\(volume-backup`));
+      assert.deepEqual(await labelled(docker, victimId), nothing);
+      assert.equal((await labelled(docker, survivorId)).containers.length, 2, 'the live session of another runner is untouched');
+
+      survivor.kill('SIGINT');
+      const r = await survivor.result;
+      assert.equal(r.code, 130, r.stderr);
+      assert.match(r.stderr, /SIGINT: stopping the lab/);
+      assert.deepEqual(await labelled(docker, survivorId), nothing, 'Ctrl-C cleans up');
+    } finally {
+      victim.kill('SIGKILL');
+      survivor.kill('SIGINT');
+      await Promise.all([victim.result, survivor.result]);
+    }
+  });
+
+  test('run --keep leaves the lab running past the runner, gc spares it, stop removes it', async () => {
+    const r = await cli(['run', fixture('probe-lab'), '--trust', '--solve', '--keep', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const { session } = JSON.parse(r.stdout);
+    assert.match(r.stderr, new RegExp(`labvisor stop ${session}`));
+    await cli(['gc']);
+    assert.deepEqual((await labelled(docker, session)).volumes, [`lv-${session}-data`], 'gc keeps a kept session');
+    const stop = await cli(['stop', session]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(await labelled(docker, session), nothing);
+  });
+
+  test('a lab from outside the bundle with a host machine needs --trust', async () => {
+    const refused = await cli(['run', fixture('trust-me'), '--solve']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /needs your trust[\s\S]*--trust/);
+    const trusted = await cli(['run', fixture('trust-me'), '--solve', '--trust', '--json']);
+    assert.equal(trusted.code, 0, trusted.stderr);
+    assert.equal(JSON.parse(trusted.stdout).ok, true);
+  });
+
+  test('doctor reports the engine, where it runs and the base image', async () => {
+    const r = await cli(['doctor', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    const byId = Object.fromEntries(report.checks.map((c: { id: string }) => [c.id, c]));
+    assert.equal(byId.engine.status, 'ok');
+    assert.match(byId['engine-location'].detail, /^(local|vm|remote):/);
+    assert.equal(byId['base-image'].status, 'ok');
+  });
+
+  test('DOCKER_HOST is respected: the same lab runs through an explicit engine address', async () => {
+    const r = await cli(['run', fixture('probe-lab'), '--trust', '--solve', '--json'], { DOCKER_HOST: engine.info!.target });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`on ${engine.info!.target.replace(/[/.]/g, '\\$&')}`));
+  });
+});
+
+test('an unreachable engine: one clear message, exit 1', async () => {
+  const r = await cli(['run', 'labs/volume-backup', '--solve'], { DOCKER_HOST: 'unix:///tmp/labvisor-nowhere.sock' });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /Cannot reach the Docker engine at unix:\/\/\/tmp\/labvisor-nowhere\.sock: no such socket \(ENOENT\)\.\nFix: /);
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+});
