@@ -27,7 +27,7 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr): Progr
   let drawn = 0;
   return (e) => {
     tasks.set(e.task, e);
-    const width = Math.max(40, (stream.columns ?? 80) - 1);
+    const width = Math.max(40, (stream.columns || 80) - 1);
     if (drawn) stream.write(`\x1b[${drawn}A`);
     for (const t of tasks.values()) {
       const mark = t.state === 'failed' ? 'x' : t.state === 'done' ? '✓' : '…';

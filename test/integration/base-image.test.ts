@@ -41,7 +41,7 @@ describe('labvisor/base without a registry', { skip: engine.skip }, () => {
     const source = await withEnv({ LABVISOR_OFFLINE: '1', LABVISOR_BUSYBOX: '/bin/busybox' },
       () => ensureBaseImage(docker, info, (e) => events.push(e), ref));
     assert.equal(source, 'host-busybox');
-    assert.deepEqual(events.map((e) => [e.phase, e.state]), [['importing /bin/busybox', undefined], ['imported /bin/busybox', 'done']]);
+    assert.deepEqual(events.map((e) => [e.phase, e.state]), [['importing /bin/busybox (registry: skipped (LABVISOR_OFFLINE=1))', undefined], ['imported /bin/busybox', 'done']]);
     const image = await docker.getImage(ref).inspect();
     assert.equal(image.Config.Labels?.['io.labvisor.role'], 'base');
     assert.deepEqual(image.Config.Cmd, ['/bin/sh']);

@@ -95,6 +95,13 @@ describe('a lab session on a real engine', { skip: engine.skip }, () => {
     ]);
   });
 
+  test('reset brings the lab back to its first state: fresh volume, machines running again', async () => {
+    await session.reset();
+    const r = await session.check('write');
+    assert.equal(r.ok, false, 'the note written before the reset is gone');
+    assert.equal((await session.check('stop-web')).ok, false, 'web runs again');
+  });
+
   test('a second session of the same lab is apart: its own names; stopping it leaves the first alone', async () => {
     const other = new LabSession(docker, info, loaded);
     await other.start({ trust: true });

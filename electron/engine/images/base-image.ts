@@ -106,7 +106,7 @@ export async function ensureBaseImage(
   }
   const host = await findHostBusybox(engine);
   if (host.path) {
-    task.update(`importing ${host.path}`);
+    task.update(`importing ${host.path} (${reasons.join('; ')})`);
     try {
       await importHostBusybox(docker, host.path, ref);
       task.done(`imported ${host.path}`);
