@@ -5,6 +5,7 @@ import type { LoadedLab } from '../labs/load.js';
 import { labelsFor } from '../labels.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
 import { BASE_IMAGE } from './base-image.js';
+import { BASE_IMAGE as LAB_BASE_NAME } from '../labs/lab-rules.js';
 import { hashContext, packContext, readContext } from './build-context.js';
 import { asNodeStream, buildImage } from './build-image.js';
 
@@ -29,6 +30,6 @@ export async function ensureLabImages(
 
 /** Resolves an image named in lab.yaml: a lab image's name, or a plain reference. */
 export function resolveImageRef(images: LabImages, ref: string): string {
-  if (ref === 'labvisor/base') return BASE_IMAGE;
+  if (ref === LAB_BASE_NAME) return BASE_IMAGE;
   return images[ref] ?? ref;
 }
