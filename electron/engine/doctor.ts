@@ -1,30 +1,21 @@
 // What this machine can do for labs, each finding with a fix: the engine and where it runs,
 // the base image, QEMU and its accelerator, a guest kernel, the docker CLI, the data dir.
-import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdir, readdir, readFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { connectEngine, type EngineInfo } from './machines/docker-engine.js';
 import type Docker from 'dockerode';
 import { baseImagePresent, BASE_IMAGE, findHostBusybox } from './images/base-image.js';
 import { runHelper } from './machines/helper-container.js';
 import { LABEL } from './labels.js';
 import { dataDir } from './paths.js';
-
-const run = promisify(execFile);
+import { onPath } from './which.js';
+import { findQemu } from './machines/vm/qemu-binary.js';
+import { acceleratorPlan } from './machines/vm/accelerator.js';
 
 export type Status = 'ok' | 'warn' | 'error';
 export interface Finding { id: string; status: Status; detail: string; fix?: string }
 export interface DoctorReport { ok: boolean; engine?: EngineInfo; checks: Finding[] }
-
-export async function onPath(cmd: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const full = join(dir, process.platform === 'win32' ? `${cmd}.exe` : cmd);
-    if (await access(full, constants.X_OK).then(() => true, () => false)) return full;
-  }
-  return undefined;
-}
 
 async function engineLocation(docker: Docker, info: EngineInfo): Promise<Finding> {
   const words = { local: 'shares this machine\'s kernel', vm: 'runs in a VM on this machine', remote: 'runs on another machine' };
@@ -50,27 +41,23 @@ async function baseImage(docker: Docker, info: EngineInfo): Promise<Finding> {
   };
 }
 
-const QEMU_BY_ARCH: Record<string, { bin: string; pkg: string }> = {
-  x64: { bin: 'qemu-system-x86_64', pkg: 'qemu-system-x86' },
-  arm64: { bin: 'qemu-system-aarch64', pkg: 'qemu-system-arm' },
-};
-
 async function qemu(): Promise<Finding[]> {
-  const want = QEMU_BY_ARCH[process.arch] ?? QEMU_BY_ARCH.x64!;
-  const bin = await onPath(want.bin);
-  const found: Finding = bin
-    ? { id: 'qemu', status: 'ok', detail: (await run(bin, ['--version'])).stdout.split('\n')[0]! + ` (${bin})` }
-    : { id: 'qemu', status: 'warn', detail: `${want.bin} not found: VM machines cannot start`, fix: `sudo apt-get install ${want.pkg} (macOS: brew install qemu)` };
-  return [found, await accelerator()];
-}
-
-async function accelerator(): Promise<Finding> {
-  if (process.platform === 'darwin') return { id: 'accelerator', status: 'ok', detail: 'hvf (Hypervisor.framework), falling back to tcg' };
-  if (process.platform === 'win32') return { id: 'accelerator', status: 'ok', detail: 'whpx when enabled, else tcg' };
-  const kvm = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => 'usable', (e: NodeJS.ErrnoException) => e.code);
-  if (kvm === 'usable') return { id: 'accelerator', status: 'ok', detail: 'kvm: /dev/kvm present and usable; a VM start probes it and falls back to tcg if it hangs' };
-  if (kvm === 'EACCES') return { id: 'accelerator', status: 'warn', detail: 'kvm: /dev/kvm present but not accessible; using tcg (slow)', fix: 'sudo usermod -aG kvm $USER, then log in again' };
-  return { id: 'accelerator', status: 'warn', detail: 'kvm: no /dev/kvm; using tcg (software emulation, slower)' };
+  try {
+    const bin = await findQemu();
+    const plan = await acceleratorPlan(bin.version);
+    const best = plan[0]!;
+    return [
+      { id: 'qemu', status: 'ok', detail: `QEMU ${bin.version} (${bin.path})` },
+      {
+        id: 'accelerator', status: best.accel === 'tcg' ? 'warn' : 'ok',
+        detail: plan.length > 1 ? `${best.reason}; falls back to tcg if a boot hangs` : best.reason,
+        ...(best.accel === 'tcg' ? { fix: 'VMs run under software emulation (slower). Without nested virtualisation this is expected.' } : {}),
+      },
+    ];
+  } catch (err) {
+    const [detail, fix] = (err as Error).message.split('\nFix: ');
+    return [{ id: 'qemu', status: 'warn', detail: detail!, ...(fix ? { fix } : {}) }];
+  }
 }
 
 async function guestKernel(): Promise<Finding> {

@@ -16,7 +16,7 @@ describe('labvisor lint', () => {
   test('an unknown machine kind fails with file:line:col', async () => {
     const r = await cli(['lint', fixture('unknown-kind')]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /unknown-kind\/lab\.yaml:9:11: machines\[0\]\.kind: unknown kind "kontainer"; expected one of: container, host/);
+    assert.match(r.stderr, /unknown-kind\/lab\.yaml:9:11: machines\[0\]\.kind: unknown kind "kontainer"; expected one of: container, vm, host/);
   });
 });
 

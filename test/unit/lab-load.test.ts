@@ -125,7 +125,7 @@ describe('loadLab', () => {
 
   test('points at an unknown kind and lists the allowed ones', async () => {
     const dir = await makeLab({ 'lab.yaml': edit('kind: container', 'kind: kontainer') });
-    assert.deepEqual(await problems(dir), ['9:11: machines[0].kind: unknown kind "kontainer"; expected one of: container, host']);
+    assert.deepEqual(await problems(dir), ['9:11: machines[0].kind: unknown kind "kontainer"; expected one of: container, vm, host']);
   });
 
   test('reports a wrong type at the value', async () => {
@@ -243,12 +243,12 @@ describe('loadLab', () => {
     const dir = await makeLab({
       'lab.yaml': edit('duration: 5', 'duration: "ten"')
         .replace('difficulty: beginner', 'difficulty: easy')
-        .replace('kind: container', 'kind: vm'),
+        .replace('kind: container', 'kind: virtual-machine'),
     });
     assert.deepEqual(await problems(dir), [
       '4:11: duration: expected a number, got "ten"',
       '5:13: difficulty: expected one of: beginner, intermediate, advanced; got "easy"',
-      '9:11: machines[0].kind: unknown kind "vm"; expected one of: container, host',
+      '9:11: machines[0].kind: unknown kind "virtual-machine"; expected one of: container, vm, host',
     ]);
   });
 

@@ -18,7 +18,8 @@ export async function gcCommand(args: string[]): Promise<number> {
       `${s.containers.length} container(s), ${s.volumes.length} volume(s), ${s.networks.length} network(s)`);
   }
   for (const img of report.images) say(`image ${img}: ${verb}`);
-  if (!report.sessions.length && !report.images.length) say('Nothing to collect.');
+  for (const vm of report.vms) say(`VM ${vm.machine} of session ${vm.session} (QEMU pid ${vm.pid}): killed`);
+  if (!report.sessions.length && !report.images.length && !report.vms.length) say('Nothing to collect.');
   report.errors.forEach((e) => say(`error: ${e}`));
   return report.errors.length ? 1 : 0;
 }

@@ -57,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
 
     if (!values.solve) {
       for (const m of loaded.lab.machines) if (m.kind === 'container') say(`  shell: docker exec -it ${containerName(session.id, m.name)} sh`);
-      if (values.keep) return keep(session.id);
+      if (values.keep) return keep(session);
       say('The lab runs until you press Ctrl-C.');
       // Keep the process alive; the signal handler stops the session and exits.
       await new Promise(() => setInterval(() => {}, 1 << 30));
@@ -65,7 +65,7 @@ export async function run(args: string[]): Promise<number> {
 
     const steps = await solveLab(session, (o) => say(`${o.ok ? 'ok  ' : 'FAIL'} ${o.id.padEnd(16)} ${String(o.ms).padStart(6)} ms  ${o.message}`));
     const ok = steps.length === loaded.lab.steps.length && steps.every((s) => s.ok);
-    if (values.keep) await keep(session.id);
+    if (values.keep) await keep(session);
     else await session.stop();
     if (values.json) printJson(runJson(loaded.lab.id, ok, session, steps));
     say(ok ? `Lab "${loaded.lab.id}" solved: every step passed.` : `Lab "${loaded.lab.id}" did not pass.`);
@@ -73,9 +73,10 @@ export async function run(args: string[]): Promise<number> {
   });
 }
 
-async function keep(id: string): Promise<number> {
-  await markKept(id);
-  say(`Session ${id} keeps running. Stop it with: labvisor stop ${id}`);
+async function keep(session: LabSession): Promise<number> {
+  session.keep();
+  await markKept(session.id);
+  say(`Session ${session.id} keeps running. Stop it with: labvisor stop ${session.id}`);
   return 0;
 }
 

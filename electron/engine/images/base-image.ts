@@ -54,11 +54,12 @@ export async function findHostBusybox(engine: EngineInfo): Promise<{ path?: stri
   return { why: seen.length ? seen.join('; ') : `no busybox found (looked in ${busyboxCandidates().join(', ')})` };
 }
 
-async function pullBusybox(docker: Docker, timeoutMs: number): Promise<void> {
+/** Pulls `ref`, giving up after timeoutMs: no registry must not mean a long wait. */
+export async function pullImage(docker: Docker, ref: string, timeoutMs: number): Promise<void> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
-    const stream = await docker.pull('busybox:latest', { abortSignal: abort.signal });
+    const stream = await docker.pull(ref, { abortSignal: abort.signal });
     await new Promise<void>((resolve, reject) =>
       docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
   } catch (err) {
@@ -94,7 +95,7 @@ export async function ensureBaseImage(
   if (process.env.LABVISOR_OFFLINE !== '1') {
     task.update('pulling busybox from the registry');
     try {
-      await pullBusybox(docker, 30_000);
+      await pullImage(docker, 'busybox:latest', 30_000);
       await buildFromDockerfileText(docker, `FROM busybox:latest\n`, ref, BASE_LABELS);
       task.done('pulled busybox');
       return 'registry';

@@ -53,9 +53,9 @@ export function labRuleFindings(lab: Lab, folderName: string, images: ReadonlySe
   uniqueNames(lab.steps.map((s) => s.id), ['steps', 'id'], 'step id', report);
 
   lab.machines.forEach((machine, i) => {
-    if (machine.kind !== 'container') return;
+    if (machine.kind === 'host') return;
     imageRef(['machines', i, 'image'], machine.image);
-    machine.mounts?.forEach((mount, j) => volumeRef(['machines', i, 'mounts', j, 'volume'], mount.volume));
+    if (machine.kind === 'container') machine.mounts?.forEach((mount, j) => volumeRef(['machines', i, 'mounts', j, 'volume'], mount.volume));
   });
   lab.steps.forEach((step, i) => {
     const path = ['steps', i];

@@ -40,7 +40,7 @@ export async function loadLab(dir: string): Promise<LoadedLab> {
 function trustReasons(lab: Lab): string[] {
   return lab.machines.flatMap((m) => {
     if (m.kind === 'host') return [`machine "${m.name}" runs on your computer (kind: host)`];
-    return m.privileged ? [`machine "${m.name}" is privileged`] : [];
+    return m.kind === 'container' && m.privileged ? [`machine "${m.name}" is privileged`] : [];
   });
 }
 

@@ -56,7 +56,22 @@ export const HostMachine = z.strictObject({
   kind: z.literal('host').describe('a shell on the machine that runs the Docker engine; requires trust'),
 });
 
-export const Machine = z.discriminatedUnion('kind', [ContainerMachine, HostMachine]);
+const VmPort = z.strictObject({
+  guest: z.number().int().min(1).max(65535),
+  host: z.number().int().min(1).max(65535).optional().describe('port on 127.0.0.1; a free one when omitted'),
+});
+
+export const VmMachine = z.strictObject({
+  name,
+  kind: z.literal('vm').describe('a QEMU microVM booting its own kernel, its filesystem made from the image'),
+  image: z.string().min(1).describe('an image of this lab (images/<name>/Dockerfile) or labvisor/base'),
+  memoryMb: z.number().int().min(64).max(8192).optional().describe('guest memory; default 256'),
+  cpus: z.number().int().min(1).max(8).optional().describe('virtual CPUs; default 1'),
+  hostname: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes, not starting with a dash (at most 63)').optional(),
+  ports: z.array(VmPort).optional(),
+});
+
+export const Machine = z.discriminatedUnion('kind', [ContainerMachine, VmMachine, HostMachine]);
 
 const ScriptCheck = z.strictObject({
   machine: name,
@@ -119,6 +134,7 @@ export const Lab = z.strictObject({
 export type Lab = z.infer<typeof Lab>;
 export type Machine = z.infer<typeof Machine>;
 export type ContainerMachine = z.infer<typeof ContainerMachine>;
+export type VmMachine = z.infer<typeof VmMachine>;
 export type Step = z.infer<typeof Step>;
 export type Check = z.infer<typeof Check>;
 export type ProbeCheck = z.infer<typeof ProbeCheck>;

@@ -4,7 +4,7 @@
 import type Docker from 'dockerode';
 import { rm } from 'node:fs/promises';
 import type { LoadedLab } from '../labs/load.js';
-import type { ContainerMachine, Machine, Step } from '../labs/schema.js';
+import type { ContainerMachine, Machine, Step, VmMachine as VmMachineSpec } from '../labs/schema.js';
 import { labelsFor } from '../labels.js';
 import type { EngineInfo } from '../machines/docker-engine.js';
 import { ensureBaseImage } from '../images/base-image.js';
@@ -13,12 +13,19 @@ import { containerSpec } from '../machines/container-spec.js';
 import { runContainerScript } from '../machines/container-exec.js';
 import { runHostScript } from '../machines/host-script.js';
 import { lastLogLines } from '../machines/container-logs.js';
+import { runHelper } from '../machines/helper-container.js';
+import { VmMachine, type BootTimeline } from '../machines/vm/vm-machine.js';
+import { findQemu, QemuMissingError, type QemuBinary } from '../machines/vm/qemu-binary.js';
+import { collectVms } from '../machines/vm/vm-records.js';
+import { freePort } from '../machines/vm/free-port.js';
+import { ensureGuestKernel, GuestKernelUnavailableError, type GuestKernel } from '../images/guest-kernel.js';
+import { buildGuestInitramfs } from '../images/guest-initramfs.js';
 import type { ScriptResult } from '../machines/script-result.js';
 import { runCheck, describeScriptFailure, type CheckContext } from '../checks/run-check.js';
 import type { CheckResult } from '../checks/check-result.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
 import { containerName, networkName, newSessionId, volumeName } from './names.js';
-import { hostEnv, machineEnv } from './script-env.js';
+import { hostEnv, machineEnv, sessionIdentity } from './script-env.js';
 import { findSessionResources, removeSessionResources } from './cleanup.js';
 import { removeRecord, writeRecord, type SessionRecord } from './registry.js';
 
@@ -32,7 +39,16 @@ export class TrustRequiredError extends Error {
   }
 }
 
-export interface MachineStatus { name: string; kind: Machine['kind']; readyMs: number }
+export interface MachineStatus {
+  name: string;
+  kind: Machine['kind'];
+  /** From the start of this machine's work (build included) until it can run commands. */
+  readyMs: number;
+  /** VMs: the boot's phases and the accelerator used. */
+  boot?: BootTimeline;
+  /** Why the machine could not start (no QEMU, no guest kernel); the lab's other machines run. */
+  unavailable?: string;
+}
 
 export interface StartOptions {
   /** The user trusts this lab (required for host and privileged machines). */
@@ -44,6 +60,10 @@ export class LabSession {
   readonly id = newSessionId();
   readonly machines: MachineStatus[] = [];
   private images: LabImages = {};
+  private readonly vms = new Map<string, VmMachine>();
+  private kernel?: Promise<GuestKernel>;
+  private hostBootId?: Promise<string>;
+  private readonly unavailable = new Map<string, string>();
   private record?: SessionRecord;
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
@@ -98,6 +118,7 @@ export class LabSession {
   private async startMachine(machine: Machine, sink: ProgressSink): Promise<MachineStatus> {
     const began = Date.now();
     if (machine.kind === 'host') return { name: machine.name, kind: machine.kind, readyMs: 0 };
+    if (machine.kind === 'vm') return this.startVm(machine, sink);
     const task = progressTask(sink, `machine ${machine.name}`);
     task.update('creating container');
     try {
@@ -113,6 +134,40 @@ export class LabSession {
     return { name: machine.name, kind: machine.kind, readyMs: Date.now() - began };
   }
 
+  /** A VM made from the machine's image: guest kernel (once per session), initramfs, boot. */
+  private async startVm(machine: VmMachineSpec, sink: ProgressSink): Promise<MachineStatus> {
+    const began = Date.now();
+    this.kernel ??= ensureGuestKernel(this.docker, this.engine, sink);
+    let qemu: QemuBinary;
+    let kernel: GuestKernel;
+    try {
+      [qemu, kernel] = await Promise.all([findQemu(), this.kernel]);
+    } catch (err) {
+      // Without QEMU or a kernel the VMs cannot run, but the containers of the lab still can.
+      if (!(err instanceof QemuMissingError || err instanceof GuestKernelUnavailableError)) throw err;
+      this.unavailable.set(machine.name, `is unavailable: ${err.message}`);
+      progressTask(sink, `machine ${machine.name}`).failed('unavailable');
+      return { name: machine.name, kind: machine.kind, readyMs: 0, unavailable: err.message };
+    }
+    const initrd = await buildGuestInitramfs(this.docker, resolveImageRef(this.images, machine.image), kernel, sink);
+    this.assertNotStopping();
+    const task = progressTask(sink, `machine ${machine.name}`);
+    task.update('booting');
+    try {
+      const ports = await Promise.all((machine.ports ?? []).map(async (p) => ({ guest: p.guest, host: p.host ?? await freePort() })));
+      const vm = await VmMachine.start({
+        session: this.id, machine: machine.name, qemu, kernel: kernel.vmlinuz, initrd,
+        memoryMb: machine.memoryMb ?? 256, cpus: machine.cpus ?? 1, hostname: machine.hostname ?? machine.name, ports,
+      });
+      this.vms.set(machine.name, vm);
+      task.done(`ready (${vm.timeline.accelReason})`);
+      return { name: machine.name, kind: machine.kind, readyMs: Date.now() - began, boot: vm.timeline };
+    } catch (err) {
+      task.failed((err as Error).message);
+      throw err;
+    }
+  }
+
   private async createContainer(machine: ContainerMachine): Promise<void> {
     const image = resolveImageRef(this.images, machine.image);
     const config = (await this.docker.getImage(image).inspect()).Config;
@@ -124,8 +179,15 @@ export class LabSession {
       network: networkName(this.id),
       volumeNames: Object.fromEntries((this.lab.volumes ?? []).map((v) => [v.name, volumeName(this.id, v.name)])),
       labels: labelsFor(this.lab.id, this.id, 'machine'),
-      env: machineEnv(this.lab, this.id),
+      env: sessionIdentity(this.lab, this.id),
     }));
+  }
+
+  /** The boot id of the kernel containers run on, as a container sees it: true for any engine. */
+  private engineBootId(): Promise<string> {
+    this.hostBootId ??= runHelper(this.docker, { cmd: ['cat', '/proc/sys/kernel/random/boot_id'], labels: labelsFor(this.lab.id, this.id, 'helper') })
+      .then((r) => r.stdout.trim(), () => '');
+    return this.hostBootId;
   }
 
   /** Ready means a process can be started in it: what a terminal or a check needs. */
@@ -153,14 +215,23 @@ export class LabSession {
   }
 
   /** Runs a script in a machine: exec in a container, /bin/sh on the host. */
-  runScript(machine: string, script: string, timeoutMs: number): Promise<ScriptResult> {
+  async runScript(machine: string, script: string, timeoutMs: number): Promise<ScriptResult> {
     const m = this.machine(machine);
+    const bootId = await this.engineBootId();
     if (m.kind === 'host') {
       const workdir = this.record!.workdir;
-      return runHostScript(script, workdir, { timeoutMs, env: hostEnv(this.lab, this.id, this.images, workdir) });
+      const qemuPids = Object.fromEntries([...this.vms].map(([name, vm]) => [name, vm.pid]));
+      return runHostScript(script, workdir, { timeoutMs, env: hostEnv(this.lab, this.id, bootId, this.images, workdir, qemuPids) });
+    }
+    const cannot = (why: string): ScriptResult => ({ exitCode: 125, output: `machine "${machine}" ${why}`, timedOut: false, truncated: false });
+    if (m.kind === 'vm') {
+      const vm = this.vms.get(machine);
+      if (!vm) return cannot(this.unavailable.get(machine) ?? 'is not running');
+      return vm.runScript(script, { timeoutMs, env: machineEnv(this.lab, this.id, bootId) })
+        .catch((err: Error) => cannot(`cannot run commands: ${err.message}`));
     }
     return runContainerScript(this.docker, containerName(this.id, machine), script, {
-      timeoutMs, env: machineEnv(this.lab, this.id),
+      timeoutMs, env: machineEnv(this.lab, this.id, bootId),
     }).catch((err: Error) => ({
       exitCode: 125, output: `machine "${machine}" cannot run commands: ${err.message}`, timedOut: false, truncated: false,
     }));
@@ -197,10 +268,16 @@ export class LabSession {
 
   /** Back to the lab's first state: machines and volumes made anew, images kept. */
   async reset(sink: ProgressSink = noProgress): Promise<void> {
+    await this.stopVms();
     await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
     await rm(this.record!.workdir, { recursive: true, force: true });
     this.record = await writeRecord({ id: this.id, lab: this.lab.id, labDir: this.loaded.dir, engine: this.engine.target });
     await this.createMachines(sink);
+  }
+
+  /** Leaves the session running after this process exits (`run --keep`). */
+  keep(): void {
+    for (const vm of this.vms.values()) vm.release();
   }
 
   /** Stops and removes everything of this session; safe to call more than once, and while starting. */
@@ -212,7 +289,14 @@ export class LabSession {
     return this.stopping;
   }
 
+  private async stopVms(): Promise<void> {
+    await Promise.all([...this.vms.values()].map((vm) => vm.stop().catch(() => {})));
+    this.vms.clear();
+    await collectVms({ session: this.id }); // any VM whose start was cut short
+  }
+
   private async cleanup(): Promise<void> {
+    await this.stopVms();
     const errors = await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
     await removeRecord(this.id);
     if (errors.length) throw new Error(`session ${this.id} was not fully removed:\n${errors.join('\n')}`);

@@ -4,14 +4,22 @@ import { BASE_IMAGE } from '../images/base-image.js';
 import type { LabImages } from '../images/lab-images.js';
 import { containerName, envName, networkName, volumeName } from './names.js';
 
-export function machineEnv(lab: Lab, session: string): Record<string, string> {
+/** What every machine is told of its lab, also in a container's own environment. */
+export function sessionIdentity(lab: Lab, session: string): Record<string, string> {
   return { LAB_ID: lab.id, LAB_SESSION: session };
 }
 
+/** `hostBootId`: the boot id of the kernel the engine's containers run on. */
+export function machineEnv(lab: Lab, session: string, hostBootId: string): Record<string, string> {
+  return { ...sessionIdentity(lab, session), LAB_HOST_BOOT_ID: hostBootId };
+}
+
 /** Host scripts drive the engine themselves, so they get the names of everything. */
-export function hostEnv(lab: Lab, session: string, images: LabImages, workdir: string): Record<string, string> {
+export function hostEnv(
+  lab: Lab, session: string, hostBootId: string, images: LabImages, workdir: string, qemuPids: Record<string, number> = {},
+): Record<string, string> {
   const env: Record<string, string> = {
-    ...machineEnv(lab, session),
+    ...machineEnv(lab, session, hostBootId),
     LAB_WORKDIR: workdir,
     LAB_NETWORK: networkName(session),
     LAB_BASE_IMAGE: BASE_IMAGE,
@@ -19,5 +27,6 @@ export function hostEnv(lab: Lab, session: string, images: LabImages, workdir: s
   for (const m of lab.machines) if (m.kind === 'container') env[`LAB_MACHINE_${envName(m.name)}`] = containerName(session, m.name);
   for (const v of lab.volumes ?? []) env[`LAB_VOLUME_${envName(v.name)}`] = volumeName(session, v.name);
   for (const [name, ref] of Object.entries(images)) env[`LAB_IMAGE_${envName(name)}`] = ref;
+  for (const [name, pid] of Object.entries(qemuPids)) env[`LAB_QEMU_PID_${envName(name)}`] = String(pid);
   return env;
 }

@@ -1,0 +1,117 @@
+// A VM guest made from a Docker image: the image's filesystem (exported from a created, never
+// started container) plus the guest kit of build/guest (init, agent, a static busybox and the
+// kernel modules init loads), packed as a gzip'd newc initramfs in the data dir. The same
+// image thus runs as a container and as a VM.
+import type Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { extract } from 'tar-stream';
+import { dataDir, packageRoot } from '../paths.js';
+import { noProgress, progressTask, type ProgressSink } from '../progress.js';
+import { BASE_IMAGE } from './base-image.js';
+import { hashContext, readContext } from './build-context.js';
+import { NewcWriter } from './cpio-newc.js';
+import type { GuestKernel } from './guest-kernel.js';
+import { readContainerFile, withCreatedContainer } from './image-files.js';
+import { GUEST_MODULES, modulesInLoadOrder } from './modules-dep.js';
+
+const kitDir = () => join(packageRoot(), 'build', 'guest');
+
+/** A short hash of everything in build/guest, so a changed kit makes new guests. */
+export async function guestKitVersion(): Promise<string> {
+  return hashContext(await readContext(kitDir()), 'guest-kit').slice(0, 12);
+}
+
+/**
+ * Where an exported image's entry goes in the guest, or undefined to leave it out: /dev is the
+ * kernel's (Docker's placeholders there would hide the real console), /.dockerenv would tell
+ * programs they run in a container, and the kit's own paths are the kit's.
+ */
+function guestPath(tarName: string): string | undefined {
+  const name = tarName.replace(/^(\.?\/)+/, '').replace(/\/+$/, '');
+  if (!name || name === '.dockerenv' || name.startsWith('dev/') || name === 'init' || name === 'labvisor' || name.startsWith('labvisor/')) return undefined;
+  if (basename(name).startsWith('.wh.')) return undefined; // an overlay whiteout, not a file
+  return name;
+}
+
+/** Copies an image's filesystem, as the tar of `docker export`, into the archive. Calls onCount now and then. */
+export async function packImageTar(tar: NodeJS.ReadableStream, writer: NewcWriter, onCount: (n: number) => void = () => {}): Promise<void> {
+  const entries = extract();
+  (tar as Readable).on('error', (err) => entries.destroy(err));
+  tar.pipe(entries as unknown as NodeJS.WritableStream);
+  const inodes = new Map<string, number>();
+  let seen = 0;
+  for await (const entry of entries) {
+    if (++seen % 256 === 0) onCount(writer.count);
+    const h = entry.header;
+    const name = guestPath(h.name);
+    const meta = { name: name ?? '', mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime.getTime() / 1000 };
+    if (!name) entry.resume();
+    else if (h.type === 'file') inodes.set(name, await writer.add({ ...meta, type: 'file', size: h.size }, entry as AsyncIterable<Buffer>));
+    else if (h.type === 'directory') await writer.add({ ...meta, type: 'directory' });
+    else if (h.type === 'symlink') await writer.add({ ...meta, type: 'symlink', linkname: h.linkname });
+    else if (h.type === 'link') {
+      const ino = inodes.get(guestPath(h.linkname) ?? '');
+      if (ino) await writer.link(name, ino);
+    }
+    // Devices and fifos are left out: the kernel's devtmpfs provides /dev.
+  }
+}
+
+/** The guest kit: /init, /labvisor/{agent,busybox}, the kernel's modules and the order to load them in. */
+async function packKit(docker: Docker, writer: NewcWriter, kernel: GuestKernel): Promise<void> {
+  const busybox = await withCreatedContainer(docker, BASE_IMAGE, (c) => readContainerFile(c, '/bin/busybox'))
+    .catch((err: Error) => { throw new Error(`the guest kit's busybox comes from ${BASE_IMAGE}: ${err.message}`); });
+  const dep = await readFile(join(kernel.modulesDir, 'modules.dep'), 'utf8');
+  const builtin = await readFile(join(kernel.modulesDir, 'modules.builtin'), 'utf8').catch(() => '');
+  const modules = modulesInLoadOrder(dep, GUEST_MODULES, builtin);
+  await writer.add({ name: 'init', type: 'file', mode: 0o755 }, await readFile(join(kitDir(), 'init')));
+  await writer.add({ name: 'labvisor', type: 'directory', mode: 0o755 });
+  await writer.add({ name: 'labvisor/agent', type: 'file', mode: 0o755 }, await readFile(join(kitDir(), 'agent')));
+  await writer.add({ name: 'labvisor/busybox', type: 'file', mode: 0o755 }, busybox);
+  await writer.add({ name: 'labvisor/modules', type: 'directory', mode: 0o755 });
+  for (const rel of modules) {
+    await writer.add({ name: `labvisor/modules/${basename(rel)}`, type: 'file', mode: 0o644 }, await readFile(join(kernel.modulesDir, rel)));
+  }
+  await writer.add({ name: 'labvisor/modules.order', type: 'file', mode: 0o644 },
+    Buffer.from(modules.map((rel) => `${basename(rel)}\n`).join('')));
+}
+
+/** The initramfs of a guest made from `imageRef` for `kernel`, built once per image, kit and kernel. */
+export async function buildGuestInitramfs(
+  docker: Docker, imageRef: string, kernel: GuestKernel, sink: ProgressSink = noProgress,
+): Promise<string> {
+  const imageId = (await docker.getImage(imageRef).inspect()).Id.replace(/^sha256:/, '').slice(0, 12);
+  const dir = join(dataDir(), 'guests');
+  const target = join(dir, `${imageId}-${await guestKitVersion()}-${kernel.version}.cpio.gz`);
+  if (existsSync(target)) return target;
+
+  const task = progressTask(sink, `guest ${imageRef}`);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(target)}.${randomBytes(4).toString('hex')}`);
+  const writer = new NewcWriter(`${tmp}.cpio`);
+  try {
+    task.update('exporting');
+    await withCreatedContainer(docker, imageRef, async (c) =>
+      packImageTar(await c.export(), writer, (n) => task.update(`packing ${n} files`, { current: n })));
+    await packKit(docker, writer, kernel);
+    await writer.finish();
+    task.update(`compressing ${writer.count} files`);
+    await pipeline(createReadStream(`${tmp}.cpio`), createGzip(), createWriteStream(`${tmp}.gz`));
+    await rename(`${tmp}.gz`, target);
+    task.done(`packed ${writer.count} files`);
+    return target;
+  } catch (err) {
+    writer.abort();
+    await rm(`${tmp}.gz`, { force: true });
+    task.failed('failed');
+    throw err;
+  } finally {
+    await rm(`${tmp}.cpio`, { force: true });
+  }
+}

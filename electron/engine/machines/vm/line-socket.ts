@@ -1,0 +1,80 @@
+// A unix socket read as lines: QMP speaks JSON lines, the guest agent plain lines.
+import { connect, type Socket } from 'node:net';
+
+export interface LineSocket {
+  socket: Socket;
+  /** Resolves with the next line for which `match` returns a value, or rejects when the socket closes. */
+  next<T>(match: (line: string) => T | undefined, timeoutMs: number): Promise<T>;
+  send(line: string): void;
+  close(): void;
+}
+
+/** Lines nobody asked for (QMP events, replies after a timeout) are kept up to this many. */
+const MAX_UNREAD = 1000;
+
+/** Connects to a unix socket, retrying while QEMU has not created it yet. */
+export async function connectUnix(path: string, deadlineMs: number): Promise<Socket> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return await new Promise<Socket>((resolve, reject) => {
+        const s = connect(path, () => resolve(s));
+        s.once('error', reject);
+      });
+    } catch (err) {
+      if (Date.now() > until) throw new Error(`cannot connect to ${path}: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+export async function connectLines(path: string, deadlineMs: number): Promise<LineSocket> {
+  return lineSocket(await connectUnix(path, deadlineMs));
+}
+
+function lineSocket(socket: Socket): LineSocket {
+  let buffer = '';
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  let closed = false;
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      lines.push(buffer.slice(0, nl).replace(/\r$/, ''));
+      buffer = buffer.slice(nl + 1);
+    }
+    if (lines.length > MAX_UNREAD) lines.splice(0, lines.length - MAX_UNREAD);
+    waiters.forEach((w) => w());
+  });
+  const end = () => { closed = true; waiters.forEach((w) => w()); };
+  socket.on('close', end);
+  socket.on('error', end);
+
+  return {
+    socket,
+    next<T>(match: (line: string) => T | undefined, timeoutMs: number): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const look = () => {
+          for (let i = 0; i < lines.length; i++) {
+            const value = match(lines[i]!);
+            if (value !== undefined) {
+              lines.splice(i, 1);
+              finish();
+              resolve(value);
+              return;
+            }
+          }
+          if (closed) { finish(); reject(new Error('the connection closed')); }
+        };
+        const timer = setTimeout(() => { finish(); reject(new Error(`no answer within ${timeoutMs / 1000} s`)); }, timeoutMs);
+        const finish = () => { clearTimeout(timer); waiters.delete(look); };
+        waiters.add(look);
+        look();
+      });
+    },
+    send(line: string) { socket.write(`${line}\n`); },
+    close() { socket.destroy(); },
+  };
+}
