@@ -2,9 +2,17 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
+import { readFileSync } from 'node:fs';
+import { readVmRecords } from '../../electron/engine/machines/vm/vm-records.js';
 import { cli, engineOrSkip, fixture, labelled, nothing, startCli, waitForStderr } from './support.js';
 
 const engine = await engineOrSkip();
+
+const vmsOf = async (session: string) => (await readVmRecords()).filter((r) => r.session === session);
+/** Running, not a zombie: a killed QEMU whose runner died waits for init to reap it. */
+const alive = (pid: number) => {
+  try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+};
 
 describe('labvisor lint', () => {
   test('the bundled labs pass', async () => {
@@ -88,6 +96,42 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
     assert.deepEqual(await labelled(docker, session), nothing);
   });
 
+  test('run shared-kernel --solve --json: a container, a VM and the host; the VM reports its boot', async () => {
+    const r = await cli(['run', 'shared-kernel', '--solve', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.ok, true);
+    const vm = out.machines.find((m: { name: string }) => m.name === 'vm');
+    assert.equal(vm.kind, 'vm');
+    assert.ok(vm.readyMs > 0);
+    assert.ok(['kvm', 'hvf', 'whpx', 'tcg'].includes(vm.boot.accel));
+    assert.deepEqual(out.steps.map((s: { ok: boolean }) => s.ok), [true, true, true, true, true]);
+    assert.deepEqual(await labelled(docker, out.session), nothing);
+    assert.deepEqual(await vmsOf(out.session), [], 'no VM record (so no QEMU) left');
+  });
+
+  test('a runner with a VM killed with SIGKILL: gc kills its QEMU process', async () => {
+    const victim = startCli(['run', 'shared-kernel']);
+    try {
+      const id = await waitForStderr(victim, /\(session ([a-z0-9]{8})\)/);
+      await waitForStderr(victim, /runs until you press Ctrl-C/, 120_000);
+      const [rec] = await vmsOf(id);
+      assert.ok(rec && alive(rec.pid), 'the VM runs');
+      victim.kill('SIGKILL');
+      await victim.result;
+      assert.ok(alive(rec.pid), 'QEMU outlived the killed runner');
+      const gc = await cli(['gc']);
+      assert.equal(gc.code, 0, gc.stderr);
+      assert.match(gc.stderr, new RegExp(`VM vm of session ${id} \\(QEMU pid ${rec.pid}\\): killed`));
+      await new Promise((res) => setTimeout(res, 200));
+      assert.ok(!alive(rec.pid), 'gc killed QEMU');
+      assert.deepEqual(await labelled(docker, id), nothing);
+    } finally {
+      victim.kill('SIGKILL');
+      await victim.result;
+    }
+  });
+
   test('a lab from outside the bundle with a host machine needs --trust', async () => {
     const refused = await cli(['run', fixture('trust-me'), '--solve']);
     assert.equal(refused.code, 1);
@@ -105,6 +149,8 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
     assert.equal(byId.engine.status, 'ok');
     assert.match(byId['engine-location'].detail, /^(local|vm|remote):/);
     assert.equal(byId['base-image'].status, 'ok');
+    assert.match(byId.qemu.detail, /^QEMU \d+\.\d+/);
+    assert.match(byId.accelerator.detail, /^(kvm|hvf|whpx|tcg): /);
   });
 
   test('DOCKER_HOST is respected: the same lab runs through an explicit engine address', async () => {
