@@ -5,13 +5,14 @@ import { EngineUnreachableError } from '../engine/machines/docker-engine.js';
 import { BaseImageUnavailableError } from '../engine/images/base-image.js';
 import { TrustRequiredError } from '../engine/sessions/lab-session.js';
 import { ImageBuildError } from '../engine/images/build-image.js';
+import { BootTimeout } from '../engine/machines/vm/vm-machine.js';
 
 export const say = (line = ''): void => { process.stderr.write(`${line}\n`); };
 export const printJson = (value: unknown): void => { process.stdout.write(`${JSON.stringify(value, null, 2)}\n`); };
 
 export class UsageError extends Error {}
 
-const KNOWN = [LabFormatError, EngineUnreachableError, BaseImageUnavailableError, TrustRequiredError, ImageBuildError, UsageError];
+const KNOWN = [LabFormatError, EngineUnreachableError, BaseImageUnavailableError, TrustRequiredError, ImageBuildError, BootTimeout, UsageError];
 
 /** Prints an error for a person; returns the exit code (2 for usage errors, else 1). */
 export function report(err: unknown): number {

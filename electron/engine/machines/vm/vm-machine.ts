@@ -110,9 +110,13 @@ export class VmMachine {
       const [consoleSocket, agentLines] = await Promise.all([connectUnix(launch.consoleSocket, 5000), connectLines(launch.agentSocket, 5000)]);
       const agent = new AgentClient(agentLines);
       const prompt = watchForPrompt(consoleSocket);
+      let consoleTail = '';
+      const keepTail = (c: Buffer) => { consoleTail = (consoleTail + c.toString('utf8')).slice(-2000); };
+      consoleSocket.on('data', keepTail);
       const hello = await Promise.race([agent.waitForHello(deadline), exited]).catch((err: Error) => {
-        throw /no answer within/.test(err.message) ? new BootTimeout(accel) : err;
+        throw /no answer within/.test(err.message) ? new BootTimeout(spec.machine, accel, deadline, consoleTail) : err;
       });
+      consoleSocket.off('data', keepTail);
       const initMs = Date.now() - began;
       // The shell prints its prompt once ttyS0 is opened; nudge it in case it already did.
       consoleSocket.write('\n');
@@ -178,8 +182,13 @@ async function hostTscKhz(): Promise<number> {
   return mhz > 0 ? Math.round(mhz * 1000) : 2_000_000;
 }
 
-class BootTimeout extends Error {
-  constructor(accel: Accelerator) { super(`the guest did not boot with ${accel} in time`); }
+export class BootTimeout extends Error {
+  constructor(machine: string, accel: Accelerator, deadlineMs: number, consoleTail: string) {
+    const lines = consoleTail.replace(ESCAPES, '').trim().split(/\r?\n/).slice(-10).join('\n');
+    super(`VM "${machine}" did not boot within ${deadlineMs / 1000} s with ${accel}. ` +
+      (lines ? `Last console lines:\n${lines}` : 'The console stayed silent (is the kernel for this CPU?).'));
+    this.name = 'BootTimeout';
+  }
 }
 
 /** Resolves when the console shows a shell prompt (on a partial line, so not via line reads). */
