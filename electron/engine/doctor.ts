@@ -7,7 +7,7 @@ import { connectEngine, type EngineInfo } from './machines/docker-engine.js';
 import type Docker from 'dockerode';
 import { baseImagePresent, BASE_IMAGE, findHostBusybox } from './images/base-image.js';
 import { runHelper } from './machines/helper-container.js';
-import { LABEL } from './labels.js';
+import { helperLabels } from './labels.js';
 import { dataDir } from './paths.js';
 import { onPath } from './which.js';
 import { findQemu } from './machines/vm/qemu-binary.js';
@@ -23,7 +23,7 @@ async function engineLocation(docker: Docker, info: EngineInfo): Promise<Finding
   // Where possible, prove it: a container reports the boot id of the kernel it runs on.
   if (process.platform === 'linux' && await baseImagePresent(docker)) {
     const ours = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
-    const theirs = await runHelper(docker, { cmd: ['cat', '/proc/sys/kernel/random/boot_id'], labels: { [LABEL.role]: 'helper' } })
+    const theirs = await runHelper(docker, { cmd: ['cat', '/proc/sys/kernel/random/boot_id'], labels: helperLabels() })
       .then((r) => r.stdout.trim(), () => '');
     if (theirs) evidence = ours === theirs ? 'containers report this machine\'s boot id' : `containers report boot id ${theirs.slice(0, 8)}…, not this machine's ${ours.slice(0, 8)}…`;
   }

@@ -19,3 +19,8 @@ export function labelsFor(lab: string, session: string, role: Role): Record<stri
     [LABEL.role]: role,
   };
 }
+
+/** Labels of the engine's own short-lived helpers outside a session (doctor, kernel and guest builds). */
+export function helperLabels(): Record<string, string> {
+  return { [LABEL.owner]: formatOwner(currentOwner()), [LABEL.role]: 'helper' };
+}

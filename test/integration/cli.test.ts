@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { currentOwner } from '../../electron/engine/owner.js';
 import { readVmRecords } from '../../electron/engine/machines/vm/vm-records.js';
 import { cli, engineOrSkip, fixture, labelled, nothing, startCli, waitForStderr } from './support.js';
 
@@ -81,6 +83,22 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
       victim.kill('SIGKILL');
       survivor.kill('SIGINT');
       await Promise.all([victim.result, survivor.result]);
+    }
+  });
+
+  test('gc removes a helper container left by a dead owner, and keeps a live owner\'s', async () => {
+    const make = (owner: string) => docker.createContainer({
+      Image: 'labvisor/base:latest', Cmd: ['true'], Labels: { 'io.labvisor.role': 'helper', 'io.labvisor.owner': owner },
+    });
+    const orphan = await make(`${hostname()}/999999999/1`);
+    const live = await make(`${hostname()}/${process.pid}/${currentOwner().start}`);
+    try {
+      const r = await cli(['gc']);
+      assert.equal(r.code, 0, r.stderr);
+      await assert.rejects(orphan.inspect(), /no such container/i);
+      await live.inspect();
+    } finally {
+      await live.remove({ force: true });
     }
   });
 

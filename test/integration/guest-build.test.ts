@@ -16,6 +16,7 @@ import { gunzipSync } from 'node:zlib';
 import { BASE_IMAGE, ensureBaseImage } from '../../electron/engine/images/base-image.js';
 import { ensureGuestKernel, findHostKernel, GuestKernelUnavailableError, type GuestKernel } from '../../electron/engine/images/guest-kernel.js';
 import { buildGuestInitramfs } from '../../electron/engine/images/guest-initramfs.js';
+import { listContainerDir, withCreatedContainer } from '../../electron/engine/images/image-files.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import type { ProgressEvent } from '../../electron/engine/progress.js';
 import { onPath } from '../../electron/engine/which.js';
@@ -71,6 +72,8 @@ describe('guest kernel and initramfs', { skip: engine.skip }, () => {
     assert.equal(events.at(-1)?.state, 'done');
     const image = await docker.getImage(`${repo}:${kernel.version}`).inspect();
     assert.equal(image.Config.Labels?.['io.labvisor.role'], 'kernel');
+    const boot = await withCreatedContainer(docker, `${repo}:${kernel.version}`, (c) => listContainerDir(c, '/boot'));
+    assert.deepEqual(boot, [`vmlinuz-${kernel.version}`]);
 
     const manifest = JSON.parse(await readFile(join(kernel.vmlinuz, '..', 'manifest.json'), 'utf8')) as { sha256: string; modules: string[] };
     assert.equal(manifest.sha256, await sha256(kernel.vmlinuz));

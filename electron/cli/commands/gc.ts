@@ -19,7 +19,8 @@ export async function gcCommand(args: string[]): Promise<number> {
   }
   for (const img of report.images) say(`image ${img}: ${verb}`);
   for (const vm of report.vms) say(`VM ${vm.machine} of session ${vm.session} (QEMU pid ${vm.pid}): killed`);
-  if (!report.sessions.length && !report.images.length && !report.vms.length) say('Nothing to collect.');
+  for (const h of report.helpers) say(`helper container ${h}: ${verb}`);
+  if (!report.sessions.length && !report.images.length && !report.vms.length && !report.helpers.length) say('Nothing to collect.');
   report.errors.forEach((e) => say(`error: ${e}`));
   return report.errors.length ? 1 : 0;
 }

@@ -74,7 +74,8 @@ function debianKernelDockerfile(engineArch: string): string {
 /** Builds the kernel image from Debian's cloud kernel package as `<repo>:<version>`. */
 async function buildDebianKernel(docker: Docker, engine: EngineInfo, repo: string, sink: ProgressSink): Promise<void> {
   await pullImage(docker, 'debian:bookworm-slim', 30_000);
-  const building = `${repo}:building`;
+  // Built under another name until its version is known, so it never passes for a kernel.
+  const building = `${repo}-building:latest`;
   await buildFromDockerfileText(docker, debianKernelDockerfile(engine.arch), building, KERNEL_LABELS, sink);
   try {
     // The version is only known once apt has chosen the package.
@@ -144,7 +145,7 @@ async function importHostKernel(docker: Docker, version: string, repo: string): 
       docker.modem.followProgress(stream, (err, out: Array<{ error?: string }>) => {
         const failure = err ?? out?.find((o) => o.error)?.error;
         return failure ? reject(new Error(String(failure))) : resolve();
-      })));
+      }))).catch((err: Error) => { tar.destroy(err); throw err; }); // stops the packing too
   await Promise.all([packing, imported]);
 }
 

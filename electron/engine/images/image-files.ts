@@ -3,12 +3,12 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
-import { LABEL } from '../labels.js';
+import { helperLabels } from '../labels.js';
 
 /** Runs fn with a created, never started container of `image`, removed afterwards. */
 export async function withCreatedContainer<T>(docker: Docker, image: string, fn: (c: Docker.Container) => Promise<T>): Promise<T> {
   // An image FROM scratch has no command, and create needs one; it never runs.
-  const container = await docker.createContainer({ Image: image, Cmd: ['/none'], Labels: { [LABEL.role]: 'helper' }, NetworkDisabled: true });
+  const container = await docker.createContainer({ Image: image, Cmd: ['/none'], Labels: helperLabels(), NetworkDisabled: true });
   try {
     return await fn(container);
   } finally {

@@ -9,7 +9,13 @@ import { readRecords, removeRecord } from './registry.js';
 import { collectVms } from '../machines/vm/vm-records.js';
 
 export interface GcSession extends SessionResources { id: string; lab: string; owner: string; state: OwnerState }
-export interface GcReport { sessions: GcSession[]; images: string[]; errors: string[]; vms: Array<{ session: string; machine: string; pid: number }> }
+export interface GcReport {
+  sessions: GcSession[];
+  vms: Array<{ session: string; machine: string; pid: number }>;
+  helpers: string[];
+  images: string[];
+  errors: string[];
+}
 
 export interface GcOptions {
   dryRun?: boolean;
@@ -50,7 +56,7 @@ async function unusedLabImages(docker: Docker): Promise<string[]> {
 }
 
 export async function gc(docker: Docker, opts: GcOptions = {}): Promise<GcReport> {
-  const report: GcReport = { sessions: [], images: [], errors: [], vms: [] };
+  const report: GcReport = { sessions: [], vms: [], helpers: [], images: [], errors: [] };
   const records = new Map((await readRecords()).map((r) => [r.id, r]));
   // QEMU processes of dead owners first: a killed runner cannot take its VMs along.
   const kept = new Set([...records.values()].filter((r) => r.kept).map((r) => r.id));
@@ -64,6 +70,13 @@ export async function gc(docker: Docker, opts: GcOptions = {}): Promise<GcReport
     if (opts.dryRun) continue;
     report.errors.push(...await removeSessionResources(docker, resources));
     if (records.has(id)) await removeRecord(id);
+  }
+  // Helpers outside a session (doctor, kernel and guest builds) of owners that died mid-way.
+  const helpers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.role}=helper`] } });
+  for (const h of helpers) {
+    if (h.Labels[LABEL.session] || (ownerState(parseOwner(h.Labels[LABEL.owner])) !== 'dead' && !opts.all)) continue;
+    report.helpers.push(h.Names[0]?.replace(/^\//, '') ?? h.Id);
+    if (!opts.dryRun) await docker.getContainer(h.Id).remove({ force: true }).catch((err: Error) => report.errors.push(`helper ${h.Id}: ${err.message}`));
   }
   if (opts.images) {
     report.images = await unusedLabImages(docker);
