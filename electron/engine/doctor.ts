@@ -1,8 +1,7 @@
 // What this machine can do for labs, each finding with a fix: the engine and where it runs,
 // the base image, QEMU and its accelerator, a guest kernel, the docker CLI, the data dir.
 import { constants } from 'node:fs';
-import { access, mkdir, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import { connectEngine, type EngineInfo } from './machines/docker-engine.js';
 import type Docker from 'dockerode';
 import { baseImagePresent, BASE_IMAGE, findHostBusybox } from './images/base-image.js';
@@ -11,7 +10,9 @@ import { helperLabels } from './labels.js';
 import { dataDir } from './paths.js';
 import { onPath } from './which.js';
 import { findQemu } from './machines/vm/qemu-binary.js';
-import { acceleratorPlan } from './machines/vm/accelerator.js';
+import { acceleratorPlan, probeAccelerator } from './machines/vm/accelerator.js';
+import type { QemuBinary } from './machines/vm/qemu-binary.js';
+import { findHostKernel, KERNEL_REPO } from './images/guest-kernel.js';
 
 export type Status = 'ok' | 'warn' | 'error';
 export interface Finding { id: string; status: Status; detail: string; fix?: string }
@@ -41,38 +42,41 @@ async function baseImage(docker: Docker, info: EngineInfo): Promise<Finding> {
   };
 }
 
-async function qemu(): Promise<Finding[]> {
+/** QEMU and its accelerator. A hardware accelerator never tried yet is probed with `kernel`. */
+async function qemu(kernel: string | undefined): Promise<Finding[]> {
+  let bin: QemuBinary;
   try {
-    const bin = await findQemu();
-    const plan = await acceleratorPlan(bin.version);
-    const best = plan[0]!;
-    return [
-      { id: 'qemu', status: 'ok', detail: `QEMU ${bin.version} (${bin.path})` },
-      {
-        id: 'accelerator', status: best.accel === 'tcg' ? 'warn' : 'ok',
-        detail: plan.length > 1 ? `${best.reason}; falls back to tcg if a boot hangs` : best.reason,
-        ...(best.accel === 'tcg' ? { fix: 'VMs run under software emulation (slower). Without nested virtualisation this is expected.' } : {}),
-      },
-    ];
+    bin = await findQemu();
   } catch (err) {
     const [detail, fix] = (err as Error).message.split('\nFix: ');
     return [{ id: 'qemu', status: 'warn', detail: detail!, ...(fix ? { fix } : {}) }];
   }
+  let plan = await acceleratorPlan(bin.version);
+  if (plan[0]!.accel !== 'tcg' && / not yet tried$/.test(plan[0]!.reason) && kernel) {
+    await probeAccelerator(bin, plan[0]!.accel, kernel);
+    plan = await acceleratorPlan(bin.version);
+  }
+  const best = plan[0]!;
+  return [
+    { id: 'qemu', status: 'ok', detail: `QEMU ${bin.version} (${bin.path})` },
+    {
+      id: 'accelerator', status: best.accel === 'tcg' ? 'warn' : 'ok',
+      detail: best.accel === 'tcg' ? best.reason : `${best.reason}; tcg if a boot hangs`,
+      ...(best.accel === 'tcg' ? { fix: 'VMs run under software emulation (slower); expected without (nested) virtualisation' } : {}),
+    },
+  ];
 }
 
-async function guestKernel(): Promise<Finding> {
-  const fix = 'sudo apt-get install linux-image-cloud-amd64 (Debian) or linux-image-virtual (Ubuntu)';
-  if (process.platform !== 'linux') return { id: 'guest-kernel', status: 'warn', detail: 'no host kernel to borrow on this OS; an offline kernel bundle is needed for VMs', fix };
-  const kernels = (await readdir('/boot').catch(() => [] as string[])).filter((f) => f.startsWith('vmlinuz-'));
-  const readable: string[] = [];
-  for (const k of kernels) {
-    const version = k.slice('vmlinuz-'.length);
-    const ok = await access(join('/boot', k), constants.R_OK).then(() => access(join('/lib/modules', version)).then(() => true), () => false).catch(() => false);
-    if (ok) readable.push(version);
-  }
-  return readable.length
-    ? { id: 'guest-kernel', status: 'ok', detail: `host kernel(s) usable for guests: ${readable.join(', ')}` }
-    : { id: 'guest-kernel', status: 'warn', detail: kernels.length ? '/boot/vmlinuz-* is not readable or has no /lib/modules' : 'no kernel in /boot to boot VMs with', fix };
+/** The kernel VMs will boot: a labvisor/kernel image, else one on this machine to import. */
+async function guestKernel(docker: Docker | undefined, info: EngineInfo | undefined): Promise<{ finding: Finding; vmlinuz?: string }> {
+  const fix = 'sudo apt-get install linux-image-cloud-amd64 (Debian); elsewhere, connect to a registry once';
+  const images = docker ? await docker.listImages({ filters: { reference: [`${KERNEL_REPO}:*`] } }) : [];
+  const tags = images.flatMap((i) => i.RepoTags ?? []);
+  const host = info ? await findHostKernel(info) : { why: 'the engine is not reachable' } as { version?: string; why: string };
+  const vmlinuz = host.version ? `/boot/vmlinuz-${host.version}` : undefined;
+  if (tags.length) return { finding: { id: 'guest-kernel', status: 'ok', detail: `${tags.join(', ')} present` }, vmlinuz };
+  if (host.version) return { finding: { id: 'guest-kernel', status: 'ok', detail: `will be imported from ${host.why} on first use` }, vmlinuz };
+  return { finding: { id: 'guest-kernel', status: 'warn', detail: `no guest kernel: ${host.why}`, fix } };
 }
 
 async function dockerCli(): Promise<Finding> {
@@ -96,8 +100,11 @@ async function dataDirWritable(): Promise<Finding> {
 export async function runDoctor(): Promise<DoctorReport> {
   const checks: Finding[] = [];
   let engine: EngineInfo | undefined;
+  let docker: Docker | undefined;
   try {
-    const { docker, info } = await connectEngine();
+    const connected = await connectEngine();
+    docker = connected.docker;
+    const info = connected.info;
     engine = info;
     checks.push({ id: 'engine', status: 'ok', detail: `Docker ${info.version} (API ${info.apiVersion}, ${info.arch}) at ${info.target}` });
     checks.push(await engineLocation(docker, info), await baseImage(docker, info));
@@ -105,6 +112,7 @@ export async function runDoctor(): Promise<DoctorReport> {
     const [detail, fix] = (err as Error).message.split('\nFix: ');
     checks.push({ id: 'engine', status: 'error', detail: detail!, ...(fix ? { fix } : {}) });
   }
-  checks.push(await dockerCli(), ...await qemu(), await guestKernel(), await dataDirWritable());
+  const kernel = await guestKernel(docker, engine);
+  checks.push(await dockerCli(), ...await qemu(kernel.vmlinuz), kernel.finding, await dataDirWritable());
   return { ok: checks.every((c) => c.status !== 'error'), engine, checks };
 }

@@ -11,6 +11,7 @@ import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js
 import { findQemu, type QemuBinary } from '../../electron/engine/machines/vm/qemu-binary.js';
 import { VmMachine } from '../../electron/engine/machines/vm/vm-machine.js';
 import { readVmRecords } from '../../electron/engine/machines/vm/vm-records.js';
+import { acceleratorPlan, hardwareAccelerators, probeAccelerator } from '../../electron/engine/machines/vm/accelerator.js';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import { engineOrSkip, fixture, labelled, nothing } from './support.js';
@@ -85,6 +86,18 @@ describe('a VM from labvisor/base', { skip }, () => {
     const pid = vm.pid;
     await vm.stop();
     assert.ok(!qemuPids().includes(pid));
+  });
+});
+
+describe('the accelerator probe', { skip }, () => {
+  test('a hardware accelerator is judged by booting a kernel; the verdict decides the plan', async (t) => {
+    const [hw] = await hardwareAccelerators();
+    if (!hw) return t.skip('no hardware accelerator on this machine: TCG is the only choice');
+    const kernel = await ensureGuestKernel(engine.docker as Docker, engine.info as EngineInfo);
+    const verdict = await probeAccelerator(qemu as QemuBinary, hw.accel, kernel.vmlinuz);
+    const plan = await acceleratorPlan((qemu as QemuBinary).version);
+    if (verdict.ok) assert.equal(plan[0]!.accel, hw.accel);
+    else assert.deepEqual(plan.map((c) => [c.accel, c.reason]), [['tcg', `${hw.accel}: present, hung in 10 s; using tcg`]]);
   });
 });
 

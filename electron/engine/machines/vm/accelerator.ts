@@ -2,12 +2,14 @@
 // known to fail, else TCG. A /dev/kvm can exist and hang (nested virtualisation), so the
 // first boot with it is the probe: a VM that does not boot in time marks it hung, and the
 // verdict is remembered per QEMU version and host kernel.
+import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { dataDir } from '../../paths.js';
 import type { Accelerator } from './qemu-args.js';
+import type { QemuBinary } from './qemu-binary.js';
 
 export interface Verdict { ok: boolean; detail: string; at: string }
 interface VerdictFile { key: string; verdicts: Partial<Record<Accelerator, Verdict>> }
@@ -52,4 +54,30 @@ export async function acceleratorPlan(qemuVersion: string): Promise<AcceleratorC
   }
   plan.push({ accel: 'tcg', reason: notes.length ? `${notes.join('; ')}; using tcg` : 'tcg: software emulation' });
   return plan;
+}
+
+/**
+ * Boots `vmlinuz` without an initramfs just far enough to print its banner: a hardware
+ * accelerator that hangs prints nothing. The verdict is recorded. For doctor, before any VM.
+ */
+export async function probeAccelerator(qemu: QemuBinary, accel: Accelerator, vmlinuz: string, deadlineMs = 10_000): Promise<Verdict> {
+  const machine = qemu.arch === 'x86_64' ? `microvm,accel=${accel}` : `virt,accel=${accel}`;
+  const proc = spawn(qemu.path, [
+    '-M', machine, '-cpu', 'host', '-m', '128', '-nodefaults', '-no-user-config', '-nographic', '-no-reboot',
+    '-serial', 'stdio', '-kernel', vmlinuz, '-append', 'console=ttyS0 earlyprintk=ttyS0 panic=-1 reboot=t',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const began = Date.now();
+  const booted = await new Promise<boolean>((resolve) => {
+    let out = '';
+    const timer = setTimeout(() => resolve(false), deadlineMs);
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('Linux version')) { clearTimeout(timer); resolve(true); }
+    });
+    proc.once('exit', () => { clearTimeout(timer); resolve(false); });
+  });
+  proc.kill('SIGKILL');
+  const detail = booted ? `kernel started in ${((Date.now() - began) / 1000).toFixed(1)} s` : `hung in ${deadlineMs / 1000} s`;
+  await recordVerdict(qemu.version, accel, booted, detail);
+  return { ok: booted, detail, at: new Date().toISOString() };
 }
