@@ -3,7 +3,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ensureBaseImage, BASE_IMAGE } from '../../electron/engine/images/base-image.js';
 import { ensureGuestKernel } from '../../electron/engine/images/guest-kernel.js';
 import { buildGuestInitramfs } from '../../electron/engine/images/guest-initramfs.js';
@@ -86,6 +88,20 @@ describe('a VM from labvisor/base', { skip }, () => {
     const pid = vm.pid;
     await vm.stop();
     assert.ok(!qemuPids().includes(pid));
+  });
+});
+
+describe('a VM that cannot boot', { skip }, () => {
+  test('a kernel panic ends QEMU; the error names the machine and shows the last console lines; nothing is left', async () => {
+    const docker = engine.docker as Docker;
+    const kernel = await ensureGuestKernel(docker, engine.info as EngineInfo);
+    const junk = join(mkdtempSync(join(tmpdir(), 'lv-junk-')), 'initrd.gz');
+    writeFileSync(junk, 'this is not an initramfs');
+    await assert.rejects(VmMachine.start({
+      session: 'vmtest01', machine: 'broken', qemu: qemu as QemuBinary, kernel: kernel.vmlinuz, initrd: junk,
+      memoryMb: 128, cpus: 1, hostname: 'broken', ports: [],
+    }), /while booting "broken"[\s\S]*Last console lines:[\s\S]*(Kernel panic|VFS)/);
+    assert.equal((await readVmRecords()).filter((r) => r.session === 'vmtest01').length, 0);
   });
 });
 

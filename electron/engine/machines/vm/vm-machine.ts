@@ -99,10 +99,17 @@ export class VmMachine {
     proc.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
     const exited = new Promise<never>((_, reject) => proc.once('exit', (code, signal) => {
       running.delete(proc);
-      reject(new Error(`QEMU exited (${signal ?? `code ${code}`}) while booting "${spec.machine}": ${stderr.trim() || 'no message'}`));
+      reject(new QemuExited(signal ?? `code ${code}`));
     }));
     exited.catch(() => {}); // observed below; a later exit is not an error here
     const deadline = BOOT_DEADLINE_MS[accel];
+    let consoleTail = '';
+    // The last console lines, and the panic line itself when a stack trace pushed it out of them.
+    const lastConsoleLines = () => {
+      const lines = consoleTail.replace(ESCAPES, '').trim().split(/\r?\n/);
+      const panic = lines.slice(0, -12).find((l) => /Kernel panic/.test(l));
+      return [...(panic ? [panic, '…'] : []), ...lines.slice(-12)].join('\n');
+    };
     try {
       await writeVmRecord(spec.session, spec.machine, proc.pid!, runDir);
       const qmp = await Promise.race([Qmp.connect(launch.qmpSocket, 10_000), exited]);
@@ -110,11 +117,10 @@ export class VmMachine {
       const [consoleSocket, agentLines] = await Promise.all([connectUnix(launch.consoleSocket, 5000), connectLines(launch.agentSocket, 5000)]);
       const agent = new AgentClient(agentLines);
       const prompt = watchForPrompt(consoleSocket);
-      let consoleTail = '';
-      const keepTail = (c: Buffer) => { consoleTail = (consoleTail + c.toString('utf8')).slice(-2000); };
+      const keepTail = (c: Buffer) => { consoleTail = (consoleTail + c.toString('utf8')).slice(-16_000); };
       consoleSocket.on('data', keepTail);
       const hello = await Promise.race([agent.waitForHello(deadline), exited]).catch((err: Error) => {
-        throw /no answer within/.test(err.message) ? new BootTimeout(spec.machine, accel, deadline, consoleTail) : err;
+        throw /no answer within/.test(err.message) ? new BootTimeout(spec.machine, accel, deadline, lastConsoleLines()) : err;
       });
       consoleSocket.off('data', keepTail);
       const initMs = Date.now() - began;
@@ -128,10 +134,17 @@ export class VmMachine {
       };
       return new VmMachine(spec, timeline, hello, proc, qmp, agent, consoleSocket, runDir);
     } catch (err) {
+      // A socket closing first usually means QEMU is exiting: report the exit, which says why.
+      const exit = err instanceof QemuExited ? err
+        : await Promise.race([exited.catch((e: unknown) => e), new Promise((r) => setTimeout(r, 1000))]);
       proc.kill('SIGKILL');
       await removeVmRecord(spec.session, spec.machine);
       await rm(runDir, { recursive: true, force: true });
-      throw err;
+      if (!(exit instanceof QemuExited)) throw err;
+      await new Promise((r) => setTimeout(r, 100)); // let the console's last bytes arrive
+      const console = lastConsoleLines();
+      throw new Error(`QEMU exited (${exit.how}) while booting "${spec.machine}": ${stderr.trim() || 'it gave no reason'}` +
+        (console ? `\nLast console lines:\n${console}` : ''));
     }
   }
 
@@ -182,9 +195,12 @@ async function hostTscKhz(): Promise<number> {
   return mhz > 0 ? Math.round(mhz * 1000) : 2_000_000;
 }
 
+class QemuExited extends Error {
+  constructor(readonly how: string) { super(`QEMU exited (${how})`); }
+}
+
 export class BootTimeout extends Error {
-  constructor(machine: string, accel: Accelerator, deadlineMs: number, consoleTail: string) {
-    const lines = consoleTail.replace(ESCAPES, '').trim().split(/\r?\n/).slice(-10).join('\n');
+  constructor(machine: string, accel: Accelerator, deadlineMs: number, lines: string) {
     super(`VM "${machine}" did not boot within ${deadlineMs / 1000} s with ${accel}. ` +
       (lines ? `Last console lines:\n${lines}` : 'The console stayed silent (is the kernel for this CPU?).'));
     this.name = 'BootTimeout';
