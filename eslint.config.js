@@ -23,4 +23,14 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The contract is shared with the renderer, which runs in a browser: no Node modules there.
+    files: ['electron/shared/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'electron/shared is used by the renderer too.' }],
+        patterns: [{ group: ['node:*', 'electron/*'], message: 'electron/shared is used by the renderer too: no Node or Electron modules.' }],
+      }],
+    },
+  },
 );

@@ -7,6 +7,7 @@ import { stop } from './commands/stop.js';
 import { gcCommand } from './commands/gc.js';
 import { schema } from './commands/schema.js';
 import { start } from './commands/start.js';
+import { serve } from './commands/serve.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   run: { run, summary: 'start a lab: labvisor run LAB [--solve] [--json] [--keep] [--trust]' },
   stop: { run: stop, summary: 'stop a kept session and remove everything it made: labvisor stop SESSION' },
   gc: { run: gcCommand, summary: 'remove what dead sessions left behind [--dry-run] [--all] [--images] [--json]' },
+  serve: { run: serve, summary: 'serve the app on 127.0.0.1 for a browser: labvisor serve [--port N] [--open]' },
   schema: { run: schema, summary: 'print the JSON Schema of lab.yaml' },
 };
 

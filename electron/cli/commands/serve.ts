@@ -1,0 +1,68 @@
+// `labvisor serve [--port N] [--open]`: the app's API over HTTP + WebSocket on 127.0.0.1, for
+// a browser (and the e2e tests). The first line on stdout is the URL with this start's token.
+// Ctrl-C or SIGTERM stops every lab session the server started, then exits.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { packageRoot } from '../../engine/paths.js';
+import { LabHost } from '../../server/lab-api.js';
+import { startServer } from '../../server/http-server.js';
+import { say, UsageError } from '../output.js';
+
+const USAGE = 'usage: labvisor serve [--port N] [--open]';
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (0: a free port), got "${value}"`);
+  return Number(value);
+}
+
+/** Best effort: the platform's way to open a URL in the default browser. */
+function openBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]]
+    : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
+      : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', (err) => say(`could not open a browser (${err.message}); open the URL above yourself`));
+    child.unref();
+  } catch (err) {
+    say(`could not open a browser (${(err as Error).message}); open the URL above yourself`);
+  }
+}
+
+export async function serve(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, open: { type: 'boolean' } } });
+  if (positionals.length) throw new UsageError(USAGE);
+  const port = parsePort(values.port);
+
+  const log = (line: string) => say(`serve: ${line}`);
+  const api = new LabHost({ log });
+  const server = await startServer({ api, port, rendererDir: join(packageRoot(), 'renderer', 'dist'), log });
+  process.stdout.write(`${server.url}\n`);
+  say(`Labvisor serves on ${server.url.replace(/\?.*/, '')} (127.0.0.1 only). Open the URL above; Ctrl-C stops the server and its labs.`);
+  if (values.open) openBrowser(server.url);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(130); // a second Ctrl-C: give up on cleanup
+      stopping = true;
+      const n = api.sessionCount;
+      say(`\n${signal}: stopping${n ? ` ${n} lab session(s) and removing what they created` : ''}…`);
+      void (async () => {
+        let code = signal === 'SIGINT' ? 130 : 143;
+        const sessions = api.stopAll(); // refuses new sessions at once
+        await server.close().catch((err: Error) => say(`serve: ${err.message}`));
+        await sessions.catch((err: Error) => { say(`serve: ${err.message}`); code = 1; });
+        signals.forEach((s) => process.off(s, onSignal));
+        say('Stopped.');
+        resolve(code);
+        // Idle engine connections may hold the event loop open: do not wait for them.
+        setTimeout(() => process.exit(code), 2000).unref();
+      })();
+    };
+    signals.forEach((s) => process.on(s, onSignal));
+  });
+}

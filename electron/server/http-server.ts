@@ -1,0 +1,148 @@
+// `labvisor serve`'s server: HTTP for the renderer's files and one WebSocket at /ws for the
+// LabApi, on 127.0.0.1 only. Every request passes auth.ts first.
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE, MAX_FRAME_BYTES, WS_PATH } from '../shared/api-wire.js';
+import { checkRequest, newToken, sessionCookie } from './auth.js';
+import { PLACEHOLDER_PAGE, resolveStatic, sendFile } from './static-files.js';
+import { handleConnection, type ApiHost } from './ws-connection.js';
+
+export interface ServerOptions {
+  api: ApiHost;
+  /** 0 picks a free port. */
+  port: number;
+  /** The built renderer; a placeholder page is served while it does not exist. */
+  rendererDir: string;
+  log?: (line: string) => void;
+  /** Binary (terminal) frames of a connection; see ws-connection.ts. */
+  onBinary?: (ws: WebSocket, data: Buffer) => void;
+}
+
+export interface RunningServer {
+  port: number;
+  token: string;
+  /** What the user opens: http://127.0.0.1:PORT/?token=… */
+  url: string;
+  close(): Promise<void>;
+}
+
+export const HOST = '127.0.0.1';
+
+/** The headers of every answer: a strict CSP (no inline script or style, WebSocket to us only), no framing, no sniffing. */
+export function securityHeaders(port: number): Record<string, string> {
+  const csp = [
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  ].join('; ');
+  return {
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const log = opts.log ?? (() => {});
+  const token = newToken();
+  let port = opts.port;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  let connections = 0;
+
+  const text = (res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}) => {
+    res.writeHead(status, { ...securityHeaders(port), 'Content-Type': 'text/plain; charset=utf-8', ...extra });
+    res.end(`${body}\n`);
+  };
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    const verdict = checkRequest(req, port, token, { upgrade: false });
+    if (!verdict.ok) {
+      log(`${req.method} ${req.url?.split('?')[0]}: ${verdict.status} ${verdict.reason}`);
+      return text(res, verdict.status, verdict.reason);
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (verdict.via === 'token') {
+      // The token leaves the address bar (and history) at once; the cookie carries it from now on.
+      url.searchParams.delete('token');
+      res.writeHead(302, { ...securityHeaders(port), 'Set-Cookie': sessionCookie(port, token), Location: url.pathname + url.search });
+      return res.end();
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'only GET and HEAD', { Allow: 'GET, HEAD' });
+    if (url.pathname === WS_PATH) return text(res, 426, 'this is the WebSocket endpoint', { Upgrade: 'websocket' });
+    const head = req.method === 'HEAD';
+    if (!existsSync(opts.rendererDir)) {
+      if (url.pathname !== '/' && url.pathname !== '/index.html') return text(res, 404, 'not found');
+      res.writeHead(200, { ...securityHeaders(port), 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
+      return res.end(head ? undefined : PLACEHOLDER_PAGE);
+    }
+    let file: string | undefined;
+    try {
+      file = await resolveStatic(opts.rendererDir, url.pathname);
+    } catch (err) {
+      log(`GET ${url.pathname}: 400 ${(err as Error).message}`);
+      return text(res, 400, (err as Error).message);
+    }
+    if (!file) return text(res, 404, 'not found');
+    sendFile(res, file, securityHeaders(port), head);
+  };
+
+  const refuseUpgrade = (socket: Duplex, status: number, reason: string) => {
+    const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+    const body = `${reason}\n`;
+    socket.end(`HTTP/1.1 ${status} ${titles[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  };
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch((err: Error) => {
+      log(`${req.method} ${req.url?.split('?')[0]}: ${err.message}`);
+      if (!res.headersSent) text(res, 500, 'internal error');
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path !== WS_PATH) return refuseUpgrade(socket, 404, `WebSocket upgrades only at ${WS_PATH}`);
+    const verdict = checkRequest(req, port, token, { upgrade: true });
+    if (!verdict.ok) {
+      log(`WebSocket upgrade refused: ${verdict.status} ${verdict.reason}`);
+      return refuseUpgrade(socket, verdict.status, verdict.reason);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const name = `ws#${++connections}`;
+      handleConnection(ws, { api: opts.api, log, onBinary: opts.onBinary }, name);
+    });
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Loopback only: nothing on the network can reach the API.
+    server.listen({ port: opts.port, host: HOST }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
+  port = address.port;
+
+  return {
+    port, token, url: `http://${HOST}:${port}/?token=${token}`,
+    close: async () => {
+      for (const ws of wss.clients) ws.close(CLOSE.GOING_AWAY, 'the server stops');
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        setTimeout(() => { for (const ws of wss.clients) ws.terminate(); }, 1000).unref();
+      });
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,255 @@
+// The engine side of the LabApi (electron/shared/api.ts), one instance per host process: the
+// `labvisor serve` WebSocket uses it now, the Electron shell's IPC will later. It owns the lab
+// sessions it starts (they outlive any one connection, so a UI can reconnect) and stops them all
+// on stopAll(). Only bundled labs can be started through it, and they are trusted.
+import type Docker from 'dockerode';
+import { open, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  ApiError, type CheckResult, type DoctorReport, type EventMessage, type LabApi, type LabSummary,
+  type MachineStatus, type Params, type ProgressEvent, type Result, type SessionInfo, type SessionState,
+} from '../shared/api.js';
+import { runDoctor, type DoctorReport as EngineDoctorReport } from '../engine/doctor.js';
+import { LabFormatError } from '../engine/labs/diagnostics.js';
+import { findLabDirs, loadLab, type LoadedLab } from '../engine/labs/load.js';
+import { connectEngine, EngineUnreachableError, type EngineInfo } from '../engine/machines/docker-engine.js';
+import { bundledLabsDir } from '../engine/paths.js';
+import type { ProgressEvent as EngineProgressEvent } from '../engine/progress.js';
+import type { CheckResult as EngineCheckResult } from '../engine/checks/check-result.js';
+import { LabSession, TrustRequiredError, type MachineStatus as EngineMachineStatus } from '../engine/sessions/lab-session.js';
+import { gc } from '../engine/sessions/gc.js';
+
+// The contract's types are written for the renderer; the engine's must fit them (checked by tsc).
+type Fits<A extends B, B> = A;
+export type _EngineFitsContract = [
+  Fits<EngineProgressEvent, ProgressEvent>, Fits<EngineMachineStatus, MachineStatus>,
+  Fits<EngineCheckResult, CheckResult>, Fits<EngineDoctorReport, DoctorReport>,
+];
+
+/** The loader's limit for a step's markdown (lab-files.ts), checked again when it is read. */
+const MARKDOWN_LIMIT = 1024 * 1024;
+
+export type EventListener = (event: EventMessage) => void;
+
+interface Entry { session: LabSession; state: SessionState; error?: string }
+
+export interface LabHostOptions {
+  log?: (line: string) => void;
+  /** The folder of the labs this host may start; the bundled labs by default. */
+  labsDir?: string;
+}
+
+export class LabHost implements LabApi {
+  private readonly sessions = new Map<string, Entry>();
+  private readonly listeners = new Set<EventListener>();
+  private engine?: Promise<{ docker: Docker; info: EngineInfo }>;
+  private closed = false;
+  private readonly log: (line: string) => void;
+  private readonly labsDir: string;
+
+  constructor(opts: LabHostOptions = {}) {
+    this.log = opts.log ?? (() => {});
+    this.labsDir = opts.labsDir ?? bundledLabsDir();
+  }
+
+  /** Subscribes to every event; returns the unsubscribe. */
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: EventMessage): void {
+    for (const l of this.listeners) {
+      try { l(event); } catch (err) { this.log(`event listener failed: ${(err as Error).message}`); }
+    }
+  }
+
+  async doctor(_params?: Params<'doctor'>): Promise<Result<'doctor'>> {
+    return runDoctor();
+  }
+
+  async listLabs(_params?: Params<'listLabs'>): Promise<Result<'listLabs'>> {
+    const labs: LabSummary[] = [];
+    for (const dir of await findLabDirs(this.labsDir)) {
+      try {
+        const { lab } = await loadLab(dir);
+        labs.push({
+          id: lab.id, title: lab.title, summary: lab.summary, duration: lab.duration, difficulty: lab.difficulty, tags: lab.tags,
+          machines: lab.machines.map((m) => ({ name: m.name, kind: m.kind })),
+          steps: lab.steps.map((s) => ({ id: s.id, title: s.title })),
+        });
+      } catch (err) {
+        this.log(`bundled lab ${path.basename(dir)} does not load:\n${(err as Error).message}`);
+      }
+    }
+    return { labs };
+  }
+
+  async getStep({ lab, step }: Params<'getStep'>): Promise<Result<'getStep'>> {
+    const loaded = await this.loadBundled(lab);
+    const s = loaded.lab.steps.find((x) => x.id === step);
+    if (!s) throw new ApiError('not-found', `lab "${lab}" has no step "${step}"`);
+    return { lab, step, title: s.title, markdown: await readMarkdown(loaded.dir, s.markdown) };
+  }
+
+  async listSessions(_params?: Params<'listSessions'>): Promise<Result<'listSessions'>> {
+    return { sessions: [...this.sessions.values()].map(info) };
+  }
+
+  async startLab({ lab }: Params<'startLab'>): Promise<Result<'startLab'>> {
+    if (this.closed) throw new ApiError('conflict', 'the server is stopping: no new sessions');
+    const loaded = await this.loadBundled(lab);
+    const { docker, info: engineInfo } = await this.connect();
+    if (this.closed) throw new ApiError('conflict', 'the server is stopping: no new sessions');
+    const session = new LabSession(docker, engineInfo, loaded);
+    const entry: Entry = { session, state: 'starting' };
+    this.sessions.set(session.id, entry);
+    this.changed(entry, 'starting');
+    this.log(`session ${session.id}: starting lab "${lab}"`);
+    try {
+      // Bundled labs are trusted (the same rule as `labvisor run`).
+      await session.start({ trust: true, progress: (progress) => this.emit({ type: 'event', event: 'progress', session: session.id, progress }) });
+    } catch (err) {
+      if (entry.state === 'starting') {
+        // start() removed whatever it had made: nothing of this session runs any more.
+        this.sessions.delete(session.id);
+        this.changed(entry, 'failed', (err as Error).message);
+        this.log(`session ${session.id}: start failed: ${(err as Error).message}`);
+      }
+      throw err;
+    }
+    if (entry.state !== 'starting') throw new ApiError('conflict', `session ${session.id} was stopped while starting`);
+    this.changed(entry, 'running');
+    this.log(`session ${session.id}: running`);
+    return info(entry);
+  }
+
+  async checkStep({ session, step }: Params<'checkStep'>): Promise<Result<'checkStep'>> {
+    const entry = this.running(session, step);
+    return entry.session.check(step);
+  }
+
+  async solveStep({ session, step }: Params<'solveStep'>): Promise<Result<'solveStep'>> {
+    const entry = this.running(session, step);
+    return entry.session.solve(step);
+  }
+
+  async resetLab({ session }: Params<'resetLab'>): Promise<Result<'resetLab'>> {
+    const entry = this.running(session);
+    this.changed(entry, 'resetting');
+    try {
+      await entry.session.reset((progress) => this.emit({ type: 'event', event: 'progress', session, progress }));
+    } catch (err) {
+      // A half-made reset is no lab to work in: remove everything.
+      this.log(`session ${session}: reset failed, stopping it: ${(err as Error).message}`);
+      await this.stopEntry(entry).catch(() => {});
+      throw err;
+    }
+    if (entry.state === 'resetting') this.changed(entry, 'running');
+    return info(entry);
+  }
+
+  async stopLab({ session }: Params<'stopLab'>): Promise<Result<'stopLab'>> {
+    const entry = this.sessions.get(session);
+    if (!entry) throw new ApiError('not-found', `no session "${session}" on this host`);
+    await this.stopEntry(entry);
+    return info(entry);
+  }
+
+  /** Stops every session this host started; no new ones start afterwards. */
+  async stopAll(): Promise<void> {
+    this.closed = true;
+    const results = await Promise.allSettled([...this.sessions.values()].map((e) => this.stopEntry(e)));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length) throw new Error(failed.map((r) => (r.reason as Error).message).join('\n'));
+  }
+
+  get sessionCount(): number { return this.sessions.size; }
+
+  private async stopEntry(entry: Entry): Promise<void> {
+    if (entry.state !== 'stopping' && entry.state !== 'stopped') this.changed(entry, 'stopping');
+    try {
+      await entry.session.stop();
+    } finally {
+      this.sessions.delete(entry.session.id);
+      if (entry.state !== 'stopped') {
+        this.changed(entry, 'stopped');
+        this.log(`session ${entry.session.id}: stopped`);
+      }
+    }
+  }
+
+  private running(id: string, step?: string): Entry {
+    const entry = this.sessions.get(id);
+    if (!entry) throw new ApiError('not-found', `no session "${id}" on this host`);
+    if (entry.state !== 'running') throw new ApiError('conflict', `session ${id} is ${entry.state}, not running`);
+    if (step !== undefined && !entry.session.lab.steps.some((s) => s.id === step)) {
+      throw new ApiError('not-found', `lab "${entry.session.lab.id}" has no step "${step}"`);
+    }
+    return entry;
+  }
+
+  private changed(entry: Entry, state: SessionState, error?: string): void {
+    entry.state = state;
+    if (error !== undefined) entry.error = error;
+    this.emit({ type: 'event', event: 'session', session: info(entry) });
+  }
+
+  /** A bundled lab by id; never a path. */
+  private async loadBundled(id: string): Promise<LoadedLab> {
+    const dirs = await findLabDirs(this.labsDir);
+    const dir = dirs.find((d) => path.basename(d) === id);
+    if (!dir) throw new ApiError('not-found', `no bundled lab "${id}"; there are: ${dirs.map((d) => path.basename(d)).join(', ')}`);
+    return loadLab(dir);
+  }
+
+  /** The engine, connected once (again after a failure); the first connection collects what dead sessions left. */
+  private connect(): Promise<{ docker: Docker; info: EngineInfo }> {
+    this.engine ??= (async () => {
+      const engine = await connectEngine();
+      const report = await gc(engine.docker);
+      if (report.sessions.length) this.log(`removed what ${report.sessions.length} ended session(s) left behind: ${report.sessions.map((s) => s.id).join(', ')}`);
+      for (const e of report.errors) this.log(`gc: ${e}`);
+      return engine;
+    })();
+    this.engine.catch(() => { this.engine = undefined; });
+    return this.engine;
+  }
+}
+
+function info(entry: Entry): SessionInfo {
+  return {
+    id: entry.session.id, lab: entry.session.lab.id, state: entry.state,
+    machines: entry.session.machines.map((m) => ({ ...m })),
+    ...(entry.error !== undefined ? { error: entry.error } : {}),
+  };
+}
+
+/** A step's markdown: a regular file inside the lab folder (no symlink out), within the loader's limit. */
+async function readMarkdown(labDir: string, relative: string): Promise<string> {
+  const root = await realpath(labDir);
+  const file = await realpath(path.join(labDir, relative)).catch(() => {
+    throw new ApiError('not-found', `step markdown "${relative}" not found`);
+  });
+  const rel = path.relative(root, file);
+  if (rel === '' || rel.split(path.sep)[0] === '..' || path.isAbsolute(rel)) throw new ApiError('internal', `step markdown "${relative}" leads outside the lab folder`);
+  const handle = await open(file, 'r');
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new ApiError('internal', `step markdown "${relative}" is not a regular file`);
+    if (stats.size > MARKDOWN_LIMIT) throw new ApiError('internal', `step markdown "${relative}" is over ${MARKDOWN_LIMIT} bytes`);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Any error of a method as the contract's error: a code the UI can act on and the message. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof EngineUnreachableError) return new ApiError('engine', message);
+  if (err instanceof TrustRequiredError) return new ApiError('trust-required', message);
+  if (err instanceof LabFormatError) return new ApiError('internal', `the lab does not load:\n${message}`);
+  return new ApiError('internal', message);
+}

@@ -1,0 +1,201 @@
+// The LabApi contract: every request, response and event between a UI and the engine, as zod
+// schemas (checked at every boundary) and the TypeScript types inferred from them. One contract,
+// two hosts: Electron carries it over IPC, `labvisor serve` over one WebSocket (api-wire.ts).
+// Shared with the renderer: zod only, never a Node module or the engine.
+import { z } from 'zod';
+
+/** Ids of labs, steps and machines follow the lab format's rule for names. */
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a lab format name (lowercase letters, digits and dashes)');
+/** Session ids are made by the engine: 8 lowercase letters or digits. */
+const sessionId = z.string().regex(/^[a-z0-9]{8}$/, 'must be a session id (8 lowercase letters or digits)');
+
+// ---- Values ---------------------------------------------------------------------------------
+
+export const ProgressEvent = z.object({
+  task: z.string(),
+  phase: z.string(),
+  current: z.number().optional(),
+  total: z.number().optional(),
+  state: z.enum(['done', 'failed']).optional(),
+  elapsedMs: z.number().optional(),
+});
+
+export const BootTimeline = z.object({
+  accel: z.string(),
+  accelReason: z.string(),
+  processMs: z.number(),
+  kernelMs: z.number(),
+  initMs: z.number(),
+  shellMs: z.number(),
+});
+
+export const MachineStatus = z.object({
+  name: z.string(),
+  kind: z.enum(['container', 'vm', 'host']),
+  readyMs: z.number(),
+  boot: BootTimeline.optional(),
+  unavailable: z.string().optional(),
+});
+
+export const SessionState = z.enum(['starting', 'running', 'resetting', 'stopping', 'stopped', 'failed']);
+
+export const SessionInfo = z.object({
+  id: sessionId,
+  lab: z.string(),
+  state: SessionState,
+  /** Filled once the machines run. */
+  machines: z.array(MachineStatus),
+  /** Why the session failed (state "failed"). */
+  error: z.string().optional(),
+});
+
+export const CheckResult = z.object({ ok: z.boolean(), messages: z.array(z.string()) });
+
+export const StepSummary = z.object({ id: z.string(), title: z.string() });
+
+export const LabSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  duration: z.number().describe('minutes'),
+  difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+  tags: z.array(z.string()),
+  machines: z.array(z.object({ name: z.string(), kind: z.enum(['container', 'vm', 'host']) })),
+  steps: z.array(StepSummary),
+});
+
+export const DoctorFinding = z.object({
+  id: z.string(),
+  status: z.enum(['ok', 'warn', 'error']),
+  detail: z.string(),
+  fix: z.string().optional(),
+});
+
+export const DoctorReport = z.object({
+  ok: z.boolean(),
+  engine: z.object({
+    target: z.string(), version: z.string(), apiVersion: z.string(), os: z.string(),
+    kernel: z.string(), arch: z.string(), location: z.enum(['local', 'vm', 'remote']),
+  }).optional(),
+  checks: z.array(DoctorFinding),
+});
+
+// ---- Methods: params → result -----------------------------------------------------------------
+
+const noParams = z.strictObject({}).optional();
+const sessionParams = z.strictObject({ session: sessionId });
+const stepParams = z.strictObject({ session: sessionId, step: name });
+
+/** Every method of the API. Params are strict: an unknown field is an error, not ignored. */
+export const METHODS = {
+  /** What this machine can run: the engine, QEMU, a guest kernel, the base image. */
+  doctor: { params: noParams, result: DoctorReport },
+  /** The bundled labs. */
+  listLabs: { params: noParams, result: z.object({ labs: z.array(LabSummary) }) },
+  /** A step's markdown text. */
+  getStep: { params: z.strictObject({ lab: name, step: name }), result: z.object({ lab: z.string(), step: z.string(), title: z.string(), markdown: z.string() }) },
+  /** The sessions this host runs (a UI that reconnects finds its session here). */
+  listSessions: { params: noParams, result: z.object({ sessions: z.array(SessionInfo) }) },
+  /** Starts a bundled lab; `session` events (state "starting" first, with the id) and `progress` events follow until the result. */
+  startLab: { params: z.strictObject({ lab: name }), result: SessionInfo },
+  /** Runs a step's check. */
+  checkStep: { params: stepParams, result: CheckResult },
+  /** Runs a step's solution (not its check). */
+  solveStep: { params: stepParams, result: CheckResult },
+  /** Makes machines and volumes anew (images kept); progress events follow. */
+  resetLab: { params: sessionParams, result: SessionInfo },
+  /** Stops the session and removes everything it made. */
+  stopLab: { params: sessionParams, result: SessionInfo },
+} as const;
+
+export type Method = keyof typeof METHODS;
+export const METHOD_NAMES = Object.keys(METHODS) as Method[];
+export type Params<M extends Method> = z.input<(typeof METHODS)[M]['params']>;
+export type Result<M extends Method> = z.infer<(typeof METHODS)[M]['result']>;
+
+/** The API as both hosts implement it and as the renderer's client exposes it. */
+export type LabApi = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };
+
+// ---- Messages -------------------------------------------------------------------------------
+
+export const RequestId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(64)]);
+
+/** UI → engine. The envelope is checked first; then `params` against the method. */
+export const RequestEnvelope = z.strictObject({
+  id: RequestId,
+  method: z.string().min(1).max(64),
+  params: z.unknown().optional(),
+});
+
+export type RequestMessage = { [M in Method]: { id: z.infer<typeof RequestId>; method: M; params?: Params<M> } }[Method];
+
+export const ErrorCode = z.enum([
+  'bad-request', // the message does not fit the contract
+  'not-found', // no such lab, step or session
+  'conflict', // the session is not in a state that allows it (starting, stopped …)
+  'trust-required', // the lab needs the user's trust (bundled labs never do)
+  'engine', // the Docker engine is unreachable or refused
+  'internal', // anything else: the message says what
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ApiErrorBody = z.object({ code: ErrorCode, message: z.string() });
+
+export const Response = z.discriminatedUnion('ok', [
+  z.object({ type: z.literal('response'), id: RequestId, ok: z.literal(true), result: z.unknown() }),
+  z.object({ type: z.literal('response'), id: RequestId.nullable(), ok: z.literal(false), error: ApiErrorBody }),
+]);
+export type ResponseMessage = z.infer<typeof Response>;
+
+/** Engine → UI, unasked. Sessions belong to the host, not to a connection: every UI gets every event. */
+export const Event = z.discriminatedUnion('event', [
+  z.object({ type: z.literal('event'), event: z.literal('progress'), session: sessionId, progress: ProgressEvent }),
+  z.object({ type: z.literal('event'), event: z.literal('session'), session: SessionInfo }),
+]);
+export type EventMessage = z.infer<typeof Event>;
+
+/** Everything the engine sends as JSON. */
+export const ServerMessage = z.union([Response, Event]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+export type ProgressEvent = z.infer<typeof ProgressEvent>;
+export type MachineStatus = z.infer<typeof MachineStatus>;
+export type SessionState = z.infer<typeof SessionState>;
+export type SessionInfo = z.infer<typeof SessionInfo>;
+export type CheckResult = z.infer<typeof CheckResult>;
+export type LabSummary = z.infer<typeof LabSummary>;
+export type DoctorReport = z.infer<typeof DoctorReport>;
+
+/** An error an API method reports to the UI, with a code the UI can act on. */
+export class ApiError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** A zod error in one line a person can read: `params.step: must be … ; method: …`. */
+export function describeIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues.map((i) => {
+    const at = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
+    return at ? `${at}: ${i.message}` : i.message;
+  }).join('; ');
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * Checks a decoded request. A wrong envelope (no id, no method) cannot be answered; a wrong
+ * method or params is answered with a `bad-request` error naming the field.
+ */
+export function parseRequest(data: unknown): { ok: true; request: RequestMessage } | { ok: false; id: z.infer<typeof RequestId> | null; message: string } {
+  const envelope = RequestEnvelope.safeParse(data);
+  if (!envelope.success) return { ok: false, id: null, message: `not a request: ${describeIssues(envelope.error)}` };
+  const { id, method } = envelope.data;
+  if (!Object.hasOwn(METHODS, method)) {
+    return { ok: false, id, message: `unknown method "${method.slice(0, 64)}"; expected one of: ${METHOD_NAMES.join(', ')}` };
+  }
+  const params = METHODS[method as Method].params.safeParse(envelope.data.params);
+  if (!params.success) return { ok: false, id, message: `${method}: ${describeIssues(params.error, 'params')}` };
+  return { ok: true, request: { id, method, params: params.data } as RequestMessage };
+}
