@@ -28,6 +28,8 @@ import { containerName, networkName, newSessionId, volumeName } from './names.js
 import { hostEnv, machineEnv, sessionIdentity } from './script-env.js';
 import { findSessionResources, removeSessionResources } from './cleanup.js';
 import { removeRecord, writeRecord, type SessionRecord } from './registry.js';
+import { TerminalRegistry, type TerminalTarget } from '../terminals/terminal-registry.js';
+import type { TerminalSession } from '../terminals/terminal-session.js';
 
 export const SOLVE_TIMEOUT_S = 60;
 
@@ -59,6 +61,8 @@ export interface StartOptions {
 export class LabSession {
   readonly id = newSessionId();
   readonly machines: MachineStatus[] = [];
+  /** Closed when the session stops or resets. */
+  readonly terminals = new TerminalRegistry();
   private images: LabImages = {};
   private readonly vms = new Map<string, VmMachine>();
   private kernel?: Promise<GuestKernel>;
@@ -218,11 +222,7 @@ export class LabSession {
   async runScript(machine: string, script: string, timeoutMs: number): Promise<ScriptResult> {
     const m = this.machine(machine);
     const bootId = await this.engineBootId();
-    if (m.kind === 'host') {
-      const workdir = this.record!.workdir;
-      const qemuPids = Object.fromEntries([...this.vms].map(([name, vm]) => [name, vm.pid]));
-      return runHostScript(script, workdir, { timeoutMs, env: hostEnv(this.lab, this.id, bootId, this.images, workdir, qemuPids) });
-    }
+    if (m.kind === 'host') return runHostScript(script, this.record!.workdir, { timeoutMs, env: this.hostScriptEnv(bootId) });
     const cannot = (why: string): ScriptResult => ({ exitCode: 125, output: `machine "${machine}" ${why}`, timedOut: false, truncated: false });
     if (m.kind === 'vm') {
       const vm = this.vms.get(machine);
@@ -235,6 +235,27 @@ export class LabSession {
     }).catch((err: Error) => ({
       exitCode: 125, output: `machine "${machine}" cannot run commands: ${err.message}`, timedOut: false, truncated: false,
     }));
+  }
+
+  private hostScriptEnv(bootId: string): Record<string, string> {
+    const qemuPids = Object.fromEntries([...this.vms].map(([name, vm]) => [name, vm.pid]));
+    return hostEnv(this.lab, this.id, bootId, this.images, this.record!.workdir, qemuPids);
+  }
+
+  /** A terminal on a machine; a VM's serial console is one terminal, shared by every open. */
+  async openTerminal(machine: string, cols: number, rows: number): Promise<TerminalSession> {
+    return this.terminals.open(machine, await this.terminalTarget(machine), cols, rows);
+  }
+
+  private async terminalTarget(name: string): Promise<TerminalTarget> {
+    const m = this.machine(name);
+    if (m.kind === 'container') return { kind: 'container', docker: this.docker, container: containerName(this.id, name) };
+    if (m.kind === 'vm') {
+      const vm = this.vms.get(name);
+      if (!vm) throw new Error(`machine "${name}" ${this.unavailable.get(name) ?? 'is not running'}`);
+      return { kind: 'vm', vm };
+    }
+    return { kind: 'host', cwd: this.record!.workdir, env: this.hostScriptEnv(await this.engineBootId()) };
   }
 
   private checkContext(): CheckContext {
@@ -268,6 +289,7 @@ export class LabSession {
 
   /** Back to the lab's first state: machines and volumes made anew, images kept. */
   async reset(sink: ProgressSink = noProgress): Promise<void> {
+    await this.terminals.closeAll(false);
     await this.stopVms();
     await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
     await rm(this.record!.workdir, { recursive: true, force: true });
@@ -296,6 +318,7 @@ export class LabSession {
   }
 
   private async cleanup(): Promise<void> {
+    await this.terminals.closeAll(true);
     await this.stopVms();
     const errors = await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
     await removeRecord(this.id);

@@ -1,0 +1,90 @@
+// A container's terminal: `docker exec` of a login shell with a TTY, on a hijacked connection
+// (raw bytes both ways, no multiplexing with a TTY). Pausing the socket backs Docker up to
+// the pty in the container, so a program printing fast blocks instead of filling memory.
+import type Docker from 'dockerode';
+import type { Duplex } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { SourceEvents, type TerminalSource } from './terminal-source.js';
+
+/** Every process a terminal starts inherits this variable, so close can find and kill them. */
+const MARKER = 'LABVISOR_TERMINAL';
+
+export async function openContainerTerminal(docker: Docker, container: string, cols: number, rows: number): Promise<TerminalSource> {
+  const marker = randomUUID();
+  const exec = await docker.getContainer(container).exec({
+    Cmd: ['/bin/sh', '-l'],
+    Tty: true,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Env: ['TERM=xterm-256color', `${MARKER}=${marker}`],
+    // Honoured from API 1.42; older engines start at 80x24 until the resize below.
+    ConsoleSize: [rows, cols],
+  });
+  const stream = await exec.start({ hijack: true, stdin: true, Tty: true }) as Duplex;
+  const source = new ContainerSource(docker, container, exec, stream, marker);
+  source.resize(cols, rows);
+  return source;
+}
+
+class ContainerSource extends SourceEvents implements TerminalSource {
+  private closed = false;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly container: string,
+    private readonly exec: Docker.Exec,
+    private readonly stream: Duplex,
+    private readonly marker: string,
+  ) {
+    super();
+    stream.on('data', (c: Buffer) => this.emitData(c));
+    stream.on('error', () => {}); // followed by close; the exit code says what happened
+    let ended = false;
+    const onEnd = () => { if (!ended) { ended = true; void this.ended(); } };
+    stream.once('end', onEnd);
+    stream.once('close', onEnd);
+  }
+
+  write(data: string): void {
+    if (!this.stream.destroyed) this.stream.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    // Fails only once the exec has ended, which the stream reports.
+    this.exec.resize({ h: rows, w: cols }).catch(() => {});
+  }
+
+  pause(): void { this.stream.pause(); }
+  resume(): void { this.stream.resume(); }
+
+  /** The engine cannot kill an exec: a second exec kills every process carrying our marker. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const killer = `for e in /proc/[0-9]*/environ; do
+      tr '\\0' '\\n' < "$e" 2>/dev/null | grep -qx '${MARKER}=${this.marker}' && p=\${e#/proc/} && kill -9 \${p%/environ}
+    done 2>/dev/null; true`;
+    try {
+      const kill = await this.docker.getContainer(this.container).exec({ Cmd: ['/bin/sh', '-c', killer], AttachStdout: true, AttachStderr: true });
+      const out = await kill.start({ hijack: true, stdin: false });
+      out.resume(); // read to the end, or its socket stays open
+      await new Promise((resolve) => { out.once('close', resolve); out.once('end', resolve); out.once('error', resolve); });
+    } finally {
+      this.stream.destroy();
+    }
+  }
+
+  /** The stream ended: the shell exited (its code), or the container went away. */
+  private async ended(): Promise<void> {
+    if (this.closed) return;
+    let info: Docker.ExecInspectInfo | undefined;
+    // The engine may report the exec as running for a moment after its output closed.
+    for (let i = 0; i < 20; i++) {
+      info = await this.exec.inspect().catch(() => undefined);
+      if (!info?.Running) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (info && !info.Running && info.ExitCode !== null) this.emitExit({ code: info.ExitCode });
+    else this.emitExit({ code: null, reason: 'the container stopped' });
+  }
+}

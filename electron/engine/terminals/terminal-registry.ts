@@ -1,0 +1,77 @@
+// The terminals of one lab session, by id. A VM has one serial console, so opening its
+// terminal again returns the running one; containers and the host get a new shell each time.
+import type Docker from 'dockerode';
+import { assertSize, TerminalSession } from './terminal-session.js';
+import type { TerminalSource } from './terminal-source.js';
+import { openContainerTerminal } from './container-source.js';
+import { openVmConsole, type VmConsole } from './vm-console-source.js';
+import { openHostTerminal } from './host-pty-source.js';
+
+/** What a machine's terminal runs on, as the lab session knows it. */
+export type TerminalTarget =
+  | { kind: 'container'; docker: Docker; container: string }
+  | { kind: 'vm'; vm: VmConsole }
+  | { kind: 'host'; cwd: string; env: Record<string, string> };
+
+function openSource(target: TerminalTarget, cols: number, rows: number): Promise<TerminalSource> | TerminalSource {
+  switch (target.kind) {
+    case 'container': return openContainerTerminal(target.docker, target.container, cols, rows);
+    case 'vm': return openVmConsole(target.vm, cols, rows);
+    case 'host': return openHostTerminal(target.cwd, target.env, cols, rows);
+  }
+}
+
+export class TerminalRegistry {
+  private readonly sessions = new Map<string, TerminalSession>();
+  /** The console terminal of each VM machine (being) opened. */
+  private readonly consoles = new Map<string, Promise<TerminalSession>>();
+  private closed = false;
+
+  async open(machine: string, target: TerminalTarget, cols: number, rows: number): Promise<TerminalSession> {
+    assertSize(cols, rows);
+    if (this.closed) throw new Error('the lab session is stopping: no new terminals');
+    if (target.kind !== 'vm') return this.add(new TerminalSession(machine, target.kind, await openSource(target, cols, rows), { cols, rows }));
+    return this.openConsole(machine, target, cols, rows);
+  }
+
+  /** Chained per machine, so two opens at once still share one console terminal. */
+  private openConsole(machine: string, target: TerminalTarget, cols: number, rows: number): Promise<TerminalSession> {
+    const previous = this.consoles.get(machine) ?? Promise.reject(new Error('no console terminal yet'));
+    const opening = previous.then((t) => {
+      if (t.exit || !this.sessions.has(t.id)) throw new Error('the console terminal ended');
+      t.resize(cols, rows); // the newest view sets the size of the one serial line
+      return t;
+    }).catch(async () => this.add(new TerminalSession(machine, 'vm', await openSource(target, cols, rows), { cols, rows })));
+    this.consoles.set(machine, opening);
+    return opening;
+  }
+
+  get(id: string): TerminalSession | undefined { return this.sessions.get(id); }
+
+  list(): TerminalSession[] { return [...this.sessions.values()]; }
+
+  /** Closes one terminal and forgets it. */
+  async close(id: string): Promise<void> {
+    const t = this.sessions.get(id);
+    if (!t) return;
+    this.sessions.delete(id);
+    await t.close();
+  }
+
+  /** Every terminal of the session (it stops or resets); refuses new ones when `final`. */
+  async closeAll(final: boolean): Promise<void> {
+    this.closed ||= final;
+    await Promise.all([...this.consoles.values()].map((p) => p.catch(() => undefined))); // let opening ones land
+    this.consoles.clear();
+    await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
+  }
+
+  private add(t: TerminalSession): TerminalSession {
+    if (this.closed) {
+      void t.close();
+      throw new Error('the lab session is stopping: no new terminals');
+    }
+    this.sessions.set(t.id, t);
+    return t;
+  }
+}

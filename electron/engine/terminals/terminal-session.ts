@@ -1,0 +1,190 @@
+// One terminal on one machine, shared by whoever looks at it (an Electron window, a browser
+// tab): live output with scrollback replay on attach, acknowledgement-based flow control, and
+// an exit event after the last output. Detaching keeps it running; close() ends it.
+import { randomBytes } from 'node:crypto';
+import { FLOW, SCROLLBACK_BYTES, type TerminalIn, type TerminalOut } from '../../shared/terminal-protocol.js';
+import { ByteRing } from './byte-ring.js';
+import { fromCharStart, Utf8Chunker, utf8Pieces } from './utf8-chunks.js';
+import type { SourceExit, TerminalSource } from './terminal-source.js';
+
+export type TerminalListener = (out: TerminalOut) => void;
+export type MachineKind = 'container' | 'vm' | 'host';
+
+/** Data frames stay below this size, so a replayed scrollback is not one huge message. */
+export const MAX_FRAME_BYTES = 32 * 1024;
+export const MAX_SIZE = 1000;
+
+export interface TerminalStats {
+  /** Sent to the slowest listener and not acknowledged yet (what transports may be holding). */
+  unackedBytes: number;
+  /** The most `unackedBytes` ever reached: bounded by FLOW.HIGH plus one read of the source. */
+  maxUnackedBytes: number;
+  scrollbackBytes: number;
+  /** An incomplete character waiting for its last bytes. */
+  heldBytes: number;
+  paused: boolean;
+  /** How many times flow control held the source back. */
+  pauses: number;
+  outputBytes: number;
+}
+
+export class TerminalSizeError extends RangeError {
+  constructor(cols: unknown, rows: unknown) {
+    super(`terminal size must be whole numbers from 1 to ${MAX_SIZE}, got ${String(cols)}x${String(rows)}`);
+    this.name = 'TerminalSizeError';
+  }
+}
+
+export function assertSize(cols: unknown, rows: unknown): void {
+  const ok = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_SIZE;
+  if (!ok(cols) || !ok(rows)) throw new TerminalSizeError(cols, rows);
+}
+
+export class TerminalSession {
+  readonly id = `t-${randomBytes(6).toString('hex')}`;
+  private readonly ring = new ByteRing(SCROLLBACK_BYTES);
+  private readonly utf8 = new Utf8Chunker();
+  /** Each listener with its unacknowledged bytes. */
+  private readonly listeners = new Map<TerminalListener, number>();
+  private paused = false;
+  private pauses = 0;
+  private maxUnacked = 0;
+  private outputBytes = 0;
+  private ended?: SourceExit;
+  private closing?: Promise<void>;
+
+  constructor(
+    readonly machine: string,
+    readonly kind: MachineKind,
+    private readonly source: TerminalSource,
+    private size: { cols: number; rows: number },
+  ) {
+    source.onData((chunk) => this.output(this.utf8.push(chunk)));
+    source.onExit((exit) => this.finish(exit));
+  }
+
+  get cols(): number { return this.size.cols; }
+  get rows(): number { return this.size.rows; }
+  /** How it ended, once it has. */
+  get exit(): SourceExit | undefined { return this.ended; }
+
+  /** Replays the scrollback, then streams live output (and the exit, if it came). */
+  attach(listener: TerminalListener): void {
+    if (this.listeners.has(listener)) return;
+    this.listeners.set(listener, 0);
+    for (const piece of utf8Pieces(fromCharStart(this.ring.contents()), MAX_FRAME_BYTES)) this.send(listener, piece);
+    if (this.ended) this.sendExit(listener);
+    this.updateFlow();
+  }
+
+  /** Stops sending to this listener; the terminal keeps running. */
+  detach(listener: TerminalListener): void {
+    this.listeners.delete(listener);
+    this.updateFlow();
+  }
+
+  /** Keystrokes. To a terminal that ended, the answer is its exit event, sent to `from` (else to all). */
+  input(data: string, from?: TerminalListener): void {
+    if (this.ended) {
+      for (const l of from ? [from] : [...this.listeners.keys()]) this.sendExit(l);
+      return;
+    }
+    this.source.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    assertSize(cols, rows);
+    this.size = { cols, rows };
+    if (!this.ended) this.source.resize(cols, rows);
+  }
+
+  /** `bytes` of data rendered by `from` (by every listener when not given: one UI, no identity). */
+  ack(bytes: number, from?: TerminalListener): void {
+    if (!Number.isFinite(bytes) || bytes < 0) return;
+    for (const l of from ? [from] : [...this.listeners.keys()]) {
+      const left = this.listeners.get(l);
+      if (left !== undefined) this.listeners.set(l, Math.max(0, left - bytes));
+    }
+    this.updateFlow();
+  }
+
+  /** A frame from a UI, as both hosts receive them. */
+  receive(frame: TerminalIn, from: TerminalListener): void {
+    if (frame.type === 'input') this.input(frame.data, from);
+    else if (frame.type === 'resize') this.resize(frame.cols, frame.rows);
+    else this.ack(frame.bytes, from);
+  }
+
+  /** Ends the terminal and what runs in it; listeners get an exit event. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (!this.ended) await this.source.close().catch(() => {});
+      this.finish({ code: null, reason: 'terminal closed' });
+    })();
+    return this.closing;
+  }
+
+  stats(): TerminalStats {
+    return {
+      unackedBytes: this.worstUnacked(), maxUnackedBytes: this.maxUnacked, scrollbackBytes: this.ring.length,
+      heldBytes: this.utf8.heldBytes, paused: this.paused, pauses: this.pauses, outputBytes: this.outputBytes,
+    };
+  }
+
+  private output(data: Buffer): void {
+    if (!data.length) return;
+    this.outputBytes += data.length;
+    this.ring.push(data);
+    for (const piece of utf8Pieces(data, MAX_FRAME_BYTES)) {
+      for (const l of [...this.listeners.keys()]) this.send(l, piece);
+    }
+    this.updateFlow();
+  }
+
+  private send(listener: TerminalListener, data: Buffer): void {
+    const unacked = (this.listeners.get(listener) ?? 0) + data.length;
+    this.listeners.set(listener, unacked);
+    this.maxUnacked = Math.max(this.maxUnacked, unacked);
+    this.deliver(listener, { type: 'data', data });
+  }
+
+  private sendExit(listener: TerminalListener): void {
+    const { code, reason } = this.ended!;
+    this.deliver(listener, reason === undefined ? { type: 'exit', code } : { type: 'exit', code, reason });
+  }
+
+  /** A listener that throws (a transport gone) is detached, so it cannot stall the others. */
+  private deliver(listener: TerminalListener, frame: TerminalOut): void {
+    try {
+      listener(frame);
+    } catch {
+      this.listeners.delete(listener);
+    }
+  }
+
+  /** The last output first, then the exit, once. */
+  private finish(exit: SourceExit): void {
+    if (this.ended) return;
+    this.output(this.utf8.flush());
+    this.ended = exit;
+    for (const l of [...this.listeners.keys()]) this.sendExit(l);
+  }
+
+  private worstUnacked(): number {
+    return Math.max(0, ...this.listeners.values());
+  }
+
+  /** Pause above HIGH, resume below LOW; nobody watching → keep reading into the scrollback. */
+  private updateFlow(): void {
+    if (this.ended) return;
+    const worst = this.worstUnacked();
+    if (!this.paused && worst > FLOW.HIGH) {
+      this.paused = true;
+      this.pauses++;
+      this.source.pause();
+    } else if (this.paused && worst < FLOW.LOW) {
+      this.paused = false;
+      this.source.resume();
+    }
+  }
+}
