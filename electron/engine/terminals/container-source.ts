@@ -3,21 +3,18 @@
 // the pty in the container, so a program printing fast blocks instead of filling memory.
 import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
-import { randomUUID } from 'node:crypto';
+import { killMarked, newExecMarker } from '../machines/exec-marker.js';
 import { SourceEvents, type TerminalSource } from './terminal-source.js';
 
-/** Every process a terminal starts inherits this variable, so close can find and kill them. */
-const MARKER = 'LABVISOR_TERMINAL';
-
 export async function openContainerTerminal(docker: Docker, container: string, cols: number, rows: number): Promise<TerminalSource> {
-  const marker = randomUUID();
+  const { marker, env: markerEnv } = newExecMarker();
   const exec = await docker.getContainer(container).exec({
     Cmd: ['/bin/sh', '-l'],
     Tty: true,
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
-    Env: ['TERM=xterm-256color', `${MARKER}=${marker}`],
+    Env: ['TERM=xterm-256color', markerEnv],
     // Honoured from API 1.42; older engines start at 80x24 until the resize below.
     ConsoleSize: [rows, cols],
   });
@@ -61,14 +58,8 @@ class ContainerSource extends SourceEvents implements TerminalSource {
   /** The engine cannot kill an exec: a second exec kills every process carrying our marker. */
   async close(): Promise<void> {
     this.closed = true;
-    const killer = `for e in /proc/[0-9]*/environ; do
-      tr '\\0' '\\n' < "$e" 2>/dev/null | grep -qx '${MARKER}=${this.marker}' && p=\${e#/proc/} && kill -9 \${p%/environ}
-    done 2>/dev/null; true`;
     try {
-      const kill = await this.docker.getContainer(this.container).exec({ Cmd: ['/bin/sh', '-c', killer], AttachStdout: true, AttachStderr: true });
-      const out = await kill.start({ hijack: true, stdin: false });
-      out.resume(); // read to the end, or its socket stays open
-      await new Promise((resolve) => { out.once('close', resolve); out.once('end', resolve); out.once('error', resolve); });
+      await killMarked(this.docker, this.container, this.marker);
     } finally {
       this.stream.destroy();
     }
