@@ -3,21 +3,20 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { CLOSE, MAX_FRAME_BYTES, WS_PATH } from '../shared/api-wire.js';
 import { checkRequest, newToken, sessionCookie } from './auth.js';
 import { PLACEHOLDER_PAGE, resolveStatic, sendFile } from './static-files.js';
-import { handleConnection, type ApiHost } from './ws-connection.js';
+import type { HostApi } from './lab-api.js';
+import { handleConnection } from './ws-connection.js';
 
 export interface ServerOptions {
-  api: ApiHost;
+  host: HostApi;
   /** 0 picks a free port. */
   port: number;
   /** The built renderer; a placeholder page is served while it does not exist. */
   rendererDir: string;
   log?: (line: string) => void;
-  /** Binary (terminal) frames of a connection; see ws-connection.ts. */
-  onBinary?: (ws: WebSocket, data: Buffer) => void;
 }
 
 export interface RunningServer {
@@ -116,7 +115,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const name = `ws#${++connections}`;
-      handleConnection(ws, { api: opts.api, log, onBinary: opts.onBinary }, name);
+      handleConnection(ws, { host: opts.host, log }, name);
     });
   });
   server.on('clientError', (_err, socket) => socket.destroy());

@@ -7,8 +7,10 @@ import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ApiError, type CheckResult, type DoctorReport, type EventMessage, type LabApi, type LabSummary,
-  type MachineStatus, type Params, type ProgressEvent, type Result, type SessionInfo, type SessionState,
+  type MachineStatus, type Params, type ProgressEvent, type LabProgress, type Result, type SessionInfo, type SessionState, type TerminalInfo,
 } from '../shared/api.js';
+import type { TerminalSession } from '../engine/terminals/terminal-session.js';
+import { clearProgress as forgetProgress, readProgress, writeProgress, type LabProgress as EngineLabProgress } from '../engine/learner-progress.js';
 import { runDoctor, type DoctorReport as EngineDoctorReport } from '../engine/doctor.js';
 import { LabFormatError } from '../engine/labs/diagnostics.js';
 import { findLabDirs, loadLab, type LoadedLab } from '../engine/labs/load.js';
@@ -23,7 +25,7 @@ import { gc } from '../engine/sessions/gc.js';
 type Fits<A extends B, B> = A;
 export type _EngineFitsContract = [
   Fits<EngineProgressEvent, ProgressEvent>, Fits<EngineMachineStatus, MachineStatus>,
-  Fits<EngineCheckResult, CheckResult>, Fits<EngineDoctorReport, DoctorReport>,
+  Fits<EngineCheckResult, CheckResult>, Fits<EngineDoctorReport, DoctorReport>, Fits<EngineLabProgress, LabProgress>,
 ];
 
 /** The loader's limit for a step's markdown (lab-files.ts), checked again when it is read. */
@@ -39,7 +41,17 @@ export interface LabHostOptions {
   labsDir?: string;
 }
 
-export class LabHost implements LabApi {
+/**
+ * What a host offers every connection. Attaching a terminal is the one thing that belongs to a
+ * connection (its channel), so connection-api.ts adds attachTerminal and detachTerminal.
+ */
+export type HostApi = Omit<LabApi, 'attachTerminal' | 'detachTerminal'> & {
+  onEvent(listener: EventListener): () => void;
+  /** A terminal of any session of this host, by id. */
+  terminal(id: string): TerminalSession | undefined;
+};
+
+export class LabHost implements HostApi {
   private readonly sessions = new Map<string, Entry>();
   private readonly listeners = new Set<EventListener>();
   private engine?: Promise<{ docker: Docker; info: EngineInfo }>;
@@ -90,6 +102,26 @@ export class LabHost implements LabApi {
     const s = loaded.lab.steps.find((x) => x.id === step);
     if (!s) throw new ApiError('not-found', `lab "${lab}" has no step "${step}"`);
     return { lab, step, title: s.title, markdown: await readMarkdown(loaded.dir, s.markdown) };
+  }
+
+  async getProgress({ lab }: Params<'getProgress'>): Promise<Result<'getProgress'>> {
+    await this.loadBundled(lab);
+    return readProgress(lab);
+  }
+
+  async saveProgress(progress: Params<'saveProgress'>): Promise<Result<'saveProgress'>> {
+    const { lab } = await this.loadBundled(progress.lab);
+    const steps = new Set(lab.steps.map((s) => s.id));
+    const named = [progress.currentStep, ...progress.passed, ...Object.keys(progress.hintsShown), ...progress.solutionsShown];
+    const unknown = named.filter((s): s is string => s !== undefined && !steps.has(s));
+    if (unknown.length) throw new ApiError('bad-request', `lab "${lab.id}" has no step ${[...new Set(unknown)].map((s) => `"${s}"`).join(', ')}`);
+    return writeProgress(progress);
+  }
+
+  async clearProgress({ lab }: Params<'clearProgress'>): Promise<Result<'clearProgress'>> {
+    await this.loadBundled(lab);
+    await forgetProgress(lab);
+    return {};
   }
 
   async listSessions(_params?: Params<'listSessions'>): Promise<Result<'listSessions'>> {
@@ -154,6 +186,37 @@ export class LabHost implements LabApi {
     if (!entry) throw new ApiError('not-found', `no session "${session}" on this host`);
     await this.stopEntry(entry);
     return info(entry);
+  }
+
+  async openTerminal({ session, machine, cols, rows }: Params<'openTerminal'>): Promise<Result<'openTerminal'>> {
+    const entry = this.running(session);
+    const status = entry.session.machines.find((m) => m.name === machine);
+    if (!status) throw new ApiError('not-found', `lab "${entry.session.lab.id}" has no machine "${machine}"; it has: ${entry.session.machines.map((m) => m.name).join(', ')}`);
+    if (status.unavailable) throw new ApiError('conflict', `machine "${machine}" is unavailable: ${status.unavailable}`);
+    const terminal = await entry.session.openTerminal(machine, cols, rows);
+    this.log(`session ${session}: terminal ${terminal.id} on ${machine}`);
+    return terminalInfo(session, terminal);
+  }
+
+  async listTerminals({ session }: Params<'listTerminals'>): Promise<Result<'listTerminals'>> {
+    const entry = this.sessions.get(session);
+    if (!entry) throw new ApiError('not-found', `no session "${session}" on this host`);
+    return { terminals: entry.session.terminals.list().map((t) => terminalInfo(session, t)) };
+  }
+
+  async closeTerminal({ terminal }: Params<'closeTerminal'>): Promise<Result<'closeTerminal'>> {
+    const owner = this.terminalOwner(terminal);
+    if (!owner) throw new ApiError('not-found', `no terminal "${terminal}" on this host`);
+    await owner.session.terminals.close(terminal);
+    return {};
+  }
+
+  terminal(id: string): TerminalSession | undefined {
+    return this.terminalOwner(id)?.session.terminals.get(id);
+  }
+
+  private terminalOwner(id: string): Entry | undefined {
+    return [...this.sessions.values()].find((e) => e.session.terminals.get(id) !== undefined);
   }
 
   /** Stops every session this host started; no new ones start afterwards. */
@@ -223,6 +286,10 @@ function info(entry: Entry): SessionInfo {
     machines: entry.session.machines.map((m) => ({ ...m })),
     ...(entry.error !== undefined ? { error: entry.error } : {}),
   };
+}
+
+function terminalInfo(session: string, t: TerminalSession): TerminalInfo {
+  return { id: t.id, session, machine: t.machine, kind: t.kind, cols: t.cols, rows: t.rows, ...(t.exit ? { exit: { ...t.exit } } : {}) };
 }
 
 /** A step's markdown: a regular file inside the lab folder (no symlink out), within the loader's limit. */

@@ -1,21 +1,18 @@
 // One WebSocket of `labvisor serve`: JSON text frames are requests (answered, in any order, by
-// id) and every event of the host goes out to it. Binary frames are terminals' (api-wire.ts);
-// until terminals are wired, one closes the socket. A frame that breaks the rules closes the
-// socket with a code and a reason; the server and its other connections go on.
+// id) and every event of the host goes out to it; binary frames carry the terminals this
+// connection attached (api-wire.ts). A frame that breaks the rules closes the socket with a
+// code and a reason; the server, its other connections and the terminals go on.
 import type { RawData, WebSocket } from 'ws';
-import { CLOSE } from '../shared/api-wire.js';
-import type { EventMessage, LabApi, ServerMessage } from '../shared/api.js';
+import { CLOSE, decodeTerminalIn, encodeTerminalOut, TerminalFrameError } from '../shared/api-wire.js';
+import type { ServerMessage } from '../shared/api.js';
+import { connectionApi } from './connection-api.js';
 import { dispatch } from './dispatch.js';
-
-export interface ApiHost extends LabApi {
-  onEvent(listener: (event: EventMessage) => void): () => void;
-}
+import type { HostApi } from './lab-api.js';
+import { BadTerminalFrameError, TerminalChannels } from './terminal-channels.js';
 
 export interface ConnectionOptions {
-  api: ApiHost;
+  host: HostApi;
   log: (line: string) => void;
-  /** Takes the connection's binary (terminal) frames; without it, a binary frame closes the socket. */
-  onBinary?: (ws: WebSocket, data: Buffer) => void;
 }
 
 /** A close reason fits in 123 bytes of UTF-8. */
@@ -29,7 +26,7 @@ export function closeReason(text: string): string {
 
 const asBuffer = (data: RawData): Buffer => Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
 
-export function handleConnection(ws: WebSocket, { api, log, onBinary }: ConnectionOptions, name = 'ws'): void {
+export function handleConnection(ws: WebSocket, { host, log }: ConnectionOptions, name = 'ws'): void {
   const send = (message: ServerMessage): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
@@ -37,15 +34,29 @@ export function handleConnection(ws: WebSocket, { api, log, onBinary }: Connecti
     log(`${name}: closed with ${code}: ${why}`);
     ws.close(code, closeReason(why));
   };
-  const unsubscribe = api.onEvent(send);
+  const channels = new TerminalChannels();
+  const api = connectionApi(host, channels, (channel) => ({
+    sink: (frame) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeTerminalOut(channel, frame));
+      // A socket that is gone must not hold the terminal back: throwing detaches this listener.
+      else throw new Error('socket closed');
+    },
+  }));
+  const unsubscribe = host.onEvent(send);
+
+  const onTerminalFrame = (data: Buffer): void => {
+    try {
+      const { channel, frame } = decodeTerminalIn(data);
+      channels.receive(channel, frame);
+    } catch (err) {
+      if (err instanceof TerminalFrameError || err instanceof BadTerminalFrameError) refuse(CLOSE.POLICY, err.message);
+      else refuse(CLOSE.POLICY, `terminal frame refused: ${(err as Error).message}`);
+    }
+  };
 
   ws.on('message', (raw, isBinary) => {
     const data = asBuffer(raw);
-    if (isBinary) {
-      if (onBinary) onBinary(ws, data);
-      else refuse(CLOSE.UNSUPPORTED, 'binary frames are for terminals, which this server does not serve yet');
-      return;
-    }
+    if (isBinary) return onTerminalFrame(data);
     let message: unknown;
     try {
       message = JSON.parse(data.toString('utf8'));
@@ -60,5 +71,8 @@ export function handleConnection(ws: WebSocket, { api, log, onBinary }: Connecti
   });
   // ws closes the socket itself on a protocol error (1009 for a frame over the limit, 1007 for bad UTF-8); say why here.
   ws.on('error', (err) => log(`${name}: ${err.message}`));
-  ws.on('close', unsubscribe);
+  ws.on('close', () => {
+    unsubscribe();
+    channels.detachAll(); // the terminals keep running: a reloaded page re-attaches
+  });
 }

@@ -11,11 +11,9 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 export const CLOSE = {
   /** The server stops (Ctrl-C). */
   GOING_AWAY: 1001,
-  /** A frame of a kind the server does not take (binary before terminals are wired). */
-  UNSUPPORTED: 1003,
   /** A text frame that is not JSON. */
   INVALID_DATA: 1007,
-  /** JSON that is not a request at all (no id or method): it cannot be answered. */
+  /** JSON that is not a request at all (no id or method), or a terminal frame that breaks the protocol. */
   POLICY: 1008,
   /** A frame over MAX_FRAME_BYTES. */
   TOO_BIG: 1009,

@@ -8,6 +8,12 @@ import { z } from 'zod';
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a lab format name (lowercase letters, digits and dashes)');
 /** Session ids are made by the engine: 8 lowercase letters or digits. */
 const sessionId = z.string().regex(/^[a-z0-9]{8}$/, 'must be a session id (8 lowercase letters or digits)');
+/** Terminal ids are made by the engine: `t-` and 12 hex digits. */
+const terminalId = z.string().regex(/^t-[0-9a-f]{12}$/, 'must be a terminal id (t- and 12 hex digits)');
+/** A terminal channel of one connection (a WebSocket or a window), given by attachTerminal. */
+const channel = z.number().int().min(1).max(0xffffffff);
+/** Terminal sizes in character cells. */
+const cells = z.number().int().min(1).max(1000);
 
 // ---- Values ---------------------------------------------------------------------------------
 
@@ -47,6 +53,26 @@ export const SessionInfo = z.object({
   machines: z.array(MachineStatus),
   /** Why the session failed (state "failed"). */
   error: z.string().optional(),
+});
+
+export const TerminalInfo = z.object({
+  id: terminalId,
+  session: sessionId,
+  machine: z.string(),
+  kind: z.enum(['container', 'vm', 'host']),
+  cols: z.number(),
+  rows: z.number(),
+  /** Set once the terminal ended (its shell exited, its machine stopped, or it was closed). */
+  exit: z.object({ code: z.number().nullable(), reason: z.string().optional() }).optional(),
+});
+
+export const LabProgress = z.object({
+  lab: z.string(),
+  currentStep: z.string().optional(),
+  passed: z.array(z.string()),
+  hintsShown: z.record(z.string(), z.number()),
+  solutionsShown: z.array(z.string()),
+  updatedAt: z.string().optional(),
 });
 
 export const CheckResult = z.object({ ok: z.boolean(), messages: z.array(z.string()) });
@@ -104,8 +130,38 @@ export const METHODS = {
   solveStep: { params: stepParams, result: CheckResult },
   /** Makes machines and volumes anew (images kept); progress events follow. */
   resetLab: { params: sessionParams, result: SessionInfo },
+  /** What the learner has done in a lab (kept in the user's data folder; empty when nothing yet). */
+  getProgress: { params: z.strictObject({ lab: name }), result: LabProgress },
+  /** Saves it whole; step ids must be the lab's. */
+  saveProgress: {
+    params: z.strictObject({
+      lab: name, currentStep: name.optional(), passed: z.array(name).max(100),
+      hintsShown: z.record(name, z.number().int().min(0).max(100)), solutionsShown: z.array(name).max(100),
+    }),
+    result: LabProgress,
+  },
+  /** "Start over": forgets the lab's progress. */
+  clearProgress: { params: z.strictObject({ lab: name }), result: z.object({}) },
   /** Stops the session and removes everything it made. */
   stopLab: { params: sessionParams, result: SessionInfo },
+  /**
+   * A terminal on a machine of a running session: a new shell in a container or on the host;
+   * a VM's serial console is one terminal, so opening it again returns the same one.
+   */
+  openTerminal: { params: z.strictObject({ session: sessionId, machine: name, cols: cells, rows: cells }), result: TerminalInfo },
+  /** The terminals of a session that are still open (a reloaded UI re-attaches to them). */
+  listTerminals: { params: sessionParams, result: z.object({ terminals: z.array(TerminalInfo) }) },
+  /**
+   * Streams a terminal to this connection: its scrollback first, then live output, over a
+   * channel of this connection (binary frames on the WebSocket; a MessagePort in Electron).
+   * The UI picks the channel number (unused on this connection), so it can listen before asking:
+   * frames may arrive before the response.
+   */
+  attachTerminal: { params: z.strictObject({ terminal: terminalId, channel }), result: z.object({ channel }) },
+  /** Stops streaming on a channel; the terminal keeps running. */
+  detachTerminal: { params: z.strictObject({ channel }), result: z.object({}) },
+  /** Ends a terminal and what runs in it; every attached UI gets its exit. */
+  closeTerminal: { params: z.strictObject({ terminal: terminalId }), result: z.object({}) },
 } as const;
 
 export type Method = keyof typeof METHODS;
@@ -164,6 +220,8 @@ export type SessionState = z.infer<typeof SessionState>;
 export type SessionInfo = z.infer<typeof SessionInfo>;
 export type CheckResult = z.infer<typeof CheckResult>;
 export type LabSummary = z.infer<typeof LabSummary>;
+export type TerminalInfo = z.infer<typeof TerminalInfo>;
+export type LabProgress = z.infer<typeof LabProgress>;
 export type DoctorReport = z.infer<typeof DoctorReport>;
 
 /** An error an API method reports to the UI, with a code the UI can act on. */

@@ -17,3 +17,6 @@ export const FLOW = { HIGH: 100 * 1024, LOW: 10 * 1024 } as const;
 
 /** Bytes of output kept per terminal and replayed when a UI (re)attaches. */
 export const SCROLLBACK_BYTES = 256 * 1024;
+
+/** Largest `input` frame: a big paste, not a file transfer. */
+export const MAX_INPUT_CHARS = 256 * 1024;

@@ -38,7 +38,7 @@ export async function serve(args: string[]): Promise<number> {
 
   const log = (line: string) => say(`serve: ${line}`);
   const api = new LabHost({ log });
-  const server = await startServer({ api, port, rendererDir: join(packageRoot(), 'renderer', 'dist'), log });
+  const server = await startServer({ host: api, port, rendererDir: join(packageRoot(), 'renderer', 'dist'), log });
   process.stdout.write(`${server.url}\n`);
   say(`Labvisor serves on ${server.url.replace(/\?.*/, '')} (127.0.0.1 only). Open the URL above; Ctrl-C stops the server and its labs.`);
   if (values.open) openBrowser(server.url);

@@ -1,0 +1,39 @@
+// The LabApi as one connection (a WebSocket, an Electron window) sees it: the host's methods,
+// plus attaching terminals to channels of this connection. Written out method by method so a
+// method added to the contract fails to compile here until it is carried.
+import { ApiError, type LabApi } from '../shared/api.js';
+import type { HostApi } from './lab-api.js';
+import type { ChannelSink, TerminalChannels } from './terminal-channels.js';
+
+/** Makes what carries one channel: its sink, and what tears it down on detach. */
+export type OpenChannel = (channel: number) => { sink: ChannelSink; close?: () => void };
+
+export function connectionApi(host: HostApi, channels: TerminalChannels, openChannel: OpenChannel): LabApi {
+  return {
+    doctor: (p) => host.doctor(p),
+    listLabs: (p) => host.listLabs(p),
+    getStep: (p) => host.getStep(p),
+    getProgress: (p) => host.getProgress(p),
+    saveProgress: (p) => host.saveProgress(p),
+    clearProgress: (p) => host.clearProgress(p),
+    listSessions: (p) => host.listSessions(p),
+    startLab: (p) => host.startLab(p),
+    checkStep: (p) => host.checkStep(p),
+    solveStep: (p) => host.solveStep(p),
+    resetLab: (p) => host.resetLab(p),
+    stopLab: (p) => host.stopLab(p),
+    openTerminal: (p) => host.openTerminal(p),
+    listTerminals: (p) => host.listTerminals(p),
+    closeTerminal: (p) => host.closeTerminal(p),
+    attachTerminal: async ({ terminal, channel }) => {
+      const t = host.terminal(terminal);
+      if (!t) throw new ApiError('not-found', `no terminal "${terminal}" on this host`);
+      if (!channels.attach(t, channel, openChannel)) throw new ApiError('conflict', `this connection uses terminal channel ${channel} already`);
+      return { channel };
+    },
+    detachTerminal: async ({ channel }) => {
+      if (!channels.detach(channel)) throw new ApiError('not-found', `this connection has no terminal channel ${channel}`);
+      return {};
+    },
+  };
+}
