@@ -101,7 +101,11 @@ export class LabHost implements HostApi {
     const loaded = await this.loadBundled(lab);
     const s = loaded.lab.steps.find((x) => x.id === step);
     if (!s) throw new ApiError('not-found', `lab "${lab}" has no step "${step}"`);
-    return { lab, step, title: s.title, markdown: await readMarkdown(loaded.dir, s.markdown) };
+    return {
+      lab, step, title: s.title, markdown: await readMarkdown(loaded.dir, s.markdown),
+      hints: s.hints ?? [], solution: (s.solve ?? []).map(({ machine, script }) => ({ machine, script })),
+      hasCheck: s.check !== undefined, ...(s.poll !== undefined ? { poll: s.poll } : {}),
+    };
   }
 
   async getProgress({ lab }: Params<'getProgress'>): Promise<Result<'getProgress'>> {

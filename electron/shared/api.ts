@@ -118,8 +118,19 @@ export const METHODS = {
   doctor: { params: noParams, result: DoctorReport },
   /** The bundled labs. */
   listLabs: { params: noParams, result: z.object({ labs: z.array(LabSummary) }) },
-  /** A step's markdown text. */
-  getStep: { params: z.strictObject({ lab: name, step: name }), result: z.object({ lab: z.string(), step: z.string(), title: z.string(), markdown: z.string() }) },
+  /** A step as the player shows it: markdown, hints (opened one at a time), the solution, whether it has a check and how often to poll it. */
+  getStep: {
+    params: z.strictObject({ lab: name, step: name }),
+    result: z.object({
+      lab: z.string(), step: z.string(), title: z.string(), markdown: z.string(),
+      hints: z.array(z.string()),
+      solution: z.array(z.object({ machine: z.string(), script: z.string() })),
+      /** False for a step that only explains: it passes when the learner moves on. */
+      hasCheck: z.boolean(),
+      /** Seconds between automatic checks; absent when the check runs on click only. */
+      poll: z.number().optional(),
+    }),
+  },
   /** The sessions this host runs (a UI that reconnects finds its session here). */
   listSessions: { params: noParams, result: z.object({ sessions: z.array(SessionInfo) }) },
   /** Starts a bundled lab; `session` events (state "starting" first, with the id) and `progress` events follow until the result. */

@@ -111,6 +111,7 @@ export const Step = z.strictObject({
   failsFirst: z.boolean().optional().describe('the check must fail before the solution runs; default true'),
   solve: z.array(SolveAction).min(1).optional(),
   hints: z.array(z.string().min(1)).optional(),
+  poll: z.number().min(2).max(60).optional().describe('seconds between automatic checks while the step is open (2–60); without it the check runs on click'),
 });
 
 export const Volume = z.strictObject({
