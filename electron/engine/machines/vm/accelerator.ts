@@ -1,7 +1,7 @@
 // Which accelerator QEMU should use. A hardware one (KVM, HVF, WHPX) when present and not
-// known to fail, else TCG. A /dev/kvm can exist and hang (nested virtualisation), so the
-// first boot with it is the probe: a VM that does not boot in time marks it hung, and the
-// verdict is remembered per QEMU version and host kernel.
+// known to fail, else TCG. A /dev/kvm can exist and hang (nested virtualisation) or make QEMU
+// abort, so the first boot with it is the probe: a VM that does not boot with it but does with
+// TCG marks it failed, and the verdict is remembered per QEMU version and host kernel.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -67,17 +67,23 @@ export async function probeAccelerator(qemu: QemuBinary, accel: Accelerator, vml
     '-serial', 'stdio', '-kernel', vmlinuz, '-append', 'console=ttyS0 earlyprintk=ttyS0 panic=-1 reboot=t',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   const began = Date.now();
-  const booted = await new Promise<boolean>((resolve) => {
+  let stderr = '';
+  proc.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
+  const outcome = await new Promise<'booted' | 'hung' | 'exited'>((resolve) => {
     let out = '';
-    const timer = setTimeout(() => resolve(false), deadlineMs);
+    const timer = setTimeout(() => resolve('hung'), deadlineMs);
     proc.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
-      if (out.includes('Linux version')) { clearTimeout(timer); resolve(true); }
+      if (out.includes('Linux version')) { clearTimeout(timer); resolve('booted'); }
     });
-    proc.once('exit', () => { clearTimeout(timer); resolve(false); });
+    proc.once('exit', () => { clearTimeout(timer); resolve('exited'); });
   });
   proc.kill('SIGKILL');
-  const detail = booted ? `kernel started in ${((Date.now() - began) / 1000).toFixed(1)} s` : `hung in ${deadlineMs / 1000} s`;
+  const booted = outcome === 'booted';
+  // QEMU can abort at once with a hardware accelerator it cannot drive (an MSR it cannot set).
+  const qemuSaid = /qemu-system-\S+: (?:error: )?(.+)/.exec(stderr)?.[1]?.slice(0, 160);
+  const detail = booted ? `kernel started in ${((Date.now() - began) / 1000).toFixed(1)} s`
+    : outcome === 'hung' ? `hung in ${deadlineMs / 1000} s` : `failed (${qemuSaid ?? 'QEMU exited'})`;
   await recordVerdict(qemu.version, accel, booted, detail);
   return { ok: booted, detail, at: new Date().toISOString() };
 }

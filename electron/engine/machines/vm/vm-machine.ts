@@ -66,18 +66,19 @@ export class VmMachine {
 
   static async start(spec: VmSpec): Promise<VmMachine> {
     const plan = await acceleratorPlan(spec.qemu.version);
-    const failures: string[] = [];
+    const failures: Array<{ accel: Accelerator; detail: string }> = [];
     for (const [i, choice] of plan.entries()) {
-      const reason = failures.length ? `${failures.join('; ')}; using ${choice.accel}` : choice.reason;
+      const reason = failures.length ? `${failures.map((f) => `${f.accel}: present, ${f.detail}`).join('; ')}; using ${choice.accel}` : choice.reason;
       try {
         const vm = await VmMachine.boot(spec, choice.accel, reason);
         if (choice.accel !== 'tcg') await recordVerdict(spec.qemu.version, choice.accel, true, 'boots');
+        // Only now is a failure known to be the accelerator's: the same VM booted without it.
+        for (const f of failures) await recordVerdict(spec.qemu.version, f.accel, false, f.detail);
         return vm;
       } catch (err) {
-        if (!(err instanceof BootTimeout) || i === plan.length - 1) throw err;
-        const detail = `hung in ${BOOT_DEADLINE_MS[choice.accel] / 1000} s`;
-        failures.push(`${choice.accel}: present, ${detail}`);
-        await recordVerdict(spec.qemu.version, choice.accel, false, detail);
+        if (i === plan.length - 1) throw err;
+        // A hardware accelerator may hang (nested KVM) or make QEMU abort (an MSR it cannot set): try the next.
+        failures.push({ accel: choice.accel, detail: err instanceof BootTimeout ? `hung in ${BOOT_DEADLINE_MS[choice.accel] / 1000} s` : `failed (${firstLine(err)})` });
       }
     }
     throw new Error('no accelerator to try'); // unreachable: TCG is always in the plan
@@ -193,6 +194,13 @@ async function hostTscKhz(): Promise<number> {
   const info = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
   const mhz = Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(info)?.[1]);
   return mhz > 0 ? Math.round(mhz * 1000) : 2_000_000;
+}
+
+/** The gist of a boot error: QEMU's own complaint when it gave one. */
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const qemuSaid = /qemu-system-\S+: (?:error: )?(.+)/.exec(message);
+  return (qemuSaid?.[1] ?? message.split('\n')[0] ?? '').slice(0, 160);
 }
 
 class QemuExited extends Error {
