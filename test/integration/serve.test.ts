@@ -6,37 +6,11 @@ import type Docker from 'dockerode';
 import { request } from 'node:http';
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
-import type { EventMessage, ResponseMessage, SessionInfo } from '../../electron/shared/api.js';
-import { engineOrSkip, labelled, nothing, startCli, waitForStderr, type CliProcess } from './support.js';
+import type { SessionInfo } from '../../electron/shared/api.js';
+import { engineOrSkip, labelled, nothing, waitForStderr } from './support.js';
+import { Client, serve, type Served } from './ws-client.js';
 
 const engine = await engineOrSkip();
-
-/** The first line on stdout: the URL with the token. */
-function firstStdoutLine(child: CliProcess, timeoutMs = 20_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      resolve(out.slice(0, nl));
-    };
-    const timer = setTimeout(() => reject(new Error(`no URL on stdout; stderr:\n${child.stderrSoFar()}`)), timeoutMs);
-    child.stdout!.on('data', onData);
-  });
-}
-
-interface Served { child: CliProcess; url: URL; port: number; token: string; origin: string }
-
-async function serve(): Promise<Served> {
-  const child = startCli(['serve', '--port', '0']);
-  const line = await firstStdoutLine(child);
-  assert.match(line, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
-  const url = new URL(line);
-  return { child, url, port: Number(url.port), token: url.searchParams.get('token')!, origin: `http://127.0.0.1:${url.port}` };
-}
 
 /** A plain HTTP request where every header is ours to set (fetch will not let us set Host). */
 function get(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
@@ -49,52 +23,6 @@ function get(port: number, path: string, headers: Record<string, string> = {}, m
     req.on('error', reject);
     req.end();
   });
-}
-
-/** A LabApi client over the WebSocket, as the renderer will have one. */
-class Client {
-  readonly events: EventMessage[] = [];
-  private readonly waiting = new Map<number | string, (r: ResponseMessage) => void>();
-  private next = 1;
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data, isBinary) => {
-      assert.equal(isBinary, false);
-      const msg = JSON.parse(data.toString()) as ResponseMessage | EventMessage;
-      if (msg.type === 'event') this.events.push(msg);
-      else if (msg.id !== null) this.waiting.get(msg.id)?.(msg);
-    });
-  }
-
-  static async open(s: Served, opts: { origin?: string; cookie?: string } = {}): Promise<Client> {
-    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws`, {
-      origin: opts.origin ?? s.origin,
-      headers: { Cookie: opts.cookie ?? `labvisor-${s.port}=${s.token}` },
-    });
-    await once(ws, 'open');
-    return new Client(ws);
-  }
-
-  async call(method: string, params?: unknown, timeoutMs = 300_000): Promise<ResponseMessage> {
-    const id = this.next++;
-    const answer = new Promise<ResponseMessage>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${method}: no answer in ${timeoutMs} ms`)), timeoutMs);
-      this.waiting.set(id, (r) => { clearTimeout(timer); resolve(r); });
-    });
-    this.ws.send(JSON.stringify({ id, method, ...(params === undefined ? {} : { params }) }));
-    return answer;
-  }
-
-  /** The result of a call that must succeed. */
-  async ok<T>(method: string, params?: unknown): Promise<T> {
-    const r = await this.call(method, params);
-    assert.ok(r.ok, `${method} failed: ${JSON.stringify(r)}`);
-    return r.result as T;
-  }
-
-  closed(): Promise<{ code: number; reason: string }> {
-    return once(this.ws, 'close').then(([code, reason]) => ({ code: code as number, reason: String(reason) }));
-  }
 }
 
 /** Resolves with the error of a WebSocket the server must refuse. */
@@ -187,10 +115,24 @@ describe('labvisor serve', { skip: engine.skip }, () => {
     huge.ws.send(JSON.stringify({ id: 1, method: 'listLabs', params: { pad: 'x'.repeat(1024 * 1024) } }));
     assert.equal((await closedC).code, 1009);
 
-    const binary = await Client.open(s);
-    const closedD = binary.closed();
-    binary.ws.send(Buffer.from([2, 0, 0, 0, 1, 0x6c]));
-    assert.equal((await closedD).code, 1003);
+    const short = await Client.open(s);
+    const closedD = short.closed();
+    short.ws.send(Buffer.from([2, 0, 0]));
+    const d = await closedD;
+    assert.equal(d.code, 1008);
+    assert.match(d.reason, /shorter than its 5-byte header/);
+
+    const zeroSize = await Client.open(s);
+    const closedE = zeroSize.closed();
+    zeroSize.sendFrame(7, { type: 'resize', cols: 0, rows: 24 });
+    const e = await closedE;
+    assert.equal(e.code, 1008);
+    assert.match(e.reason, /bad terminal frame on channel 7: cols/);
+
+    const dataFromUi = await Client.open(s);
+    const closedF = dataFromUi.closed();
+    dataFromUi.ws.send(Buffer.from([0, 0, 0, 0, 1, 0x6c]));
+    assert.match((await closedF).reason, /kind 0/);
 
     // A request that fits the envelope but not its method is answered, and the socket stays open.
     const c = await Client.open(s);

@@ -35,6 +35,17 @@ test('malformed requests are refused with a message naming the field', () => {
   assert.match(fail({ id: -1, method: 'listLabs' }).message, /id/);
 });
 
+test('terminal and progress requests: sizes, ids and channels are checked', () => {
+  assert.ok(parseRequest({ id: 1, method: 'openTerminal', params: { session: 'ab12cd34', machine: 'box', cols: 80, rows: 24 } }).ok);
+  assert.match(fail({ id: 1, method: 'openTerminal', params: { session: 'ab12cd34', machine: 'box', cols: 0, rows: 24 } }).message, /params\.cols/);
+  assert.match(fail({ id: 1, method: 'openTerminal', params: { session: 'ab12cd34', machine: 'box', cols: 80, rows: 1001 } }).message, /params\.rows/);
+  assert.ok(parseRequest({ id: 1, method: 'attachTerminal', params: { terminal: 't-0123456789ab', channel: 1 } }).ok);
+  assert.match(fail({ id: 1, method: 'attachTerminal', params: { terminal: 't-0123456789ab' } }).message, /params\.channel/, 'the UI picks the channel');
+  assert.match(fail({ id: 1, method: 'attachTerminal', params: { terminal: '../x', channel: 1 } }).message, /params\.terminal: must be a terminal id/);
+  assert.match(fail({ id: 1, method: 'detachTerminal', params: { channel: 0 } }).message, /params\.channel/);
+  assert.match(fail({ id: 1, method: 'saveProgress', params: { lab: 'x', passed: ['Bad Step'], hintsShown: {}, solutionsShown: [] } }).message, /params\.passed\.0/);
+});
+
 test('events follow the contract', () => {
   assert.ok(Event.safeParse({ type: 'event', event: 'progress', session: 'ab12cd34', progress: { task: 'image app', phase: 'building' } }).success);
   assert.ok(Event.safeParse({ type: 'event', event: 'session', session: { id: 'ab12cd34', lab: 'x', state: 'running', machines: [] } }).success);

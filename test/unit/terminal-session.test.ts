@@ -4,21 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FLOW, SCROLLBACK_BYTES, type TerminalOut } from '../../electron/shared/terminal-protocol.js';
 import { MAX_FRAME_BYTES, TerminalSession, TerminalSizeError } from '../../electron/engine/terminals/terminal-session.js';
-import { SourceEvents, type SourceExit, type TerminalSource } from '../../electron/engine/terminals/terminal-source.js';
-
-class FakeSource extends SourceEvents implements TerminalSource {
-  paused = false;
-  written: string[] = [];
-  sizes: Array<[number, number]> = [];
-  closed = false;
-  write(data: string) { this.written.push(data); }
-  resize(cols: number, rows: number) { this.sizes.push([cols, rows]); }
-  pause() { this.paused = true; }
-  resume() { this.paused = false; }
-  async close() { this.closed = true; }
-  print(data: string | Buffer) { this.emitData(Buffer.isBuffer(data) ? data : Buffer.from(data)); }
-  end(exit: SourceExit) { this.emitExit(exit); }
-}
+import { FakeSource } from './fake-source.js';
 
 function setup() {
   const source = new FakeSource();
