@@ -84,15 +84,21 @@ describe('labvisor serve', { skip: engine.skip }, () => {
     assert.match(await refusedUpgrade(anonymous), /401/);
   });
 
-  test('the server is not reachable on a non-loopback address', async () => {
+  test('the server is reachable on 127.0.0.1 only: not on ::1, another loopback address or any interface', async () => {
     const { networkInterfaces } = await import('node:os');
-    const other = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
-    if (!other) return;
-    await assert.rejects(new Promise((resolve, reject) => {
-      const req = request({ host: other.address, port: s.port, path: '/' }, resolve);
-      req.on('error', reject);
+    // Link-local IPv6 addresses need their interface to be dialled.
+    const interfaces = Object.entries(networkInterfaces()).flatMap(([name, addrs]) => (addrs ?? [])
+      .filter((a) => !a.internal).map((a) => (a.family === 'IPv6' && a.address.startsWith('fe80:') ? `${a.address}%${name}` : a.address)));
+    const reach = (host: string) => new Promise<string>((resolve) => {
+      const req = request({ host, port: s.port, path: '/', timeout: 3000 }, (res) => { res.resume(); resolve(`answered ${res.statusCode}`); });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
       req.end();
-    }), /ECONNREFUSED/);
+    });
+    assert.equal(await reach('127.0.0.1'), 'answered 401');
+    for (const host of ['::1', '127.0.0.2', ...interfaces]) {
+      assert.match(await reach(host), /^(ECONNREFUSED|EADDRNOTAVAIL|ENETUNREACH|EHOSTUNREACH)$/, `reachable on ${host}`);
+    }
   });
 
   test('malformed frames close that socket with a code and a reason; the server keeps serving', async () => {
