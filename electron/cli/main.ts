@@ -12,7 +12,7 @@ import { serve } from './commands/serve.js';
 type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  start: { run: start, summary: 'start the app (for now: check this machine and list the bundled labs)' },
+  start: { run: start, summary: 'start the app: its window (Electron), or `serve --open` when Electron is not installed' },
   doctor: { run: doctor, summary: 'check the Docker engine, QEMU, guest kernel and base image [--json]' },
   lint: { run: lint, summary: 'validate lab folders: labvisor lint PATH…' },
   run: { run, summary: 'start a lab: labvisor run LAB [--solve] [--json] [--keep] [--trust]' },

@@ -1,0 +1,26 @@
+// The page's one way to the engine, exposed as window.labvisor (the renderer uses IPC when it
+// exists, the WebSocket otherwise). Sandboxed preloads run as CommonJS and may require nothing
+// but 'electron', hence a .cts file importing only that; the channel names match
+// electron/main/ipc-bridge.ts.
+//
+//   labvisor.request(message)  a LabApi request ({ id, method, params }) → its response message
+//   labvisor.onEvent(callback) every host event; returns the unsubscribe
+//   terminal ports             window message { type: 'labvisor:terminal-port', channel } carrying
+//                              the MessagePort of an attached terminal channel (TerminalOut out,
+//                              TerminalIn in)
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+
+contextBridge.exposeInMainWorld('labvisor', {
+  request: (message: unknown): Promise<unknown> => ipcRenderer.invoke('labvisor:request', message),
+  onEvent: (callback: (event: unknown) => void): (() => void) => {
+    const listener = (_e: IpcRendererEvent, event: unknown) => callback(event);
+    ipcRenderer.on('labvisor:event', listener);
+    return () => { ipcRenderer.removeListener('labvisor:event', listener); };
+  },
+});
+
+// A MessagePort cannot cross the context bridge: hand it to the page's world, our origin only.
+ipcRenderer.on('labvisor:terminal-port', (event, message: { channel: number }) => {
+  const [port] = event.ports;
+  if (port) window.postMessage({ type: 'labvisor:terminal-port', channel: message.channel }, window.location.origin, [port]);
+});

@@ -1,0 +1,81 @@
+// `npm start` where the window cannot open (here: forced with LABVISOR_NO_ELECTRON=1, as on a
+// machine without the Electron binary): it says so in one line, serves the app, asks the
+// browser to open it, and stops on Ctrl-C. The page needs no Docker (the host connects lazily).
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startCli, type CliProcess } from './support.js';
+
+const temp = mkdtempSync(join(tmpdir(), 'labvisor-start-'));
+const children: CliProcess[] = [];
+after(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  rmSync(temp, { recursive: true, force: true });
+});
+
+/** The first line on stdout. */
+function firstStdoutLine(child: CliProcess, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve(out.slice(0, nl));
+    };
+    const timer = setTimeout(() => reject(new Error(`no line on stdout; stderr:\n${child.stderrSoFar()}`)), timeoutMs);
+    child.stdout!.on('data', onData);
+  });
+}
+
+async function waitFor(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+test('npm start without Electron serves the app, opens the browser and stops on Ctrl-C', async () => {
+  // A stand-in for the system's "open a URL" command, so no real browser opens during the test.
+  const bin = join(temp, 'bin');
+  const opened = join(temp, 'opened');
+  mkdirSync(bin);
+  for (const name of ['xdg-open', 'open']) {
+    writeFileSync(join(bin, name), `#!/bin/sh\nprintf '%s\\n' "$*" > '${opened}'\n`, { mode: 0o755 });
+  }
+  const child = startCli(['start'], {
+    LABVISOR_NO_ELECTRON: '1',
+    LABVISOR_DATA_DIR: join(temp, 'data'),
+    PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
+  });
+  children.push(child);
+
+  const line = await firstStdoutLine(child);
+  assert.match(line, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+  const notice = child.stderrSoFar().split('\n')[0];
+  assert.match(notice!, /^labvisor: LABVISOR_NO_ELECTRON=1 is set; serving the app in your browser instead\.$/);
+
+  // The token is traded for a cookie, then the page is served.
+  const first = await fetch(line, { redirect: 'manual' });
+  assert.equal(first.status, 302);
+  const cookie = first.headers.get('set-cookie')?.split(';')[0];
+  assert.ok(cookie, 'a session cookie');
+  const page = await fetch(new URL(first.headers.get('location')!, line), { headers: { cookie } });
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+  assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+  assert.match(await page.text(), /<title>[^<]*Labvisor[^<]*<\/title>/i);
+
+  await waitFor('the browser to be asked to open the URL', () => existsSync(opened) && readFileSync(opened, 'utf8').includes(line));
+
+  child.kill('SIGINT');
+  const result = await child.result;
+  assert.equal(result.code, 130, result.stderr);
+  assert.match(result.stderr, /Stopped\./);
+});
