@@ -26,3 +26,10 @@ export function isExternalHttpUrl(url: string): boolean {
   const u = parse(url);
   return u !== undefined && (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
 }
+
+/** The only permissions our page gets: the terminals' copy and paste (Ctrl+Shift+C/V, the context menu). */
+const CLIPBOARD = new Set(['clipboard-read', 'clipboard-sanitized-write']);
+
+export function permissionAllowed(permission: string, requestingUrl: string): boolean {
+  return CLIPBOARD.has(permission) && isAppUrl(requestingUrl);
+}

@@ -1,7 +1,7 @@
 // What any web contents of the app may not do: attach a <webview>, open windows, navigate away
 // from our page, or get a permission. A web page a lab links to opens in the system browser.
 import { shell, type Session, type WebContents } from 'electron';
-import { isExternalHttpUrl } from './app-origin.js';
+import { isExternalHttpUrl, permissionAllowed } from './app-origin.js';
 
 export function guardContents(contents: WebContents, log: (line: string) => void): void {
   const openOutside = (url: string, what: string) => {
@@ -30,12 +30,13 @@ export function guardContents(contents: WebContents, log: (line: string) => void
   });
 }
 
-/** Labs need no camera, notifications, clipboard reads, USB or anything else a page may ask for. */
+/** Labs need no camera, notifications, USB or anything else a page may ask for; only our page's clipboard. */
 export function denyPermissions(session: Session, log: (line: string) => void): void {
-  session.setPermissionRequestHandler((_contents, permission, callback) => {
-    log(`refused the permission "${permission}"`);
-    callback(false);
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const allowed = permissionAllowed(permission, details.requestingUrl);
+    if (!allowed) log(`refused the permission "${permission}"`);
+    callback(allowed);
   });
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin));
   session.setDevicePermissionHandler(() => false);
 }

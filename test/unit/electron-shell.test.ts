@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../electron/engine/paths.js';
-import { APP_ENTRY_URL, isAppUrl, isExternalHttpUrl } from '../../electron/main/app-origin.js';
+import { APP_ENTRY_URL, isAppUrl, isExternalHttpUrl, permissionAllowed } from '../../electron/main/app-origin.js';
 import { APP_CSP, appHeaders } from '../../electron/main/app-headers.js';
 import { windowWebPreferences } from '../../electron/main/web-preferences.js';
 import { fuseProblems, REQUIRED_FUSES } from '../../electron/main/fuses.js';
@@ -27,6 +27,13 @@ test('only http(s) URLs with a host go to the system browser', () => {
   for (const url of ['file:///etc/passwd', 'app://labvisor/', 'javascript:alert(1)', 'mailto:a@b.c', 'smb://host/share', 'ms-settings:', 'https:', 'not a url']) {
     assert.ok(!isExternalHttpUrl(url), url);
   }
+});
+
+test('permissions: only our page, only the clipboard', () => {
+  assert.ok(permissionAllowed('clipboard-sanitized-write', 'app://labvisor'));
+  assert.ok(permissionAllowed('clipboard-read', 'app://labvisor/index.html'));
+  assert.ok(!permissionAllowed('clipboard-read', 'https://example.org'));
+  for (const p of ['media', 'notifications', 'geolocation', 'openExternal', 'fullscreen']) assert.ok(!permissionAllowed(p, 'app://labvisor'), p);
 });
 
 test('the window gets no Node, a sandbox, an isolated world and no <webview>', () => {
