@@ -8,6 +8,8 @@ import { gcCommand } from './commands/gc.js';
 import { schema } from './commands/schema.js';
 import { start } from './commands/start.js';
 import { serve } from './commands/serve.js';
+import { test } from './commands/test.js';
+import { newLab } from './commands/new.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -16,6 +18,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   doctor: { run: doctor, summary: 'check the Docker engine, QEMU, guest kernel and base image [--json]' },
   lint: { run: lint, summary: 'validate lab folders: labvisor lint PATH…' },
   run: { run, summary: 'start a lab: labvisor run LAB [--solve] [--json] [--keep] [--trust]' },
+  test: { run: test, summary: 'prove a lab works, step by step (check fails, solve, check passes): labvisor test LAB [--keep] [--json] [--trust]' },
+  new: { run: newLab, summary: 'scaffold a lab that passes lint and test: labvisor new ID [--dir PATH]' },
   stop: { run: stop, summary: 'stop a kept session and remove everything it made: labvisor stop SESSION' },
   gc: { run: gcCommand, summary: 'remove what dead sessions left behind [--dry-run] [--all] [--images] [--json]' },
   serve: { run: serve, summary: 'serve the app on 127.0.0.1 for a browser: labvisor serve [--port N] [--open]' },

@@ -22,7 +22,7 @@ export function resolveLab(arg: string): { dir: string; bundled: boolean } {
 }
 
 /** Runs fn; on SIGINT/SIGTERM/SIGHUP runs cleanup first and exits 130. */
-async function withInterruptCleanup<T>(cleanup: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
+export async function withInterruptCleanup<T>(cleanup: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) process.exit(130); // a second Ctrl-C: give up on cleanup
@@ -73,7 +73,8 @@ export async function run(args: string[]): Promise<number> {
   });
 }
 
-async function keep(session: LabSession): Promise<number> {
+/** Leaves the session running after this process exits, and says how to stop it. */
+export async function keep(session: LabSession): Promise<number> {
   session.keep();
   await markKept(session.id);
   say(`Session ${session.id} keeps running. Stop it with: labvisor stop ${session.id}`);
