@@ -1,0 +1,12 @@
+// The page's place lives in the hash ("#/", "#/lab/volume-backup"), which works the same over
+// http and in Electron's file:// window. Pure.
+export type Route = { page: 'catalog' } | { page: 'lab'; lab: string };
+
+export function parseRoute(hash: string): Route {
+  const m = /^#\/lab\/([a-z][a-z0-9-]{0,30})\/?$/.exec(hash);
+  return m ? { page: 'lab', lab: m[1]! } : { page: 'catalog' };
+}
+
+export function routeHash(route: Route): string {
+  return route.page === 'lab' ? `#/lab/${route.lab}` : '#/';
+}

@@ -1,0 +1,65 @@
+// What this machine can run, from `doctor`: the Docker engine (local, in a VM, remote), QEMU
+// and its accelerator, and every problem with its fix.
+import { useEffect, useState } from 'react';
+import type { DoctorReport } from '../../../electron/shared/api.js';
+import { errorText, useClient } from '../app/client-context.js';
+
+const LOCATION: Record<string, string> = {
+  local: 'Docker on this machine',
+  vm: 'Docker Desktop VM',
+  remote: 'Remote Docker engine',
+};
+
+export function EngineStatus() {
+  const client = useClient();
+  const [report, setReport] = useState<DoctorReport>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    client.call('doctor', {}).then((r) => { if (live) setReport(r); }, (err) => { if (live) setError(errorText(err)); });
+    return () => { live = false; };
+  }, [client]);
+
+  if (error) return <section className="engine-status error" aria-label="This machine"><p role="alert">Could not check this machine: {error}</p></section>;
+  if (!report) {
+    return (
+      <section className="engine-status" aria-label="This machine" aria-busy="true">
+        <p className="muted"><span className="spinner" aria-hidden="true" /> Checking Docker and QEMU on this machine…</p>
+      </section>
+    );
+  }
+  const find = (id: string) => report.checks.find((c) => c.id === id);
+  const qemu = find('qemu');
+  const accel = find('accelerator');
+  const problems = report.checks.filter((c) => c.status !== 'ok');
+  return (
+    <section className="engine-status" aria-label="This machine">
+      <div className="engine-facts">
+        <div className={`fact ${report.engine ? 'ok' : 'error'}`}>
+          <span className="fact-label">Containers</span>
+          <span className="fact-value">{report.engine ? `${LOCATION[report.engine.location]} · Docker ${report.engine.version}` : 'No Docker engine'}</span>
+        </div>
+        <div className={`fact ${qemu?.status === 'ok' ? 'ok' : 'warn'}`}>
+          <span className="fact-label">Virtual machines</span>
+          <span className="fact-value">{qemu?.status === 'ok' ? (accel ? accel.detail : 'QEMU ready') : 'QEMU missing: labs run their containers only'}</span>
+        </div>
+        {report.engine && (
+          <div className="fact ok">
+            <span className="fact-label">Host</span>
+            <span className="fact-value">{report.engine.os} · {report.engine.arch} · kernel {report.engine.kernel}</span>
+          </div>
+        )}
+      </div>
+      {problems.length > 0 && (
+        <ul className="findings" aria-label="Problems found">
+          {problems.map((p) => (
+            <li key={p.id} className={p.status}>
+              <span className="finding-detail"><strong>{p.id}</strong>: {p.detail}</span>
+              {p.fix && <span className="finding-fix">Fix: <code>{p.fix}</code></span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+// A fenced block of step markdown. Tagged to a machine (`sh @app`), it gets "Run", which types
+// it into that machine's terminal, and "Copy"; untagged blocks only get "Copy".
+import { useState } from 'react';
+import { CheckIcon, CopyIcon, MachineIcon, PlayIcon } from '../app/icons.js';
+
+export interface Runner {
+  /** Types the code into the machine's terminal; false when it has none (yet). */
+  run(machine: string, code: string): boolean;
+  kindOf(machine: string): 'container' | 'vm' | 'host' | undefined;
+  /** Why Run is not possible now (no session, machine unavailable), or undefined. */
+  blocked(machine: string): string | undefined;
+}
+
+export function CodeBlock({ code, machine, language, runner }: { code: string; machine?: string; language?: string; runner: Runner }) {
+  const [ran, setRan] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const kind = machine ? runner.kindOf(machine) : undefined;
+  const blocked = machine ? runner.blocked(machine) : undefined;
+  const copy = () => {
+    navigator.clipboard?.writeText(code).then(() => {
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    }).catch(() => {});
+  };
+  return (
+    <figure className={`code-block ${machine ? 'runnable' : ''}`} data-machine={machine} data-ran={ran ? 'true' : undefined}>
+      <figcaption>
+        {machine ? (
+          <span className={`machine-chip ${kind ?? ''}`}>{kind && <MachineIcon kind={kind} />}{machine}</span>
+        ) : <span className="muted">{language ?? 'text'}</span>}
+        <span className="code-actions">
+          <button type="button" className="button small ghost" onClick={copy} aria-label={machine ? `Copy the command for ${machine}` : 'Copy'}>
+            {copied ? <CheckIcon /> : <CopyIcon />}{copied ? 'Copied' : 'Copy'}
+          </button>
+          {machine && (
+            <button type="button" className="button small run" disabled={blocked !== undefined} title={blocked ?? `Type this into the terminal of ${machine}`}
+              data-run="" aria-label={`Run in ${machine}`}
+              onClick={() => { if (runner.run(machine, code)) setRan(true); }}>
+              {ran ? <CheckIcon /> : <PlayIcon />}Run
+            </button>
+          )}
+        </span>
+      </figcaption>
+      <pre tabIndex={0} aria-label={machine ? `Command for ${machine}` : 'Code'}><code>{code}</code></pre>
+    </figure>
+  );
+}

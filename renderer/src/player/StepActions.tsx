@@ -1,0 +1,84 @@
+// Under a step: its check (on click, or by itself every `poll` seconds) with the FAIL lines,
+// hints opened one at a time, the solution on request, and the way to the next step.
+import type { CheckResult, Result } from '../../../electron/shared/api.js';
+import { BulbIcon, CheckIcon, CrossIcon } from '../app/icons.js';
+import type { Runner } from './CodeBlock.js';
+import { CodeBlock } from './CodeBlock.js';
+import { StepMarkdown } from './StepMarkdown.js';
+
+export interface CheckState { running: boolean; result?: CheckResult; error?: string; auto?: boolean }
+
+interface Props {
+  step: Result<'getStep'>;
+  passed: boolean;
+  running: boolean;
+  check: CheckState;
+  hintsShown: number;
+  solutionShown: boolean;
+  runner: Runner;
+  isLast: boolean;
+  onCheck(): void;
+  onHint(): void;
+  onSolution(): void;
+  onNext(): void;
+}
+
+export function StepActions(p: Props) {
+  const { step, check } = p;
+  return (
+    <div className="step-actions">
+      {(p.hintsShown > 0 || p.solutionShown) && (
+        <div className="help-area">
+          {step.hints.slice(0, p.hintsShown).map((h, i) => (
+            <div key={i} className="hint" role="note" aria-label={`Hint ${i + 1}`}>
+              <BulbIcon /><div><strong>Hint {i + 1}</strong> <StepMarkdown markdown={h} runner={p.runner} inline /></div>
+            </div>
+          ))}
+          {p.solutionShown && (
+            <div className="solution" role="region" aria-label="Solution">
+              <strong>Solution</strong>
+              {step.solution.map((s, i) => <CodeBlock key={i} code={s.script.replace(/\n$/, '')} machine={s.machine} runner={p.runner} />)}
+            </div>
+          )}
+        </div>
+      )}
+      <div className="check-result" aria-live="polite">
+        {check.error && <div className="result fail" role="alert"><CrossIcon /><div><strong>The check could not run.</strong><p>{check.error}</p></div></div>}
+        {!check.error && step.hasCheck && p.passed && (
+          <div className="result pass"><CheckIcon /><div><strong>Step complete.</strong> {p.isLast ? 'That was the last step.' : 'On to the next one.'}</div></div>
+        )}
+        {!check.error && !p.passed && check.result && !check.result.ok && !check.auto && (
+          <div className="result fail">
+            <CrossIcon />
+            <div>
+              <strong>Not yet.</strong>
+              <ul>{check.result.messages.map((m, i) => <li key={i}>{m.replace(/^FAIL:\s*/, '')}</li>)}</ul>
+            </div>
+          </div>
+        )}
+      </div>
+      <div className="action-row">
+        {step.hasCheck && (
+          <button type="button" className="button primary" onClick={p.onCheck} disabled={!p.running || check.running} title="Check this step (C)">
+            {check.running && !check.auto ? <span className="spinner" aria-hidden="true" /> : <CheckIcon />} Check
+          </button>
+        )}
+        {step.hints.length > 0 && (
+          <button type="button" className="button" onClick={p.onHint} disabled={p.hintsShown >= step.hints.length} title="Show the next hint (H)">
+            <BulbIcon /> {p.hintsShown >= step.hints.length ? 'No more hints' : `Hint ${p.hintsShown + 1} of ${step.hints.length}`}
+          </button>
+        )}
+        {step.solution.length > 0 && !p.solutionShown && (
+          <button type="button" className="button ghost" onClick={p.onSolution}>Show solution</button>
+        )}
+        <span className="spacer" />
+        {step.hasCheck && step.poll !== undefined && !p.passed && p.running && (
+          <span className="muted poll-note"><span className="pulse" aria-hidden="true" /> Checks itself every {step.poll} s</span>
+        )}
+        <button type="button" className={`button ${p.passed || !step.hasCheck ? 'primary' : ''}`} onClick={p.onNext} title="Next step (J)">
+          {p.isLast ? 'Finish' : 'Next step →'}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,176 @@
+// The lab's session as the player sees it: found again after a reload or reconnect
+// (listSessions), started, reset and stopped on request, its start progress folded from
+// `progress` events, and one terminal per machine opened (or re-attached) once it runs.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SessionInfo, TerminalInfo } from '../../../electron/shared/api.js';
+import type { LabClient } from '../api/lab-client.js';
+import { errorText, useConnectionState } from '../app/client-context.js';
+import { addProgress, type StartProgress } from './start-progress.js';
+
+const LIVE = new Set(['starting', 'running', 'resetting']);
+
+export interface LabSession {
+  /** False until the first listSessions answered (no flash of "Start" on reload). */
+  known: boolean;
+  session?: SessionInfo;
+  progress: StartProgress;
+  /** Where starting, resetting or stopping failed, in the engine's words (which carry the fix). */
+  error?: string;
+  busy?: 'starting' | 'resetting' | 'stopping';
+  terminals: Record<string, TerminalInfo>;
+  /** Machines whose terminal ended, and why. */
+  exited: Record<string, string>;
+  start(): Promise<void>;
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+  reopen(machine: string): void;
+  terminalEnded(machine: string, why: string): void;
+}
+
+export function useLabSession(client: LabClient, lab: string): LabSession {
+  const connection = useConnectionState(client);
+  const [known, setKnown] = useState(false);
+  const [session, setSession] = useState<SessionInfo>();
+  const [progress, setProgress] = useState<StartProgress>([]);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState<LabSession['busy']>();
+  const [terminals, setTerminals] = useState<Record<string, TerminalInfo>>({});
+  const [exited, setExited] = useState<Record<string, string>>({});
+  const current = useRef<string | undefined>(undefined);
+  const opening = useRef(new Set<string>());
+
+  const forget = useCallback(() => {
+    current.current = undefined;
+    setTerminals({});
+    setExited({});
+  }, []);
+
+  useEffect(() => client.onEvent((e) => {
+    if (e.event === 'session') {
+      const s = e.session;
+      if (s.lab !== lab) return;
+      // A new session of this lab (ours starting, or one started from another window) takes over.
+      if (current.current && s.id !== current.current && s.state !== 'starting') return;
+      if (s.id !== current.current) setProgress([]);
+      current.current = s.id;
+      setSession(s);
+      if (s.state === 'resetting') {
+        setTerminals({});
+        setExited({});
+        setProgress([]);
+      }
+      if (s.state === 'stopped' || s.state === 'failed') {
+        if (s.error) setError(s.error);
+        forget();
+      }
+    } else if (e.session === current.current) {
+      const event = e.progress;
+      setProgress((rows) => addProgress(rows, event, Date.now()));
+    }
+  }), [client, lab, forget]);
+
+  // On load and after every reconnect: is a session of this lab running on the host?
+  useEffect(() => {
+    if (connection !== 'open') return;
+    let live = true;
+    client.call('listSessions', {}).then(({ sessions }) => {
+      if (!live) return;
+      const mine = sessions.find((s) => s.lab === lab && LIVE.has(s.state));
+      if (mine) {
+        current.current = mine.id;
+        setSession(mine);
+      } else if (current.current) {
+        // It ended while we were away.
+        forget();
+        setSession(undefined);
+      }
+      setKnown(true);
+    }, (err) => { if (live) setError(errorText(err)); });
+    return () => { live = false; };
+  }, [client, lab, connection, forget]);
+
+  const openTerminal = useCallback(async (s: SessionInfo, machine: string, existing?: TerminalInfo) => {
+    const key = `${s.id}/${machine}`;
+    if (opening.current.has(key)) return;
+    opening.current.add(key);
+    try {
+      const t = existing ?? await client.call('openTerminal', { session: s.id, machine, cols: 100, rows: 30 });
+      if (current.current !== s.id) return;
+      setTerminals((all) => ({ ...all, [machine]: t }));
+      setExited(({ [machine]: _gone, ...rest }) => rest);
+    } catch (err) {
+      if (current.current === s.id) setExited((all) => ({ ...all, [machine]: errorText(err) }));
+    } finally {
+      opening.current.delete(key);
+    }
+  }, [client]);
+
+  // A running session gets a terminal per machine: the ones it has (a reload re-attaches), or new ones.
+  useEffect(() => {
+    if (session?.state !== 'running' || connection !== 'open') return;
+    const s = session;
+    let live = true;
+    client.call('listTerminals', { session: s.id }).then(({ terminals: open }) => {
+      if (!live) return;
+      for (const m of s.machines) {
+        if (m.unavailable) continue;
+        const existing = open.find((t) => t.machine === m.name && !t.exit);
+        void openTerminal(s, m.name, existing);
+      }
+    }, (err) => { if (live) setError(errorText(err)); });
+    return () => { live = false; };
+  }, [client, session?.id, session?.state, connection, openTerminal]);
+
+  const start = useCallback(async () => {
+    setError(undefined);
+    setProgress([]);
+    setBusy('starting');
+    try {
+      const s = await client.call('startLab', { lab });
+      current.current = s.id;
+      setSession(s);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(undefined);
+    }
+  }, [client, lab]);
+
+  const reset = useCallback(async () => {
+    const id = current.current;
+    if (!id) return;
+    setError(undefined);
+    setBusy('resetting');
+    try {
+      setSession(await client.call('resetLab', { session: id }));
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(undefined);
+    }
+  }, [client]);
+
+  const stop = useCallback(async () => {
+    const id = current.current;
+    if (!id) return;
+    setBusy('stopping');
+    try {
+      setSession(await client.call('stopLab', { session: id }));
+      forget();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(undefined);
+    }
+  }, [client, forget]);
+
+  const reopen = useCallback((machine: string) => {
+    if (session?.state === 'running') void openTerminal(session, machine);
+  }, [session, openTerminal]);
+
+  const terminalEnded = useCallback((machine: string, why: string) => {
+    setExited((all) => ({ ...all, [machine]: why }));
+  }, []);
+
+  return { known, session, progress, error, busy, terminals, exited, start, reset, stop, reopen, terminalEnded };
+}

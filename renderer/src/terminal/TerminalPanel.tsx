@@ -1,0 +1,105 @@
+// The lab's terminals: one tab per machine, or all of them side by side (split view). A machine
+// that could not start shows why, and the fix, where its terminal would be.
+import { useRef, type RefObject } from 'react';
+import type { MachineStatus, TerminalInfo } from '../../../electron/shared/api.js';
+import type { LabClient } from '../api/lab-client.js';
+import { MachineIcon } from '../app/icons.js';
+import type { Zoom } from './font-size.js';
+import { TerminalView, type TerminalHandle } from './TerminalView.js';
+
+export interface TerminalPanelProps {
+  client: LabClient;
+  machines: MachineStatus[];
+  terminals: Record<string, TerminalInfo>;
+  exited: Record<string, string>;
+  active: string | undefined;
+  split: boolean;
+  fontSize: number;
+  contrast: boolean;
+  /** Why a machine is unavailable, with the fix when doctor knows one. */
+  fixFor(machine: MachineStatus): string | undefined;
+  handles: RefObject<Map<string, TerminalHandle>>;
+  onActivate(machine: string): void;
+  onSplit(split: boolean): void;
+  onZoom(zoom: Zoom): void;
+  onExit(machine: string, why: string): void;
+  onReopen(machine: string): void;
+}
+
+export function TerminalPanel(props: TerminalPanelProps) {
+  const { machines, terminals, active, split } = props;
+  const tablist = useRef<HTMLDivElement>(null);
+  const onTabKey = (e: React.KeyboardEvent, i: number) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    e.preventDefault();
+    const next = machines[(i + step + machines.length) % machines.length];
+    if (next) {
+      props.onActivate(next.name);
+      tablist.current?.querySelector<HTMLButtonElement>(`#tab-${next.name}`)?.focus();
+    }
+  };
+  return (
+    <section className={`terminal-panel ${split ? 'split' : 'tabs'}`} aria-label="Terminals">
+      <div className="terminal-toolbar">
+        <div className="terminal-tabs" role="tablist" aria-label="Machines" ref={tablist}>
+          {machines.map((m, i) => (
+            <button key={m.name} id={`tab-${m.name}`} type="button" role="tab"
+              aria-selected={m.name === active} aria-controls={`pane-${m.name}`} tabIndex={m.name === active ? 0 : -1}
+              className={`terminal-tab ${m.name === active ? 'active' : ''} ${m.unavailable || props.exited[m.name] ? 'down' : ''}`}
+              onClick={() => props.onActivate(m.name)} onKeyDown={(e) => onTabKey(e, i)}>
+              <MachineIcon kind={m.kind} />
+              <span className="tab-name">{m.name}</span>
+              <span className="tab-kind">{m.kind === 'vm' ? 'VM' : m.kind}</span>
+            </button>
+          ))}
+        </div>
+        <div className="terminal-actions">
+          <button type="button" className="icon-button" aria-pressed={split} title="Split view: every terminal at once"
+            aria-label="Split view" onClick={() => props.onSplit(!split)}>{split ? '▣' : '◫'}</button>
+          <button type="button" className="icon-button" title="Smaller font (Ctrl+-)" aria-label="Smaller terminal font" onClick={() => props.onZoom('out')}>A−</button>
+          <button type="button" className="icon-button" title="Larger font (Ctrl+=)" aria-label="Larger terminal font" onClick={() => props.onZoom('in')}>A+</button>
+        </div>
+      </div>
+      <div className={`terminal-grid count-${machines.length}`}>
+        {machines.map((m) => {
+          const shown = split || m.name === active;
+          const info = terminals[m.name];
+          return (
+            <div key={m.name} id={`pane-${m.name}`} role="tabpanel" aria-labelledby={`tab-${m.name}`}
+              className={`terminal-pane ${shown ? '' : 'hidden'} ${m.name === active ? 'active' : ''}`}
+              onMouseDown={() => { if (m.name !== active) props.onActivate(m.name); }}>
+              {split && (
+                <div className="pane-title"><MachineIcon kind={m.kind} /> {m.name}</div>
+              )}
+              {m.unavailable ? (
+                <div className="pane-message error" role="alert">
+                  <strong>{m.name} could not start.</strong>
+                  <p>{m.unavailable}</p>
+                  {props.fixFor(m) && <p className="fix">Fix: <code>{props.fixFor(m)}</code></p>}
+                </div>
+              ) : info ? (
+                <>
+                  <TerminalView client={props.client} info={info} fontSize={props.fontSize} contrast={props.contrast} visible={shown}
+                    onZoom={props.onZoom} onExit={(exit) => props.onExit(m.name, exit.reason ?? `exited with code ${exit.code}`)}
+                    ref={(h) => {
+                      if (h) props.handles.current.set(m.name, h);
+                      else props.handles.current.delete(m.name);
+                    }} />
+                  {props.exited[m.name] && (
+                    <div className="pane-banner">
+                      <span>This terminal ended: {props.exited[m.name]}</span>
+                      <button type="button" className="button small" onClick={() => props.onReopen(m.name)}>Open a new shell</button>
+                    </div>
+                  )}
+                </>
+              ) : (
+                <div className="pane-message"><span className="spinner" aria-hidden="true" /> Opening a terminal on {m.name}…</div>
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
