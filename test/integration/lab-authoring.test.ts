@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, engineOrSkip, labelled, nothing } from './support.js';
@@ -22,6 +22,7 @@ describe('labvisor new', () => {
     const again = await cli(['new', 'twice', '--dir', dir]);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /twice already exists/);
+    assert.deepEqual(readdirSync(dir), ['twice']);
   });
 });
 
@@ -80,5 +81,33 @@ describe('labvisor new, lint, test with a real engine', { skip: engine.skip }, (
       ['first-container', true], ['exec', true], ['logs', true], ['stop', true], ['start', true], ['remove', true], ['what-you-learned', true],
     ]);
     await assertNothingLeft(out.session);
+  });
+
+  test('test --keep leaves the session running and says how to stop it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labvisor-new-'));
+    assert.equal((await cli(['new', 'kept-lab', '--dir', dir])).code, 0);
+    const r = await cli(['test', join(dir, 'kept-lab'), '--keep', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as TestJson;
+    assert.equal(out.kept, true);
+    assert.match(r.stderr, new RegExp(`labvisor stop ${out.session}`));
+    assert.deepEqual((await labelled(docker, out.session)).containers, [`/lv-${out.session}-box`]);
+    assert.equal((await cli(['stop', out.session])).code, 0);
+    await assertNothingLeft(out.session);
+  });
+
+  test('run rebuild-not-patch --solve --json: every step passes, the hand-made replicas are gone, v2 is collectable', async () => {
+    const r = await cli(['run', 'rebuild-not-patch', '--solve', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as TestJson;
+    assert.deepEqual(out.steps.map((s) => [s.id, s.ok]), [
+      ['find-the-leak', true], ['patch-in-place', true], ['drift', true], ['restart', true], ['rebuild', true], ['roll-out', true],
+      ['what-you-learned', true],
+    ]);
+    await assertNothingLeft(out.session);
+    // The image the learner built stays as a cache that `gc --images` knows; this test removes its own.
+    const v2 = docker.getImage(`lv-${out.session}-web:v2`);
+    assert.equal((await v2.inspect()).Config.Labels?.['io.labvisor.role'], 'image');
+    await v2.remove();
   });
 });
