@@ -24,6 +24,19 @@ describe('labvisor new', () => {
     assert.match(again.stderr, /twice already exists/);
     assert.deepEqual(readdirSync(dir), ['twice']);
   });
+
+  test('test refuses, before starting anything, a lab whose step other than the last has no check', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labvisor-new-'));
+    assert.equal((await cli(['new', 'unchecked', '--dir', dir])).code, 0);
+    const yaml = join(dir, 'unchecked', 'lab.yaml');
+    const intro = '  - id: intro\n    title: Look around\n    markdown: steps/01-leave-a-note.md\n\n';
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('  - id: leave-a-note', `${intro}  - id: leave-a-note`));
+    assert.equal((await cli(['lint', join(dir, 'unchecked')])).code, 0, 'the format allows it');
+    const r = await cli(['test', join(dir, 'unchecked')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /step\(s\) intro have no check; only the last step \(what you learned\) may go without one/);
+    assert.doesNotMatch(r.stderr, /Testing lab/);
+  });
 });
 
 describe('labvisor new, lint, test with a real engine', { skip: engine.skip }, () => {
