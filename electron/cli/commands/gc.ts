@@ -15,7 +15,7 @@ export async function gcCommand(args: string[]): Promise<number> {
   const verb = dryRun ? 'would remove' : 'removed';
   for (const s of report.sessions) {
     say(`session ${s.id} (${s.lab || 'unknown lab'}, owner ${s.owner || 'unknown'}, ${s.state}): ${verb} ` +
-      `${s.containers.length} container(s), ${s.volumes.length} volume(s), ${s.networks.length} network(s)`);
+      `${s.containers.length} container(s), ${s.volumes.length} volume(s), ${s.networks.length} network(s), ${s.images.length} image tag(s)`);
   }
   for (const img of report.images) say(`image ${img}: ${verb}`);
   for (const vm of report.vms) say(`VM ${vm.machine} of session ${vm.session} (QEMU pid ${vm.pid}): killed`);

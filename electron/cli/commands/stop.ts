@@ -19,8 +19,8 @@ export async function stop(args: string[]): Promise<number> {
     const res = await findSessionResources(docker, id);
     const errors = await removeSessionResources(docker, res);
     await removeRecord(id);
-    const count = vms.length + res.containers.length + res.volumes.length + res.networks.length;
-    say(count ? `Session ${id}: removed ${vms.length} VM(s), ${res.containers.length} container(s), ${res.volumes.length} volume(s), ${res.networks.length} network(s)` : `Session ${id}: nothing left to remove`);
+    const count = vms.length + res.containers.length + res.volumes.length + res.networks.length + res.images.length;
+    say(count ? `Session ${id}: removed ${vms.length} VM(s), ${res.containers.length} container(s), ${res.volumes.length} volume(s), ${res.networks.length} network(s), ${res.images.length} image tag(s)` : `Session ${id}: nothing left to remove`);
     errors.forEach((e) => say(`  ${e}`));
     if (errors.length) failed++;
   }
