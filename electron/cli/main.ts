@@ -8,6 +8,7 @@ import { gcCommand } from './commands/gc.js';
 import { schema } from './commands/schema.js';
 import { start } from './commands/start.js';
 import { serve } from './commands/serve.js';
+import { lens } from './commands/lens.js';
 import { test } from './commands/test.js';
 import { newLab } from './commands/new.js';
 
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   stop: { run: stop, summary: 'stop a kept session and remove everything it made: labvisor stop SESSION' },
   gc: { run: gcCommand, summary: 'remove what dead sessions left behind [--dry-run] [--all] [--images] [--json]' },
   serve: { run: serve, summary: 'serve the app on 127.0.0.1 for a browser: labvisor serve [--port N] [--open]' },
+  lens: { run: lens, summary: 'what the kernel sees: labvisor lens processes|kernels|footprint [--json] [--session ID]' },
   schema: { run: schema, summary: 'print the JSON Schema of lab.yaml' },
 };
 

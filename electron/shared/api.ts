@@ -40,6 +40,8 @@ export const MachineStatus = z.object({
   kind: z.enum(['container', 'vm', 'host']),
   readyMs: z.number(),
   boot: BootTimeline.optional(),
+  /** When each phase of the machine's start ended, in ms from its start. */
+  phases: z.array(z.object({ phase: z.string(), atMs: z.number() })).optional(),
   unavailable: z.string().optional(),
 });
 

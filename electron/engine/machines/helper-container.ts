@@ -1,5 +1,6 @@
 // A short-lived, locked-down container from labvisor/base for the engine's own looks into
-// volumes and the engine host (probes, doctor): no network, no capabilities, labelled, removed.
+// volumes and the engine host (probes, doctor, lenses): no network, no capabilities, read-only,
+// labelled, removed.
 import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
 import { BASE_IMAGE } from '../images/base-image.js';
@@ -14,6 +15,8 @@ export async function runHelper(docker: Docker, opts: {
   maxOutput?: number;
   /** Killed after this long; default 20 s. */
   timeoutMs?: number;
+  /** In the engine host's PID namespace, to read its process table (the process lens). */
+  pidHost?: boolean;
 }): Promise<HelperRun> {
   const container = await docker.createContainer({
     Image: BASE_IMAGE,
@@ -27,6 +30,7 @@ export async function runHelper(docker: Docker, opts: {
       ReadonlyRootfs: true,
       Memory: 64 * 1024 * 1024,
       PidsLimit: 32,
+      ...(opts.pidHost ? { PidMode: 'host' } : {}),
       Mounts: (opts.mounts ?? []).map((m) => ({ Type: 'volume' as const, Source: m.volume, Target: m.target, ReadOnly: true })),
     },
   });

@@ -17,6 +17,7 @@ import { runHelper } from '../machines/helper-container.js';
 import { VmMachine, type BootTimeline } from '../machines/vm/vm-machine.js';
 import { findQemu, QemuMissingError, type QemuBinary } from '../machines/vm/qemu-binary.js';
 import { collectVms } from '../machines/vm/vm-records.js';
+import { writeFootprint, type MachinePhase } from '../lenses/footprint.js';
 import { freePort } from '../machines/vm/free-port.js';
 import { ensureGuestKernel, GuestKernelUnavailableError, type GuestKernel } from '../images/guest-kernel.js';
 import { buildGuestInitramfs } from '../images/guest-initramfs.js';
@@ -48,6 +49,8 @@ export interface MachineStatus {
   readyMs: number;
   /** VMs: the boot's phases and the accelerator used. */
   boot?: BootTimeline;
+  /** When each phase of the start ended, from the machine's start (the footprint lens). */
+  phases?: MachinePhase[];
   /** Why the machine could not start (no QEMU, no guest kernel); the lab's other machines run. */
   unavailable?: string;
 }
@@ -117,6 +120,12 @@ export class LabSession {
     const failure = settled.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
     this.machines.splice(0, this.machines.length, ...settled.map((r) => (r as PromiseFulfilledResult<MachineStatus>).value));
+    await writeFootprint({
+      session: this.id, lab: this.lab.id, startedAt: new Date().toISOString(), samples: [],
+      machines: this.machines.filter((m) => !m.unavailable).map((m) => ({
+        name: m.name, kind: m.kind, readyMs: m.readyMs, phases: m.phases ?? [], ...(m.boot ? { accel: m.boot.accel } : {}),
+      })),
+    }).catch(() => {}); // a lens's history: never a reason for a lab not to start
   }
 
   private async startMachine(machine: Machine, sink: ProgressSink): Promise<MachineStatus> {
@@ -124,18 +133,23 @@ export class LabSession {
     if (machine.kind === 'host') return { name: machine.name, kind: machine.kind, readyMs: 0 };
     if (machine.kind === 'vm') return this.startVm(machine, sink);
     const task = progressTask(sink, `machine ${machine.name}`);
+    const phases: MachinePhase[] = [];
+    const phase = (name: string) => phases.push({ phase: name, atMs: Date.now() - began });
     task.update('creating container');
     try {
       await this.createContainer(machine);
+      phase('created');
       task.update('starting');
       await this.docker.getContainer(containerName(this.id, machine.name)).start();
+      phase('started');
       await this.waitUntilUsable(machine.name);
+      phase('runs commands');
     } catch (err) {
       task.failed((err as Error).message);
       throw err;
     }
     task.done();
-    return { name: machine.name, kind: machine.kind, readyMs: Date.now() - began };
+    return { name: machine.name, kind: machine.kind, readyMs: Date.now() - began, phases };
   }
 
   /** A VM made from the machine's image: guest kernel (once per session), initramfs, boot. */
@@ -154,6 +168,7 @@ export class LabSession {
       return { name: machine.name, kind: machine.kind, readyMs: 0, unavailable: err.message };
     }
     const initrd = await buildGuestInitramfs(this.docker, resolveImageRef(this.images, machine.image), kernel, sink);
+    const bootFrom = Date.now() - began;
     this.assertNotStopping();
     const task = progressTask(sink, `machine ${machine.name}`);
     task.update('booting');
@@ -165,7 +180,13 @@ export class LabSession {
       });
       this.vms.set(machine.name, vm);
       task.done(`ready (${vm.timeline.accelReason})`);
-      return { name: machine.name, kind: machine.kind, readyMs: Date.now() - began, boot: vm.timeline };
+      const t = vm.timeline;
+      const phases: MachinePhase[] = [
+        { phase: 'guest kernel and initramfs', atMs: bootFrom },
+        ...([['QEMU up', t.processMs], ['kernel started', t.kernelMs], ['init ran', t.initMs], ['shell prompt', t.shellMs]] as const)
+          .map(([phase, ms]) => ({ phase, atMs: bootFrom + ms })),
+      ];
+      return { name: machine.name, kind: machine.kind, readyMs: Date.now() - began, boot: t, phases };
     } catch (err) {
       task.failed((err as Error).message);
       throw err;

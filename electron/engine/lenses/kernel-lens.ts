@@ -1,0 +1,79 @@
+// The kernel lens: the same few facts read inside each machine — kernel release, boot id,
+// uptime, memory, CPUs, hostname. Containers report the host's kernel and boot id (they are
+// host processes); a VM reports its own. Grouped by whether the boot id is the host's.
+import type Docker from 'dockerode';
+import { LABEL } from '../labels.js';
+import { readVmRecords } from '../machines/vm/vm-records.js';
+import { runHelper } from '../machines/helper-container.js';
+import { helperLabels } from '../labels.js';
+import type { MachineRunner } from './machine-access.js';
+
+export interface KernelFacts {
+  kernel: string;
+  bootId: string;
+  uptimeS: number;
+  memTotalKb: number;
+  cpus: number;
+  hostname: string;
+}
+
+export interface MachineKernel extends Partial<KernelFacts> {
+  /** "host", or the lab machine's name. */
+  name: string;
+  kind: 'host' | 'container' | 'vm';
+  session?: string;
+  sharesHostKernel: boolean;
+  /** Why the facts are missing (the machine did not answer). */
+  error?: string;
+}
+
+/** Busybox and any Linux shell: one fact per line, in KernelFacts order. */
+export const FACTS_SCRIPT = [
+  'uname -r', 'cat /proc/sys/kernel/random/boot_id', "cut -d' ' -f1 /proc/uptime",
+  "sed -n 's/^MemTotal: *\\([0-9]*\\).*/\\1/p' /proc/meminfo", 'grep -c ^processor /proc/cpuinfo', 'hostname',
+].join('; ');
+
+export function parseFacts(text: string): KernelFacts | undefined {
+  const [kernel, bootId, uptime, mem, cpus, hostname] = text.trim().split('\n').map((l) => l.trim());
+  if (!kernel || !bootId || !/^[0-9a-f-]{36}$/.test(bootId)) return undefined;
+  return { kernel, bootId, uptimeS: Number(uptime) || 0, memTotalKb: Number(mem) || 0, cpus: Number(cpus) || 0, hostname: hostname ?? '' };
+}
+
+export interface KernelLensOptions {
+  /** The engine's host is this machine: read it here; otherwise through a helper container (which reports the engine host's kernel). */
+  local: boolean;
+  session?: string;
+  run: MachineRunner;
+  /** The facts of this machine, read locally (tests pass the same script's output). */
+  localFacts: () => Promise<string>;
+}
+
+export async function kernelLens(docker: Docker, opts: KernelLensOptions): Promise<{ machines: MachineKernel[] }> {
+  const hostText = opts.local ? await opts.localFacts()
+    : (await runHelper(docker, { cmd: ['/bin/sh', '-c', FACTS_SCRIPT], labels: helperLabels() })).stdout;
+  const host = parseFacts(hostText);
+  const wanted = (session: string | undefined) => opts.session === undefined || session === opts.session;
+  const [containers, vms] = await Promise.all([
+    docker.listContainers({ filters: { label: [LABEL.session] } }),
+    readVmRecords(),
+  ]);
+  const targets: Array<{ name: string; kind: 'container' | 'vm'; session: string; machine: string }> = [];
+  for (const c of containers) {
+    const session = c.Labels[LABEL.session]!;
+    const name = c.Names[0]?.replace(/^\//, '') ?? '';
+    if (!wanted(session) || c.Labels[LABEL.role] !== 'machine' || !name.startsWith(`lv-${session}-`)) continue;
+    targets.push({ name, kind: 'container', session, machine: name.slice(`lv-${session}-`.length) });
+  }
+  for (const v of vms) if (wanted(v.session)) targets.push({ name: `lv-${v.session}-${v.machine}`, kind: 'vm', session: v.session, machine: v.machine });
+
+  const machines: MachineKernel[] = [
+    host ? { name: 'host', kind: 'host', ...host, sharesHostKernel: true } : { name: 'host', kind: 'host', sharesHostKernel: true, error: 'the host did not answer' },
+  ];
+  const read = await Promise.all(targets.map(async (t) => ({ t, facts: parseFacts(await opts.run(t.session, t.machine, t.kind, FACTS_SCRIPT) ?? '') })));
+  for (const { t, facts } of read) {
+    machines.push(facts
+      ? { name: t.name, kind: t.kind, session: t.session, ...facts, sharesHostKernel: host !== undefined && facts.bootId === host.bootId }
+      : { name: t.name, kind: t.kind, session: t.session, sharesHostKernel: false, error: `${t.kind} "${t.machine}" did not answer` });
+  }
+  return { machines };
+}

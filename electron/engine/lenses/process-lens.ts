@@ -1,0 +1,111 @@
+// The process lens: the Docker host's process table grouped by owner. A container's processes
+// are host processes in the container's cgroup (each with a second, inner PID: NSpid); a VM is
+// one QEMU process, whatever runs inside it — the guest's processes belong to another kernel,
+// so the lens counts them through the VM's agent instead of finding them here.
+import type Docker from 'dockerode';
+import { LABEL } from '../labels.js';
+import { readVmRecords } from '../machines/vm/vm-records.js';
+import type { MachineRunner } from './machine-access.js';
+import { readEngineHostProcs, readLocalProcs } from './proc-table.js';
+
+export type OwnerKind = 'host' | 'container' | 'vm';
+
+export interface ProcessOwner {
+  kind: OwnerKind;
+  /** "host", the container's name, or the VM's `lv-<session>-<machine>`. */
+  name: string;
+  session?: string;
+  /** The lab machine, for containers and VMs of a session. */
+  machine?: string;
+}
+
+export interface LensProcess {
+  pid: number;
+  ppid: number;
+  /** The PID the process has inside its own PID namespace (the same as pid on the host). */
+  nspid: number;
+  command: string;
+  rssKb: number;
+  owner: ProcessOwner;
+}
+
+export interface OwnerSummary extends ProcessOwner {
+  processes: number;
+  rssKb: number;
+  /** Containers: the host PID of the container's first process (what `docker inspect` reports). */
+  initPid?: number;
+  /** VMs: the QEMU process, and how many processes the guest kernel itself runs (from its agent). */
+  qemuPid?: number;
+  guestProcesses?: number;
+}
+
+export interface ProcessLens {
+  /** Where the table came from: this machine's /proc, or a helper in the engine host's PID namespace. */
+  via: 'local' | 'helper';
+  processes: LensProcess[];
+  owners: OwnerSummary[];
+}
+
+export interface ProcessLensOptions {
+  /** Read this machine's /proc (the engine is local) or the engine host's through a helper. */
+  via: 'local' | 'helper';
+  /** Only this session's containers and VMs (host processes are always listed). */
+  session?: string;
+  /** Counts the guest's processes of VMs; without it the count is left out. */
+  run?: MachineRunner;
+}
+
+const HOST: ProcessOwner = { kind: 'host', name: 'host' };
+const GUEST_COUNT = 'ls -d /proc/[0-9]* | wc -l';
+
+/** One owner: what its processes carry, and its totals. */
+interface Group { owner: ProcessOwner; summary: OwnerSummary }
+
+const group = (owner: ProcessOwner, extra: Partial<OwnerSummary> = {}): Group => ({ owner, summary: { ...owner, ...extra, processes: 0, rssKb: 0 } });
+
+export async function processLens(docker: Docker, opts: ProcessLensOptions): Promise<ProcessLens> {
+  const [procs, containers, vms] = await Promise.all([
+    opts.via === 'local' ? readLocalProcs() : readEngineHostProcs(docker),
+    docker.listContainers(),
+    readVmRecords(),
+  ]);
+  const wanted = (session: string | undefined) => opts.session === undefined || session === opts.session;
+
+  const byContainer = new Map<string, Group>();
+  for (const c of containers) {
+    const session = c.Labels?.[LABEL.session];
+    if (!wanted(session)) continue;
+    const name = c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12);
+    const machine = session && name.startsWith(`lv-${session}-`) ? name.slice(`lv-${session}-`.length) : undefined;
+    byContainer.set(c.Id, group({ kind: 'container', name, ...(session ? { session } : {}), ...(machine ? { machine } : {}) }));
+  }
+  const byQemuPid = new Map<number, Group>();
+  for (const v of vms.filter((r) => wanted(r.session))) {
+    byQemuPid.set(v.pid, group({ kind: 'vm', name: `lv-${v.session}-${v.machine}`, session: v.session, machine: v.machine }, { qemuPid: v.pid }));
+  }
+  const host = group(HOST);
+
+  const processes: LensProcess[] = [];
+  for (const p of procs) {
+    const g = byQemuPid.get(p.pid) ?? (p.containerId ? byContainer.get(p.containerId) : host);
+    // A container outside the session asked for (or one that just stopped): not listed.
+    if (!g) continue;
+    g.summary.processes++;
+    g.summary.rssKb += p.rssKb;
+    const nspid = p.nspid.at(-1) ?? p.pid;
+    // The container's first process is PID 1 of its namespace; docker inspect reports its host PID.
+    if (g.owner.kind === 'container' && nspid === 1) g.summary.initPid = p.pid;
+    processes.push({ pid: p.pid, ppid: p.ppid, nspid, command: p.command, rssKb: p.rssKb, owner: g.owner });
+  }
+
+  const liveVms = [...byQemuPid.values()].filter((g) => g.summary.processes > 0);
+  if (opts.run) {
+    await Promise.all(liveVms.map(async ({ owner, summary }) => {
+      const out = await opts.run!(owner.session!, owner.machine!, 'vm', GUEST_COUNT);
+      const n = Number(out?.trim());
+      if (out !== undefined && Number.isInteger(n)) summary.guestProcesses = n;
+    }));
+  }
+  const owners = [host, ...byContainer.values(), ...liveVms].map((g) => g.summary);
+  return { via: opts.via, processes, owners };
+}

@@ -1,0 +1,50 @@
+// What the lenses read, parsed: /proc status and cgroup lines of both cgroup versions and
+// drivers, the helper's dump, the kernel facts, docker stats' memory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { containerIdFromCgroup, parseProcDump, parseStatus } from '../../electron/engine/lenses/proc-table.js';
+import { parseFacts } from '../../electron/engine/lenses/kernel-lens.js';
+import { containerMemoryKb } from '../../electron/engine/lenses/footprint.js';
+
+const ID = 'a'.repeat(12) + '0123456789abcdef'.repeat(3) + 'b'.repeat(4);
+
+test('status: name, parent, the PID in every namespace, resident memory', () => {
+  const s = parseStatus('Name:\tsleep\nState:\tS (sleeping)\nPPid:\t812\nNSpid:\t4242\t7\nVmRSS:\t    1024 kB\n');
+  assert.deepEqual(s, { name: 'sleep', ppid: 812, nspid: [4242, 7], rssKb: 1024 });
+  assert.equal(parseStatus('Name:\tkthreadd\nPPid:\t0\nNSpid:\t2\n').rssKb, 0, 'kernel threads have no VmRSS');
+});
+
+test('cgroup: the container id from cgroupfs and systemd drivers, v1 and v2; none for host processes', () => {
+  assert.equal(ID.length, 64);
+  assert.equal(containerIdFromCgroup(`0::/docker/${ID}\n`), ID);
+  assert.equal(containerIdFromCgroup(`0::/system.slice/docker-${ID}.scope\n`), ID);
+  assert.equal(containerIdFromCgroup(`12:memory:/docker/${ID}\n11:pids:/docker/${ID}\n`), ID);
+  assert.equal(containerIdFromCgroup('0::/user.slice/user-1000.slice/session-2.scope\n'), undefined);
+  assert.equal(containerIdFromCgroup('0::/system.slice/docker.service\n'), undefined, 'dockerd itself is a host process');
+});
+
+test('the helper dump is read like /proc', () => {
+  const dump = [
+    '@@lv-proc 1', 'Name:\tinit', 'PPid:\t0', 'NSpid:\t1', 'VmRSS:\t 900 kB', '@@lv-proc-cgroup', '0::/init.scope', '@@lv-proc-cmdline', '/sbin/init splash ',
+    `@@lv-proc 4242`, 'Name:\tsleep', 'PPid:\t4200', 'NSpid:\t4242\t1', 'VmRSS:\t 64 kB', '@@lv-proc-cgroup', `0::/docker/${ID}`, '@@lv-proc-cmdline', 'sleep 4242 ',
+    '@@lv-proc 2', 'Name:\tkthreadd', 'PPid:\t0', 'NSpid:\t2', '@@lv-proc-cgroup', '0::/', '@@lv-proc-cmdline', '',
+  ].join('\n');
+  assert.deepEqual(parseProcDump(dump), [
+    { pid: 1, ppid: 0, nspid: [1], command: '/sbin/init splash', rssKb: 900 },
+    { pid: 2, ppid: 0, nspid: [2], command: '[kthreadd]', rssKb: 0 },
+    { pid: 4242, ppid: 4200, nspid: [4242, 1], command: 'sleep 4242', rssKb: 64, containerId: ID },
+  ]);
+});
+
+test('kernel facts: six lines, a real boot id or nothing', () => {
+  const facts = parseFacts('6.1.0-56-cloud-amd64\n18e5b33a-2f5b-488d-834a-3a445ebe4c0d\n13.52\n224000\n1\nvm\n');
+  assert.deepEqual(facts, { kernel: '6.1.0-56-cloud-amd64', bootId: '18e5b33a-2f5b-488d-834a-3a445ebe4c0d', uptimeS: 13.52, memTotalKb: 224000, cpus: 1, hostname: 'vm' });
+  assert.equal(parseFacts('sh: uname: not found\n'), undefined);
+  assert.equal(parseFacts(''), undefined);
+});
+
+test('container memory as docker stats shows it: usage minus inactive page cache', () => {
+  assert.equal(containerMemoryKb({ memory_stats: { usage: 10 * 1024 * 1024, stats: { inactive_file: 2 * 1024 * 1024 } } }), 8 * 1024);
+  assert.equal(containerMemoryKb({ memory_stats: { usage: 4096, stats: { total_inactive_file: 1024 } } }), 3);
+  assert.equal(containerMemoryKb({}), 0);
+});
