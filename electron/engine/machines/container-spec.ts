@@ -13,6 +13,16 @@ export function needsKeepAlive(imageCmd: string[] | undefined | null): boolean {
   return imageCmd.length === 1 && /^(\/bin\/|\/usr\/bin\/)?(sh|ash|bash)$/.test(imageCmd[0]!);
 }
 
+/**
+ * A container whose command is an init (`/sbin/init`, `init`: a "system container", as LXC runs
+ * them) is its own PID 1. Docker's `--init` would put docker-init above it, and busybox init
+ * refuses to run as anything but PID 1 ("init: must be run as PID 1"). Such an init reaps
+ * zombies and handles signals itself, which is what `--init` is for; all other hardening stays.
+ */
+export function runsOwnInit(cmd: string[] | undefined | null): boolean {
+  return !!cmd && cmd.length > 0 && /^(\/(usr\/)?s?bin\/)?init$/.test(cmd[0]!);
+}
+
 export interface ContainerSpecInput {
   machine: ContainerMachine;
   containerName: string;
@@ -29,6 +39,7 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
   const res = { ...DEFAULTS, ...machine.resources };
   const memory = res.memoryMb * 1024 * 1024;
   const ports = machine.ports ?? [];
+  const cmd = machine.command ?? input.imageCmd;
   return {
     name: input.containerName,
     Image: input.image,
@@ -39,7 +50,7 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
     Labels: labels,
     ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.container}/tcp`, {}])),
     HostConfig: {
-      Init: true,
+      Init: !runsOwnInit(cmd), // docker-init as PID 1, unless the container runs an init itself
       PidsLimit: res.pids,
       Memory: memory,
       MemorySwap: memory, // equal: no swap beyond the memory limit
