@@ -20,6 +20,7 @@ import type { ProgressEvent as EngineProgressEvent } from '../engine/progress.js
 import type { CheckResult as EngineCheckResult } from '../engine/checks/check-result.js';
 import { LabSession, TrustRequiredError, type MachineStatus as EngineMachineStatus } from '../engine/sessions/lab-session.js';
 import { gc } from '../engine/sessions/gc.js';
+import { LensHost } from './lens-host.js';
 
 // The contract's types are written for the renderer; the engine's must fit them (checked by tsc).
 type Fits<A extends B, B> = A;
@@ -58,6 +59,7 @@ export class LabHost implements HostApi {
   private closed = false;
   private readonly log: (line: string) => void;
   private readonly labsDir: string;
+  private readonly lenses = new LensHost(() => this.connect(), (id) => this.sessions.get(id)?.session);
 
   constructor(opts: LabHostOptions = {}) {
     this.log = opts.log ?? (() => {});
@@ -191,6 +193,13 @@ export class LabHost implements HostApi {
     await this.stopEntry(entry);
     return info(entry);
   }
+
+  lensProcesses(p: Params<'lensProcesses'>): Promise<Result<'lensProcesses'>> { return this.lenses.processes(p); }
+  lensKernels(p: Params<'lensKernels'>): Promise<Result<'lensKernels'>> { return this.lenses.kernels(p); }
+  lensFootprint(p: Params<'lensFootprint'>): Promise<Result<'lensFootprint'>> { return this.lenses.footprint(p); }
+  lensImages(p: Params<'lensImages'>): Promise<Result<'lensImages'>> { return this.lenses.images(p); }
+  lensImageDiff(p: Params<'lensImageDiff'>): Promise<Result<'lensImageDiff'>> { return this.lenses.imageDiff(p); }
+  lensVolume(p: Params<'lensVolume'>): Promise<Result<'lensVolume'>> { return this.lenses.volume(p); }
 
   async openTerminal({ session, machine, cols, rows }: Params<'openTerminal'>): Promise<Result<'openTerminal'>> {
     const entry = this.running(session);

@@ -77,6 +77,52 @@ export const LabProgress = z.object({
   updatedAt: z.string().optional(),
 });
 
+// ---- Lenses: what the kernel sees (electron/engine/lenses) ----------------------------------
+
+const OwnerKind = z.enum(['host', 'container', 'vm']);
+const ProcessOwner = z.object({ kind: OwnerKind, name: z.string(), session: z.string().optional(), machine: z.string().optional() });
+
+export const ProcessLens = z.object({
+  via: z.enum(['local', 'helper']),
+  processes: z.array(z.object({ pid: z.number(), ppid: z.number(), nspid: z.number(), command: z.string(), rssKb: z.number(), owner: ProcessOwner })),
+  owners: z.array(ProcessOwner.extend({
+    processes: z.number(), rssKb: z.number(), initPid: z.number().optional(), qemuPid: z.number().optional(), guestProcesses: z.number().optional(),
+  })),
+});
+
+export const KernelLens = z.object({
+  machines: z.array(z.object({
+    name: z.string(), kind: OwnerKind, session: z.string().optional(), sharesHostKernel: z.boolean(), error: z.string().optional(),
+    kernel: z.string().optional(), bootId: z.string().optional(), uptimeS: z.number().optional(),
+    memTotalKb: z.number().optional(), cpus: z.number().optional(), hostname: z.string().optional(),
+  })),
+});
+
+export const FootprintLens = z.object({
+  runs: z.array(z.object({
+    session: z.string(), lab: z.string(), startedAt: z.string(),
+    machines: z.array(z.object({
+      name: z.string(), kind: OwnerKind, readyMs: z.number(), accel: z.string().optional(),
+      phases: z.array(z.object({ phase: z.string(), atMs: z.number() })),
+    })),
+    samples: z.array(z.object({ at: z.string(), memKb: z.record(z.string(), z.number()) })),
+  })),
+});
+
+const ImageLayer = z.object({ digest: z.string().optional(), createdBy: z.string(), sizeBytes: z.number() });
+export const ImageLens = z.object({
+  images: z.array(z.object({
+    ref: z.string(), id: z.string(), sizeBytes: z.number(), created: z.string(), labels: z.record(z.string(), z.string()), layers: z.array(ImageLayer),
+  })),
+});
+export const ImageDiff = z.object({ from: z.string(), to: z.string(), shared: z.array(ImageLayer), onlyFrom: z.array(ImageLayer), onlyTo: z.array(ImageLayer) });
+
+export const VolumeLens = z.object({
+  volume: z.string(), dockerName: z.string(), exists: z.boolean(), totalBytes: z.number(),
+  files: z.array(z.object({ path: z.string(), sizeBytes: z.number() })),
+  backups: z.array(z.object({ file: z.string(), sizeBytes: z.number(), modified: z.string(), holdsVolumeFiles: z.number().optional() })),
+});
+
 export const CheckResult = z.object({ ok: z.boolean(), messages: z.array(z.string()) });
 
 export const StepSummary = z.object({ id: z.string(), title: z.string() });
@@ -173,6 +219,18 @@ export const METHODS = {
   attachTerminal: { params: z.strictObject({ terminal: terminalId, channel }), result: z.object({ channel }) },
   /** Stops streaming on a channel; the terminal keeps running. */
   detachTerminal: { params: z.strictObject({ channel }), result: z.object({}) },
+  /** The Docker host's processes by owner (host, each container, each VM); a session's machines only when given. */
+  lensProcesses: { params: z.strictObject({ session: sessionId.optional() }), result: ProcessLens },
+  /** Kernel facts read in every machine, with whether it shares the host's kernel. */
+  lensKernels: { params: z.strictObject({ session: sessionId.optional() }), result: KernelLens },
+  /** Start phases and memory over time per machine, per run (a live session gets a new memory sample). */
+  lensFootprint: { params: z.strictObject({ session: sessionId.optional() }), result: FootprintLens },
+  /** A session's images (the lab's and those the learner built) with layers and history. */
+  lensImages: { params: sessionParams, result: ImageLens },
+  /** The layer diff of two of the session's images. */
+  lensImageDiff: { params: z.strictObject({ session: sessionId, from: z.string().min(1).max(256), to: z.string().min(1).max(256) }), result: ImageDiff },
+  /** A session volume's files and sizes, and the backups taken of it. */
+  lensVolume: { params: z.strictObject({ session: sessionId, volume: name }), result: VolumeLens },
   /** Ends a terminal and what runs in it; every attached UI gets its exit. */
   closeTerminal: { params: z.strictObject({ terminal: terminalId }), result: z.object({}) },
 } as const;
@@ -235,6 +293,12 @@ export type CheckResult = z.infer<typeof CheckResult>;
 export type LabSummary = z.infer<typeof LabSummary>;
 export type TerminalInfo = z.infer<typeof TerminalInfo>;
 export type LabProgress = z.infer<typeof LabProgress>;
+export type ProcessLens = z.infer<typeof ProcessLens>;
+export type KernelLens = z.infer<typeof KernelLens>;
+export type FootprintLens = z.infer<typeof FootprintLens>;
+export type ImageLens = z.infer<typeof ImageLens>;
+export type ImageDiff = z.infer<typeof ImageDiff>;
+export type VolumeLens = z.infer<typeof VolumeLens>;
 export type DoctorReport = z.infer<typeof DoctorReport>;
 
 /** An error an API method reports to the UI, with a code the UI can act on. */

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { containerIdFromCgroup, parseProcDump, parseStatus } from '../../electron/engine/lenses/proc-table.js';
 import { parseFacts } from '../../electron/engine/lenses/kernel-lens.js';
 import { containerMemoryKb } from '../../electron/engine/lenses/footprint.js';
+import { cleanCreatedBy, layersOf } from '../../electron/engine/lenses/image-lens.js';
+import { countHeld, parseFileList } from '../../electron/engine/lenses/volume-lens.js';
 
 const ID = 'a'.repeat(12) + '0123456789abcdef'.repeat(3) + 'b'.repeat(4);
 
@@ -47,4 +49,31 @@ test('container memory as docker stats shows it: usage minus inactive page cache
   assert.equal(containerMemoryKb({ memory_stats: { usage: 10 * 1024 * 1024, stats: { inactive_file: 2 * 1024 * 1024 } } }), 8 * 1024);
   assert.equal(containerMemoryKb({ memory_stats: { usage: 4096, stats: { total_inactive_file: 1024 } } }), 3);
   assert.equal(containerMemoryKb({}), 0);
+});
+
+test('image history: Dockerfile lines paired with the layers they made; metadata lines make none', () => {
+  const history = [ // newest first, as the engine gives it
+    { CreatedBy: '/bin/sh -c #(nop)  CMD ["httpd"]', Size: 0 },
+    { CreatedBy: '/bin/sh -c rm /srv/debug.html', Size: 0 },
+    { CreatedBy: '/bin/sh -c #(nop) COPY dir:abc in /srv ', Size: 120 },
+    { CreatedBy: '/bin/sh -c #(nop)  LABEL io.labvisor.role=image', Size: 0 },
+    { CreatedBy: '', Size: 1985598 },
+  ];
+  assert.deepEqual(layersOf(history, ['sha256:base', 'sha256:copy', 'sha256:rm']), [
+    { createdBy: '(a root filesystem imported with docker import)', sizeBytes: 1985598, digest: 'sha256:base' },
+    { createdBy: 'LABEL io.labvisor.role=image', sizeBytes: 0 },
+    { createdBy: 'COPY dir:abc in /srv', sizeBytes: 120, digest: 'sha256:copy' },
+    { createdBy: 'RUN rm /srv/debug.html', sizeBytes: 0, digest: 'sha256:rm' },
+    { createdBy: 'CMD ["httpd"]', sizeBytes: 0 },
+  ]);
+  assert.ok(layersOf(history, ['sha256:only-one']).every((l) => l.digest === undefined), 'no guessing when they do not pair');
+  assert.equal(cleanCreatedBy('ENV A=1'), 'ENV A=1', 'BuildKit lines stay as they are');
+});
+
+test('volume files from the helper, and which archives hold them', () => {
+  const files = parseFileList('37 records.txt\n4 sub/dir/a b.txt\nstat: oops\n');
+  assert.deepEqual(files, [{ path: 'records.txt', sizeBytes: 37 }, { path: 'sub/dir/a b.txt', sizeBytes: 4 }]);
+  assert.equal(countHeld(['records.txt', 'sub/dir/a b.txt'], files), 2, 'a volume backup (tar -C /data .)');
+  assert.equal(countHeld(['bin/busybox', 'etc/passwd', 'data/'], files), 0, 'a container export: /data was a volume');
+  assert.equal(countHeld(['data/records.txt'], files), 1, 'a copy taken from the mount path');
 });
