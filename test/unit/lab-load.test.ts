@@ -70,6 +70,16 @@ async function problems(dir: string): Promise<string[]> {
 }
 
 describe('loadLab', () => {
+  test('step markdown: a runnable block for an unknown machine or a link to an unknown lens is an error at its line', async () => {
+    const md = '# Hello\n\n```sh @box\necho ok\n```\n\n```sh @bx\necho typo\n```\n\n````md\n```sh @inside-an-example\n````\n\nSee [the lens](lens:processes) and [this](lens:proceses).\n';
+    const dir = await makeLab({ 'steps/hello.md': md });
+    const diags = await diagnosticsOf(dir);
+    assert.deepEqual(diags.map((d) => [path.relative(dir, d.file), d.line, d.col, d.message]), [
+      ['steps/hello.md', 7, 7, 'runnable block for machine "bx", but the lab has no such machine; it has: box'],
+      ['steps/hello.md', 15, 43, 'link to lens "proceses"; the lenses are: processes, kernels, footprint, images, volumes'],
+    ]);
+  });
+
   test('loads a valid minimal lab', async () => {
     const dir = await makeLab();
     const loaded = await loadLab(dir);

@@ -1,10 +1,12 @@
 // Turns a lab folder into a validated lab, or a LabFormatError listing every problem found with
 // its file:line:col. Nothing in a lab is run or built here.
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findImages, markdownFindings, readLabYaml, statOrUndefined } from './lab-files.js';
 import { labRuleFindings } from './lab-rules.js';
 import { LabYaml } from './lab-yaml.js';
+import { LabFormatError } from './diagnostics.js';
+import { markdownRefProblems } from './markdown-refs.js';
 import type { Lab } from './schema.js';
 import { validateLab } from './schema-findings.js';
 
@@ -34,6 +36,12 @@ export async function loadLab(dir: string): Promise<LoadedLab> {
     ...await markdownFindings(lab, root),
   ];
   if (findings.length > 0) throw yaml.error(findings);
+  const machines = lab.machines.map((m) => m.name);
+  const refs = (await Promise.all(lab.steps.map(async (s) => {
+    const md = path.join(root, s.markdown);
+    return markdownRefProblems(md, await readFile(md, 'utf8'), machines);
+  }))).flat();
+  if (refs.length > 0) throw new LabFormatError(refs);
   return { dir: root, file, lab, images, trustReasons: trustReasons(lab) };
 }
 
