@@ -11,6 +11,7 @@ import type { BenchContext } from './context.js';
 import { machineInfo } from './machine.js';
 import { table, type Metric } from './report.js';
 import { containerReady, execTerminal } from './metrics/container.js';
+import { vmMetrics } from './metrics/vm.js';
 
 type Group = { ids: string[]; run(ctx: BenchContext): Promise<Metric[]> };
 
@@ -18,6 +19,7 @@ type Group = { ids: string[]; run(ctx: BenchContext): Promise<Metric[]> };
 const GROUPS: Group[] = [
   { ids: ['container-ready'], run: async (ctx) => [await containerReady(ctx)] },
   { ids: ['exec-terminal'], run: async (ctx) => [await execTerminal(ctx)] },
+  { ids: ['vm-ready', 'vm-memory-overhead', 'lab-ready'], run: vmMetrics },
 ];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
