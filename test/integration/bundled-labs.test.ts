@@ -1,0 +1,80 @@
+// The bundled labs scope, isolation-surface, spin-up-and-size and vms-host-containers, end to
+// end through the CLI on a real engine and real QEMU: `run ID --solve --json` must pass every
+// step (each check failed first, the solution ran, the check passed) and leave nothing behind:
+// no labelled resource, no container the learner made by hand (lv-<session>-…), no VM record.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type Docker from 'dockerode';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { loadLab } from '../../electron/engine/labs/load.js';
+import { findQemu } from '../../electron/engine/machines/vm/qemu-binary.js';
+import { readVmRecords } from '../../electron/engine/machines/vm/vm-records.js';
+import { cli, engineOrSkip, labelled, nothing, root } from './support.js';
+
+const engine = await engineOrSkip();
+const qemu = await findQemu().catch((err: Error) => {
+  if (process.env.CI) throw new Error(`the bundled labs with VMs need QEMU in CI: ${err.message}`);
+  return undefined;
+});
+const skip = engine.skip || (!qemu && 'no QEMU on PATH');
+
+interface RunJson {
+  lab: string; ok: boolean; session: string;
+  machines: { name: string; kind: string; readyMs: number }[];
+  steps: { id: string; ok: boolean; ms: number; message: string }[];
+}
+
+async function stepIds(id: string): Promise<string[]> {
+  const lab = await loadLab(join(root, 'labs', id));
+  return lab.lab.steps.map((s) => s.id);
+}
+
+async function leftBehind(docker: Docker, session: string) {
+  const named = await docker.listContainers({ all: true, filters: { name: [`lv-${session}`] } });
+  const vms = (await readVmRecords()).filter((r) => r.session === session);
+  return { labelled: await labelled(docker, session), named: named.map((c) => c.Names[0]), vms: vms.map((v) => v.pid) };
+}
+
+function assertSolved(out: RunJson, id: string, ids: string[]) {
+  assert.equal(out.lab, id);
+  assert.equal(out.ok, true, JSON.stringify(out.steps));
+  assert.deepEqual(out.steps.map((s) => s.id), ids);
+  for (const s of out.steps) assert.equal(s.ok, true, `step ${s.id}: ${s.message}`);
+  const vm = out.machines.find((m) => m.kind === 'vm');
+  assert.ok(vm && vm.readyMs > 0, 'the lab booted its VM');
+}
+
+describe('bundled labs, solved end to end', { skip }, () => {
+  const docker = engine.docker as Docker;
+
+  for (const id of ['isolation-surface', 'spin-up-and-size', 'vms-host-containers']) {
+    test(`run ${id} --solve --json: every step passes, nothing is left`, async () => {
+      const r = await cli(['run', id, '--solve', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as RunJson;
+      assertSolved(out, id, await stepIds(id));
+      assert.deepEqual(await leftBehind(docker, out.session), { labelled: nothing, named: [], vms: [] });
+    });
+  }
+
+  test('run scope --solve --json: every step passes; the system container\'s PID 1 is its own init; nothing is left', async () => {
+    const r = await cli(['run', 'scope', '--solve', '--keep', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as RunJson;
+    try {
+      assertSolved(out, 'scope', await stepIds('scope'));
+      // What the lab teaches: busybox init is PID 1 of the system container (no docker-init
+      // above it), while the app container got docker-init.
+      const comm = (name: string) => execFileSync('docker', ['exec', `lv-${out.session}-${name}`, 'cat', '/proc/1/comm'], { encoding: 'utf8' }).trim();
+      assert.equal(comm('system'), 'init');
+      const app = await docker.getContainer(`lv-${out.session}-app`).inspect();
+      assert.equal(app.HostConfig.Init, true);
+      assert.equal(app.State.Running, false, 'the app container stopped when its program was killed');
+    } finally {
+      const stop = await cli(['stop', out.session]);
+      assert.equal(stop.code, 0, stop.stderr);
+    }
+    assert.deepEqual(await leftBehind(docker, out.session), { labelled: nothing, named: [], vms: [] });
+  });
+});
