@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerSpec, needsKeepAlive, DEFAULTS } from '../../electron/engine/machines/container-spec.js';
+import { containerSpec, needsKeepAlive, runsOwnInit, DEFAULTS } from '../../electron/engine/machines/container-spec.js';
 import type { ContainerMachine } from '../../electron/engine/labs/schema.js';
 
 const base = (machine: Partial<ContainerMachine> = {}) => containerSpec({
@@ -27,6 +27,15 @@ test('hardened defaults: init, no capabilities, no new privileges, memory withou
   assert.equal(hc.Privileged, false);
   assert.equal(hc.NetworkMode, 'lv-abc12345');
   assert.ok(!JSON.stringify(base()).includes('docker.sock'), 'never mounts the Docker socket');
+});
+
+test('a system container runs its own init as PID 1 (no docker-init above it); the rest of the hardening stays', () => {
+  for (const cmd of [['/sbin/init'], ['init'], ['/bin/init'], ['/usr/sbin/init', '--log']]) assert.ok(runsOwnInit(cmd), cmd.join(' '));
+  for (const cmd of [['httpd', '-f'], ['/sbin/initctl'], ['sh', '-c', 'init'], [], null, undefined]) assert.ok(!runsOwnInit(cmd), String(cmd));
+  const hc = base({ command: ['/sbin/init'] }).HostConfig!;
+  assert.equal(hc.Init, false);
+  assert.deepEqual(hc.CapDrop, ['ALL']);
+  assert.deepEqual(hc.SecurityOpt, ['no-new-privileges']);
 });
 
 test('only the declared capabilities are added back; resources follow the lab', () => {
