@@ -113,7 +113,11 @@ describe('the accelerator probe', { skip }, () => {
     const verdict = await probeAccelerator(qemu as QemuBinary, hw.accel, kernel.vmlinuz);
     const plan = await acceleratorPlan((qemu as QemuBinary).version);
     if (verdict.ok) assert.equal(plan[0]!.accel, hw.accel);
-    else assert.deepEqual(plan.map((c) => [c.accel, c.reason]), [['tcg', `${hw.accel}: present, hung in 10 s; using tcg`]]);
+    else {
+      // Nested KVM hangs; elsewhere QEMU aborts at once (an MSR it cannot set): either way TCG, with the reason.
+      assert.match(verdict.detail, /^(hung in 10 s|failed \(.+\))$/);
+      assert.deepEqual(plan.map((c) => [c.accel, c.reason]), [['tcg', `${hw.accel}: present, ${verdict.detail}; using tcg`]]);
+    }
   });
 });
 
