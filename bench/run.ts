@@ -12,6 +12,9 @@ import { machineInfo } from './machine.js';
 import { table, type Metric } from './report.js';
 import { containerReady, execTerminal } from './metrics/container.js';
 import { vmMetrics } from './metrics/vm.js';
+import { uiReady } from './metrics/ui.js';
+import { terminalUiMetrics } from './metrics/terminal-ui.js';
+import { launchChromium } from './support/browser.js';
 
 type Group = { ids: string[]; run(ctx: BenchContext): Promise<Metric[]> };
 
@@ -20,7 +23,13 @@ const GROUPS: Group[] = [
   { ids: ['container-ready'], run: async (ctx) => [await containerReady(ctx)] },
   { ids: ['exec-terminal'], run: async (ctx) => [await execTerminal(ctx)] },
   { ids: ['vm-ready', 'vm-memory-overhead', 'lab-ready'], run: vmMetrics },
+  { ids: ['ui-ready'], run: async (ctx) => [await uiReady(ctx, await browser())] },
+  { ids: ['terminal-throughput', 'flood-interrupt', 'echo-latency'], run: async (ctx) => terminalUiMetrics(ctx, await browser()) },
 ];
+
+/** One Chromium for every browser figure, launched when the first needs it. */
+let chromium: ReturnType<typeof launchChromium> | undefined;
+const browser = () => (chromium ??= launchChromium());
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
