@@ -29,7 +29,7 @@ export function LabCard({ lab, progress, running, onOpen }: Props) {
           <div className="bar"><div className="fill" style={{ width: `${(done / total) * 100}%` }} /></div>
           <span className="muted">{done}/{total} steps</span>
         </div>
-        <button type="button" className="button primary" onClick={onOpen} aria-label={`${running || started ? 'Continue' : 'Open'} ${lab.title}`}>
+        <button type="button" className="button primary" onClick={onOpen} aria-label={`${running || started ? 'Continue' : 'Open lab'}: ${lab.title}`}>
           {running || started ? 'Continue' : 'Open lab'}
         </button>
       </div>

@@ -4,15 +4,17 @@ import { useState } from 'react';
 import { CheckIcon, CopyIcon, MachineIcon, PlayIcon } from '../app/icons.js';
 
 export interface Runner {
-  /** Types the code into the machine's terminal; false when it has none (yet). */
-  run(machine: string, code: string): boolean;
+  /** Types the code into the machine's terminal; false when it has none (yet). `block` names the block (for "ran"). */
+  run(machine: string, code: string, block: string): boolean;
+  /** Whether a block was run in this step (kept by the player: blocks re-render freely). */
+  ran(block: string): boolean;
   kindOf(machine: string): 'container' | 'vm' | 'host' | undefined;
   /** Why Run is not possible now (no session, machine unavailable), or undefined. */
   blocked(machine: string): string | undefined;
 }
 
-export function CodeBlock({ code, machine, language, runner }: { code: string; machine?: string; language?: string; runner: Runner }) {
-  const [ran, setRan] = useState(false);
+export function CodeBlock({ code, machine, language, runner, block }: { code: string; machine?: string; language?: string; runner: Runner; block: string }) {
+  const ran = runner.ran(block);
   const [copied, setCopied] = useState(false);
   const kind = machine ? runner.kindOf(machine) : undefined;
   const blocked = machine ? runner.blocked(machine) : undefined;
@@ -35,7 +37,7 @@ export function CodeBlock({ code, machine, language, runner }: { code: string; m
           {machine && (
             <button type="button" className="button small run" disabled={blocked !== undefined} title={blocked ?? `Type this into the terminal of ${machine}`}
               data-run="" aria-label={`Run in ${machine}`}
-              onClick={() => { if (runner.run(machine, code)) setRan(true); }}>
+              onClick={() => runner.run(machine, code, block)}>
               {ran ? <CheckIcon /> : <PlayIcon />}Run
             </button>
           )}

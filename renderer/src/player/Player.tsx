@@ -46,6 +46,7 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [finished, setFinished] = useState(false);
   const handles = useRef(new Map<string, TerminalHandle>());
+  const [ranBlocks, setRanBlocks] = useState<ReadonlySet<string>>(new Set());
   const content = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -138,24 +139,30 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
     return () => clearInterval(timer);
   }, [step, running, passed, current, runCheck]);
 
+  // One runner for the page's life (markdown components depend on it); it reads the latest state.
+  const live = useRef({ machines, running, terminals: ls.terminals, exited: ls.exited, ranBlocks });
+  live.current = { machines, running, terminals: ls.terminals, exited: ls.exited, ranBlocks };
   const runner: Runner = useMemo(() => ({
-    run: (machine, code) => {
+    run: (machine, code, block) => {
       const handle = handles.current.get(machine);
       if (!handle) return false;
       setActive(machine);
       handle.type(typedCommand(code));
+      setRanBlocks((ran) => new Set(ran).add(block));
       return true;
     },
-    kindOf: (machine) => machines.find((m) => m.name === machine)?.kind,
+    ran: (block) => live.current.ranBlocks.has(block),
+    kindOf: (machine) => live.current.machines.find((m) => m.name === machine)?.kind,
     blocked: (machine) => {
-      const m = machines.find((x) => x.name === machine);
+      const { machines: all, running: on, terminals, exited } = live.current;
+      const m = all.find((x) => x.name === machine);
       if (!m) return `this lab has no machine "${machine}"`;
-      if (!running) return 'Start the lab first';
+      if (!on) return 'Start the lab first';
       if (m.unavailable) return `${machine} is unavailable: ${m.unavailable}`;
-      if (!ls.terminals[machine] || ls.exited[machine]) return `${machine} has no open terminal`;
+      if (!terminals[machine] || exited[machine]) return `${machine} has no open terminal`;
       return undefined;
     },
-  }), [machines, running, ls.terminals, ls.exited]);
+  }), []);
 
   const openStep = useCallback((id: string | undefined) => { if (id) dispatch({ type: 'open-step', step: id }); }, [dispatch]);
   const goNext = useCallback(() => {
@@ -213,7 +220,7 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
 
   return (
     <main id="main" className="player" tabIndex={-1}>
-      <div className="lab-bar">
+      <div className="lab-bar" data-session={session?.id}>
         <button type="button" className="button ghost small" onClick={onLeave}><BackIcon /> All labs</button>
         <span className="lab-title">{lab.title}</span>
         <span className={`badge state-${state ?? 'none'}`} role="status">{stateLabel}</span>
@@ -232,7 +239,7 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
             {step && step.step === current && (
               <article className="markdown">
                 {!markdownHasTitle && <h1>{step.title}</h1>}
-                <StepMarkdown markdown={step.markdown} runner={runner} />
+                <StepMarkdown markdown={step.markdown} runner={runner} id={step.step} />
               </article>
             )}
             {finished && (

@@ -31,13 +31,13 @@ export function StepActions(p: Props) {
         <div className="help-area">
           {step.hints.slice(0, p.hintsShown).map((h, i) => (
             <div key={i} className="hint" role="note" aria-label={`Hint ${i + 1}`}>
-              <BulbIcon /><div><strong>Hint {i + 1}</strong> <StepMarkdown markdown={h} runner={p.runner} inline /></div>
+              <BulbIcon /><div><strong>Hint {i + 1}</strong> <StepMarkdown markdown={h} runner={p.runner} inline id={`${step.step}-hint-${i}`} /></div>
             </div>
           ))}
           {p.solutionShown && (
             <div className="solution" role="region" aria-label="Solution">
               <strong>Solution</strong>
-              {step.solution.map((s, i) => <CodeBlock key={i} code={s.script.replace(/\n$/, '')} machine={s.machine} runner={p.runner} />)}
+              {step.solution.map((s, i) => <CodeBlock key={i} code={s.script.replace(/\n$/, '')} machine={s.machine} runner={p.runner} block={`${step.step}-solution-${i}`} />)}
             </div>
           )}
         </div>

@@ -1,6 +1,7 @@
 // A step's markdown, rendered safely: raw HTML is dropped (skipHtml), links leave the app only
 // for http(s) (a new tab in the browser, the system browser in Electron), images are not fetched
 // (labs work offline and the CSP allows no remote image), fenced blocks become CodeBlocks.
+import { useMemo } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import type { ElementContent } from 'hast';
 import { useClient } from '../app/client-context.js';
@@ -12,30 +13,34 @@ function textOf(nodes: ElementContent[]): string {
   return nodes.map((n) => (n.type === 'text' ? n.value : n.type === 'element' ? textOf(n.children) : '')).join('');
 }
 
-export function StepMarkdown({ markdown, runner, inline = false }: { markdown: string; runner: Runner; inline?: boolean }) {
+export function StepMarkdown({ markdown, runner, inline = false, id }: { markdown: string; runner: Runner; inline?: boolean; id: string }) {
   const client = useClient();
-  const components: Components = {
-    a: ({ href, children }) => {
-      if (!href || !isWebUrl(href)) return <span className="plain-link">{children}</span>;
-      return (
-        <a href={href} target="_blank" rel="noopener noreferrer"
-          onClick={client.kind === 'electron' ? (e) => { e.preventDefault(); client.openExternal(href); } : undefined}>
-          {children}<span className="visually-hidden"> (opens outside Labvisor)</span>
-        </a>
-      );
-    },
-    img: ({ alt }) => <span className="image-placeholder">[image{alt ? `: ${alt}` : ''}]</span>,
-    pre: ({ node }) => {
-      const code = node?.children[0];
-      if (code?.type !== 'element' || code.tagName !== 'code') return <pre>{node ? textOf(node.children) : null}</pre>;
-      const classes = (code.properties.className as string[] | undefined) ?? [];
-      const lang = classes.find((c) => c.startsWith('language-'))?.slice('language-'.length);
-      const meta = (code.data as { meta?: string } | undefined)?.meta;
-      const info = parseFenceInfo(lang, meta);
-      return <CodeBlock code={textOf(code.children).replace(/\n$/, '')} runner={runner}
-        {...(info.machine ? { machine: info.machine } : {})} {...(info.language ? { language: info.language } : {})} />;
-    },
-  };
-  if (inline) components.p = ({ children }) => <>{children}</>;
+  // Stable component types: a new `pre` each render would remount every block.
+  const components = useMemo(() => {
+    const components: Components = {
+      a: ({ href, children }) => {
+        if (!href || !isWebUrl(href)) return <span className="plain-link">{children}</span>;
+        return (
+          <a href={href} target="_blank" rel="noopener noreferrer"
+            onClick={client.kind === 'electron' ? (e) => { e.preventDefault(); client.openExternal(href); } : undefined}>
+            {children}<span className="visually-hidden"> (opens outside Labvisor)</span>
+          </a>
+        );
+      },
+      img: ({ alt }) => <span className="image-placeholder">[image{alt ? `: ${alt}` : ''}]</span>,
+      pre: ({ node }) => {
+        const code = node?.children[0];
+        if (code?.type !== 'element' || code.tagName !== 'code') return <pre>{node ? textOf(node.children) : null}</pre>;
+        const classes = (code.properties.className as string[] | undefined) ?? [];
+        const lang = classes.find((c) => c.startsWith('language-'))?.slice('language-'.length);
+        const meta = (code.data as { meta?: string } | undefined)?.meta;
+        const info = parseFenceInfo(lang, meta);
+        return <CodeBlock code={textOf(code.children).replace(/\n$/, '')} runner={runner} block={`${id}@${node?.position?.start.offset ?? 0}`}
+          {...(info.machine ? { machine: info.machine } : {})} {...(info.language ? { language: info.language } : {})} />;
+      },
+    };
+    if (inline) components.p = ({ children }) => <>{children}</>;
+    return components;
+  }, [client, runner, inline, id]);
   return <ReactMarkdown skipHtml components={components}>{markdown}</ReactMarkdown>;
 }

@@ -56,9 +56,9 @@ export function TerminalPanel(props: TerminalPanelProps) {
         </div>
         <div className="terminal-actions">
           <button type="button" className="icon-button" aria-pressed={split} title="Split view: every terminal at once"
-            aria-label="Split view" onClick={() => props.onSplit(!split)}>{split ? '▣' : '◫'}</button>
-          <button type="button" className="icon-button" title="Smaller font (Ctrl+-)" aria-label="Smaller terminal font" onClick={() => props.onZoom('out')}>A−</button>
-          <button type="button" className="icon-button" title="Larger font (Ctrl+=)" aria-label="Larger terminal font" onClick={() => props.onZoom('in')}>A+</button>
+            onClick={() => props.onSplit(!split)}><span aria-hidden="true">{split ? '▣' : '◫'}</span><span className="visually-hidden">Split view</span></button>
+          <button type="button" className="icon-button" title="Smaller font (Ctrl+-)" onClick={() => props.onZoom('out')}><span aria-hidden="true">A−</span><span className="visually-hidden">Smaller terminal font</span></button>
+          <button type="button" className="icon-button" title="Larger font (Ctrl+=)" onClick={() => props.onZoom('in')}><span aria-hidden="true">A+</span><span className="visually-hidden">Larger terminal font</span></button>
         </div>
       </div>
       <div className={`terminal-grid count-${machines.length}`}>

@@ -1,0 +1,78 @@
+// The catalog in a real browser against `labvisor serve`: every bundled lab as a card, the
+// search and tag filter, this machine's engine state, no accessibility violations, and no
+// console error or CSP violation.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launchChromium, prerequisites, screenshotPath, serve, watchProblems, type Served } from './support.js';
+
+const skip = await prerequisites();
+
+describe('catalog', { skip }, () => {
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  before(async () => {
+    served = await serve();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    problems = watchProblems(page);
+    await page.goto(served.url);
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  test('shows a card per lab with duration, difficulty, tags and progress', async () => {
+    await page.locator('.lab-card').first().waitFor();
+    const titles = await page.locator('.lab-card h2').allInnerTexts();
+    assert.ok(titles.includes('Back up the volume, not the container'), titles.join(', '));
+    assert.ok(titles.includes('A container is a process; a VM is a machine'), titles.join(', '));
+    const card = page.locator('.lab-card', { hasText: 'Back up the volume' });
+    assert.match(await card.innerText(), /20 min/);
+    assert.match(await card.innerText(), /beginner/i);
+    assert.match(await card.innerText(), /0\/7 steps/);
+    assert.equal(await card.locator('.tag', { hasText: 'volumes' }).count(), 1);
+  });
+
+  test("shows the engine's state from doctor", async () => {
+    await page.locator('.engine-facts').waitFor({ timeout: 60_000 });
+    const text = await page.locator('.engine-status').innerText();
+    assert.match(text, /Docker (on this machine|Desktop VM)|Remote Docker engine/);
+    assert.match(text, /VIRTUAL MACHINES/i);
+  });
+
+  test('filters by search and by tag', async () => {
+    const count = () => page.locator('.lab-card').count();
+    const all = await count();
+    await page.getByRole('searchbox', { name: 'Search labs' }).fill('volume');
+    assert.equal(await count(), 1);
+    await page.getByRole('searchbox', { name: 'Search labs' }).fill('');
+    await page.getByRole('group', { name: 'Filter by tag' }).getByRole('button', { name: 'vms' }).click();
+    const titles = await page.locator('.lab-card h2').allInnerTexts();
+    assert.deepEqual(titles, ['A container is a process; a VM is a machine']);
+    await page.getByRole('group', { name: 'Filter by tag' }).getByRole('button', { name: 'vms' }).click();
+    assert.equal(await count(), all);
+  });
+
+  test('has no serious accessibility violations', async () => {
+    await page.screenshot({ path: screenshotPath('catalog') });
+    assert.deepEqual(await axeViolations(page), []);
+  });
+
+  test('the help overlay lists the shortcuts and Escape closes it', async () => {
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Presenter mode/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  test('no console errors and no CSP violations', () => {
+    assert.deepEqual(problems, []);
+  });
+});

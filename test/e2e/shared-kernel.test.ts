@@ -1,0 +1,100 @@
+// The shared-kernel lab in a real browser: a container and a QEMU microVM from one image, done
+// with Run and Check only, asserting on what the container's, the VM's and the host's terminals
+// show. Presenter mode is checked (and photographed) on the way; the lab is stopped from the UI.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
+import { labelled } from '../integration/support.js';
+import {
+  axeViolations, checkUntilPassed, currentStepTitle, launchChromium, prerequisites, runBlocks, screenshotPath, serve,
+  sessionId, startLab, stopLabViaUi, terminalText, waitForTerminal, watchProblems, type Served,
+} from './support.js';
+
+const skip = await prerequisites({ qemu: true });
+
+describe('shared-kernel in the browser', { skip, timeout: 900_000 }, () => {
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  before(async () => {
+    served = await serve();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    problems = watchProblems(page);
+    await page.goto(served.url);
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  const next = () => page.getByRole('button', { name: /Next step|Finish/ }).click();
+  const show = (machine: string) => page.getByRole('tab', { name: new RegExp(`^${machine}`) }).click();
+
+  test('starts a container, a VM and a host shell', async () => {
+    await startLab(page, 'A container is a process; a VM is a machine', ['box', 'vm', 'host']);
+    assert.equal(await currentStepTitle(page), "Find the container among the host's processes");
+  });
+
+  test('step 1: the container is a host process', async () => {
+    await runBlocks(page);
+    await checkUntilPassed(page);
+    await show('box');
+    await waitForTerminal(page, 'box', /^\s*1 +(\/sbin\/docker-init|sleep|\S*init)/m);
+    await next();
+  });
+
+  test('step 2: the container has the host kernel, the VM its own', async () => {
+    await runBlocks(page);
+    await checkUntilPassed(page);
+    await show('box');
+    const box = await waitForTerminal(page, 'box', /[0-9a-f-]{36}\s*$/m);
+    await show('vm');
+    const vm = await waitForTerminal(page, 'vm', /[0-9a-f-]{36}\s*$/m);
+    const id = (text: string) => [...text.matchAll(/\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/g)].at(-1)?.[1];
+    assert.ok(id(box) && id(vm));
+    assert.notEqual(id(box), id(vm));
+    await next();
+  });
+
+  test('presenter mode: large fonts, high contrast; N runs the next block', async () => {
+    await page.keyboard.press('p');
+    assert.equal(await page.evaluate(() => document.documentElement.classList.contains('presenter')), true);
+    // Step 3 by keyboard alone: N types each block in turn.
+    const blocks = await page.locator('.step-content [data-run]').count();
+    for (let i = 0; i < blocks; i++) {
+      await page.keyboard.press('n');
+      await page.waitForTimeout(400);
+    }
+    assert.equal(await page.locator('.step-content .code-block[data-ran]').count(), blocks);
+    await checkUntilPassed(page);
+    await show('host');
+    await waitForTerminal(page, 'host', /sleep 4242/);
+    await page.screenshot({ path: screenshotPath('presenter-mode') });
+    assert.deepEqual(await axeViolations(page), []);
+    await page.keyboard.press('p');
+    await next();
+  });
+
+  test('step 4: the host kills the container; the check ticks by itself', async () => {
+    assert.equal(await currentStepTitle(page), 'The host can end the container');
+    await runBlocks(page);
+    // poll: 3 in lab.yaml: no click needed.
+    await page.locator('.check-result .result.pass').waitFor({ timeout: 60_000 });
+    assert.match(await terminalText(page, 'host'), /137/);
+    await next();
+    await next();
+    await page.getByText('Lab complete.').waitFor();
+  });
+
+  test('stopping from the UI removes everything, QEMU included', async () => {
+    const session = await sessionId(page);
+    await stopLabViaUi(page);
+    const { docker } = await connectEngine();
+    assert.deepEqual((await labelled(docker, session)).containers, []);
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,163 @@
+// Shared by the end-to-end tests: `labvisor serve` as a person starts it, Debian's Chromium
+// driven by playwright-core, and what a learner sees (terminal rows, check results). Missing
+// Chromium, Docker or QEMU skips the tests with the reason, except in CI (CI=true) where it fails.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { onPath } from '../../electron/engine/which.js';
+import { engineOrSkip, root, startCli, type CliProcess } from '../integration/support.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const RESULTS = join(root, 'test-results');
+
+/** Why these tests cannot run here (false when they can); throws in CI. */
+export async function prerequisites(opts: { qemu?: boolean } = {}): Promise<string | false> {
+  const missing: string[] = [];
+  if (!existsSync(CHROMIUM)) missing.push(`no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`);
+  const engine = await engineOrSkip();
+  if (engine.skip) missing.push(engine.skip);
+  if (opts.qemu && !(await onPath('qemu-system-x86_64')) && !(await onPath('qemu-system-aarch64'))) missing.push('no QEMU (Debian: apt-get install qemu-system-x86)');
+  if (!missing.length) return false;
+  if (process.env.CI) throw new Error(`End-to-end tests need these in CI: ${missing.join('; ')}`);
+  return missing.join('; ');
+}
+
+export interface Served { child: CliProcess; url: string; stop(): Promise<void> }
+
+/** `labvisor serve --port 0`; its first stdout line is the URL with the token. */
+export async function serve(): Promise<Served> {
+  const child = startCli(['serve', '--port', '0']);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no URL on stdout; stderr:\n${child.stderrSoFar()}`)), 20_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(out.slice(0, nl));
+      }
+    });
+  });
+  return {
+    child, url,
+    // Ctrl-C: the server stops every lab it started, then exits.
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      await child.result;
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // --disable-3d-apis: headless Chromium still offers software WebGL; without it, as on a
+    // machine with no GPU, the terminals take their DOM renderer fallback, whose rows the tests read.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-3d-apis', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** Console errors, page errors and CSP violations of a page: the tests expect none. */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  return problems;
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(RESULTS, { recursive: true });
+  return join(RESULTS, `${name}.png`);
+}
+
+/** The text a machine's terminal shows now (xterm's DOM rows: what the learner sees). */
+export async function terminalText(page: Page, machine: string): Promise<string> {
+  const view = page.locator(`.terminal-view[data-machine="${machine}"]`);
+  const renderer = await view.getAttribute('data-renderer');
+  if (renderer !== 'dom') throw new Error(`terminal ${machine} draws with ${renderer}; the test reads the DOM renderer's rows`);
+  const rows = await view.locator('.xterm-rows > div').allTextContents();
+  return rows.join('\n').replace(/\u00a0/g, ' ');
+}
+
+export async function waitForTerminal(page: Page, machine: string, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await terminalText(page, machine).catch(() => '');
+    if (pattern.test(text)) return text;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`terminal ${machine} never showed ${pattern}; it shows:\n${text}`);
+}
+
+/** Opens a lab from the catalog and starts it, waiting for every terminal's prompt. */
+export async function startLab(page: Page, title: string, machines: string[], timeoutMs = 300_000): Promise<void> {
+  await page.getByRole('button', { name: `${title}`, exact: false }).click();
+  await page.getByRole('button', { name: 'Start lab' }).click();
+  await page.locator('.terminal-panel').waitFor({ timeout: timeoutMs });
+  for (const m of machines) {
+    await page.getByRole('tab', { name: new RegExp(`^${m}`) }).click();
+    await waitForTerminal(page, m, /[#$]\s*$/m, 120_000);
+  }
+}
+
+/** Clicks every Run button of the current step, in order. */
+export async function runBlocks(page: Page): Promise<number> {
+  const buttons = page.locator('.step-content [data-run]');
+  const n = await buttons.count();
+  for (let i = 0; i < n; i++) {
+    await buttons.nth(i).click();
+    await page.waitForTimeout(300);
+  }
+  return n;
+}
+
+/** Clicks Check until the step passes (commands may still be running), else fails with the FAIL lines. */
+export async function checkUntilPassed(page: Page, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (await page.locator('.check-result .result.pass').count()) return;
+    const check = page.getByRole('button', { name: 'Check', exact: true });
+    await check.click();
+    await page.waitForFunction(() => !document.querySelector('.step-actions .button.primary .spinner'), undefined, { timeout: 60_000 });
+    if (await page.locator('.check-result .result.pass').count()) return;
+    last = await page.locator('.check-result').innerText().catch(() => '');
+    await page.waitForTimeout(1000);
+  }
+  const shot = screenshotPath(`check-failed-${Date.now()}`);
+  await page.screenshot({ path: shot });
+  throw new Error(`the step's check never passed (screenshot: ${shot}); last result:\n${last}`);
+}
+
+export async function currentStepTitle(page: Page): Promise<string> {
+  return (await page.locator('.markdown h1').first().innerText()).trim();
+}
+
+/** axe-core's serious and critical violations (injected through the devtools protocol, which the CSP does not apply to). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const r = await axe.run(document);
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.targets.join(', ')}`);
+}
+
+/** The id of the session the player shows. */
+export async function sessionId(page: Page): Promise<string> {
+  const id = await page.locator('.lab-bar').getAttribute('data-session');
+  if (!id) throw new Error('the player shows no session');
+  return id;
+}
+
+/** Stops the lab through the UI and waits until it is gone. */
+export async function stopLabViaUi(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Stop lab' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Stop lab' }).click();
+  await page.getByRole('button', { name: 'Start lab' }).waitFor({ timeout: 120_000 });
+}

@@ -1,0 +1,114 @@
+// The volume-backup lab done as a learner does it, in a real browser against a real engine:
+// only Run and Check, asserting on what the terminals show. Midway, a reload must bring back
+// the step and the terminals with their scrollback. Then the split view's screenshot, axe on
+// the player, and the lab stopped from the UI with nothing left behind.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
+import { labelled } from '../integration/support.js';
+import {
+  axeViolations, checkUntilPassed, currentStepTitle, launchChromium, prerequisites, runBlocks, screenshotPath, serve,
+  sessionId, startLab, stopLabViaUi, terminalText, waitForTerminal, watchProblems, type Served,
+} from './support.js';
+
+const skip = await prerequisites();
+
+describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  before(async () => {
+    served = await serve();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    problems = watchProblems(page);
+    await page.goto(served.url);
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  const next = () => page.getByRole('button', { name: /Next step|Finish/ }).click();
+
+  test('starts with a progress view, then a terminal per machine', async () => {
+    await startLab(page, 'Back up the volume, not the container', ['app', 'host']);
+    assert.equal(await currentStepTitle(page), 'Store some records');
+  });
+
+  test('step 1: Run stores records in the app; the check passes', async () => {
+    assert.equal(await runBlocks(page), 3);
+    await waitForTerminal(page, 'app', /order 3: two teas/);
+    await checkUntilPassed(page);
+    await page.getByRole('tab', { name: /host/ }).click();
+    await waitForTerminal(page, 'host', /volume: +lv-[a-z0-9]{8}-records/);
+    await next();
+  });
+
+  test('step 2: docker export misses the data', async () => {
+    assert.equal(await currentStepTitle(page), 'Back up the container? Look inside');
+    await runBlocks(page);
+    await checkUntilPassed(page);
+    assert.match(await terminalText(page, 'host'), /container\.tar/);
+    await next();
+  });
+
+  test('a reload restores the step and re-attaches the terminals with their scrollback', async () => {
+    const before = await terminalText(page, 'host');
+    assert.match(before, /docker (export|diff)/);
+    await page.reload();
+    await page.locator('.terminal-panel').waitFor({ timeout: 30_000 });
+    assert.equal(await currentStepTitle(page), 'Back up the volume with a throwaway container');
+    await page.getByRole('tab', { name: /host/ }).click();
+    await waitForTerminal(page, 'host', /docker diff/, 30_000);
+    await page.getByRole('tab', { name: /app/ }).click();
+    await waitForTerminal(page, 'app', /order 3: two teas/, 30_000);
+    assert.equal(await page.locator('.step-link.passed').count(), 2);
+  });
+
+  test('step 3: a throwaway container backs the volume up; checksums match', async () => {
+    await runBlocks(page);
+    await checkUntilPassed(page);
+    const text = await waitForTerminal(page, 'host', /([0-9a-f]{64}) +-[\s\S]*\1 +-/);
+    assert.match(text, /records\.tar\.gz/);
+    await page.getByRole('button', { name: 'Split view' }).click();
+    await page.locator('.terminal-panel.split .terminal-pane:not(.hidden)').nth(1).waitFor();
+    await page.screenshot({ path: screenshotPath('lab-split-view') });
+    assert.deepEqual(await axeViolations(page), []);
+    await next();
+  });
+
+  test('step 4: the container and the volume are lost', async () => {
+    await runBlocks(page);
+    await checkUntilPassed(page);
+    await waitForTerminal(page, 'host', /DRIVER +VOLUME NAME/);
+    await next();
+  });
+
+  test('steps 5 and 6: restore, and a new container serves every record', async () => {
+    await runBlocks(page);
+    await checkUntilPassed(page);
+    await next();
+    await runBlocks(page);
+    await checkUntilPassed(page);
+    await waitForTerminal(page, 'host', /order 1: three coffees[\s\S]*order 3: two teas/);
+    await next();
+    assert.equal(await currentStepTitle(page), 'What you learned');
+    await next();
+    await page.getByText('Lab complete.').waitFor();
+    assert.equal(await page.locator('.step-link.passed').count(), 7);
+  });
+
+  test('stopping from the UI removes everything', async () => {
+    const session = await sessionId(page);
+    await stopLabViaUi(page);
+    const { docker } = await connectEngine();
+    const left = await labelled(docker, session);
+    assert.deepEqual(left.containers, []);
+    assert.deepEqual(left.volumes, []);
+    assert.deepEqual(problems, []);
+  });
+});
