@@ -134,12 +134,12 @@ export async function terminalUiMetrics(ctx: BenchContext, browser: Browser): Pr
 
   try {
     ctx.progress(`  throughput: ${TERMINAL_MB} MB, terminal ${cols}x${rows}`);
-    const tp = await interleave(ctx.quick ? { warmups: 1, runs: 3 } : ctx.slow, {
+    const tp = await interleave(ctx.quick ? { warmups: 1, runs: 2 } : ctx.slow, {
       ours: (i) => oursThroughput(ours, i),
       local: (i) => localThroughput(writer, i),
     }, ctx.progress);
     ctx.progress('  flood-interrupt');
-    const floodPlan = ctx.quick ? { warmups: 1, runs: 6 } : { warmups: 2, runs: 20 };
+    const floodPlan = ctx.quick ? { warmups: 1, runs: 5 } : { warmups: 2, runs: 20 };
     const fl = await interleave(floodPlan, { ours: () => floodInterrupt(ours, OURS), local: () => floodInterrupt(shell, LOCAL) }, ctx.progress);
     ctx.progress('  echo-latency');
     const echo = await interleave(ctx.fast, { ours: () => echoBatch(ours, OURS), local: () => echoBatch(shell, LOCAL) }, ctx.progress);
