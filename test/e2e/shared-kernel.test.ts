@@ -8,7 +8,7 @@ import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
 import { labelled } from '../integration/support.js';
 import {
   axeViolations, checkUntilPassed, currentStepTitle, launchChromium, prerequisites, runBlocks, screenshotPath, serve,
-  sessionId, startLab, stopLabViaUi, terminalText, waitForTerminal, watchProblems, type Served,
+  nextStep, sessionId, startLab, stopLabViaUi, terminalText, waitForTerminal, watchProblems, type Served,
 } from './support.js';
 
 const skip = await prerequisites({ qemu: true });
@@ -31,7 +31,7 @@ describe('shared-kernel in the browser', { skip, timeout: 900_000 }, () => {
     await served?.stop();
   });
 
-  const next = () => page.getByRole('button', { name: /Next step|Finish/ }).click();
+  const next = () => nextStep(page);
   const show = (machine: string) => page.getByRole('tab', { name: new RegExp(`^${machine}`) }).click();
 
   test('starts a container, a VM and a host shell', async () => {

@@ -103,6 +103,16 @@ export async function startLab(page: Page, title: string, machines: string[], ti
   }
 }
 
+/** Clicks "Next step" (or "Finish") and waits for the next step's text. */
+export async function nextStep(page: Page): Promise<void> {
+  const kicker = page.locator('.step-kicker');
+  const before = await kicker.innerText();
+  const last = await page.getByRole('button', { name: 'Finish' }).count();
+  await page.getByRole('button', { name: /Next step|Finish/ }).click();
+  if (last) return;
+  await page.waitForFunction((was) => document.querySelector('.step-kicker')?.textContent !== was && document.querySelector('.markdown h1') !== null, before);
+}
+
 /** Clicks every Run button of the current step, in order. */
 export async function runBlocks(page: Page): Promise<number> {
   const buttons = page.locator('.step-content [data-run]');

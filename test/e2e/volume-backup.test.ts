@@ -9,7 +9,7 @@ import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
 import { labelled } from '../integration/support.js';
 import {
   axeViolations, checkUntilPassed, currentStepTitle, launchChromium, prerequisites, runBlocks, screenshotPath, serve,
-  sessionId, startLab, stopLabViaUi, terminalText, waitForTerminal, watchProblems, type Served,
+  nextStep, sessionId, startLab, stopLabViaUi, terminalText, waitForTerminal, watchProblems, type Served,
 } from './support.js';
 
 const skip = await prerequisites();
@@ -32,7 +32,7 @@ describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
     await served?.stop();
   });
 
-  const next = () => page.getByRole('button', { name: /Next step|Finish/ }).click();
+  const next = () => nextStep(page);
 
   test('starts with a progress view, then a terminal per machine', async () => {
     await startLab(page, 'Back up the volume, not the container', ['app', 'host']);

@@ -1,12 +1,13 @@
 // xterm.js 6 writes CSS into <style> elements it creates (the scrollbar's colours in its
 // Viewport; cell size and palette in the DOM renderer), which `labvisor serve`'s CSP
 // (style-src 'self', no 'unsafe-inline') blocks. While xterm builds its DOM, its <style>
-// elements are swapped for ones that keep their CSS in a constructed stylesheet adopted by the
-// document: CSSOM, which the CSP allows. The element stays in the DOM, empty, so xterm can
-// remove it as usual (which drops the stylesheet too).
+// elements are swapped for stand-ins that keep their CSS in a constructed stylesheet adopted by
+// the document: CSSOM, which the CSP allows. The stand-in is an inert <template> (even an empty
+// <style> counts as inline style for the CSP); xterm only sets its textContent and removes it,
+// and removing it drops the stylesheet too.
 
 function cspSafeStyle(doc: Document, create: (tag: string) => HTMLElement): HTMLStyleElement {
-  const element = create('style') as HTMLStyleElement;
+  const element = create('template') as unknown as HTMLStyleElement;
   const sheet = new CSSStyleSheet();
   let text = '';
   doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
