@@ -72,8 +72,9 @@ describe('shared-kernel in the browser', { skip, timeout: 900_000 }, () => {
     assert.equal(await page.locator('.step-content .code-block[data-ran]').count(), blocks);
     await checkUntilPassed(page);
     await show('host');
-    await waitForTerminal(page, 'host', /sleep 4242/);
     await page.screenshot({ path: screenshotPath('presenter-mode') });
+    await waitForTerminal(page, 'host', /root +\d+ +\d+ .*sleep 4242/);
+    await waitForTerminal(page, 'host', /qemu-system/);
     assert.deepEqual(await axeViolations(page), []);
     await page.keyboard.press('p');
     await next();

@@ -86,7 +86,8 @@ export async function waitForTerminal(page: Page, machine: string, pattern: RegE
   let text = '';
   while (Date.now() < deadline) {
     text = await terminalText(page, machine).catch(() => '');
-    if (pattern.test(text)) return text;
+    // A long line wraps over rows: match the rows as lines, and as one run of text.
+    if (pattern.test(text) || pattern.test(text.replace(/\n/g, ''))) return text;
     await page.waitForTimeout(250);
   }
   throw new Error(`terminal ${machine} never showed ${pattern}; it shows:\n${text}`);
@@ -169,5 +170,7 @@ export async function sessionId(page: Page): Promise<string> {
 export async function stopLabViaUi(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Stop lab' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Stop lab' }).click();
-  await page.getByRole('button', { name: 'Start lab' }).waitFor({ timeout: 120_000 });
+  // Stopped (not merely stopping): the lab bar says so and Start is possible again.
+  await page.locator('.lab-bar .badge', { hasText: 'Not running' }).waitFor({ timeout: 120_000 });
+  await page.locator('.start-panel button:not([disabled])', { hasText: 'Start lab' }).waitFor({ timeout: 120_000 });
 }

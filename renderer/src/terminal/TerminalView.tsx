@@ -148,17 +148,18 @@ export function TerminalView({ client, info, fontSize, contrast, visible, onZoom
     // One xterm per terminal id; font and theme changes are applied below without a new one.
   }, [client, info.id]);
 
+  // Font and theme changes reuse the terminal. A hidden pane cannot measure its font (it has no
+  // size), so the font is applied, and the terminal fitted, once the pane is shown; then the
+  // latest output is what the learner sees.
   useEffect(() => {
     const p = parts.current;
     if (!p) return;
-    p.term.options.fontSize = fontSize;
     p.term.options.theme = contrast ? CONTRAST : DARK;
-    if (host.current && host.current.offsetWidth > 0) p.fit.fit();
-  }, [fontSize, contrast]);
-
-  useEffect(() => {
-    if (visible && host.current && host.current.offsetWidth > 0) parts.current?.fit.fit();
-  }, [visible]);
+    if (!visible || !host.current || host.current.offsetWidth === 0) return;
+    if (p.term.options.fontSize !== fontSize) p.term.options.fontSize = fontSize;
+    p.fit.fit();
+    p.term.scrollToBottom();
+  }, [visible, fontSize, contrast]);
 
   const items: MenuItem[] = [
     { label: 'Copy', shortcut: 'Ctrl+Shift+C', disabled: !parts.current?.term.hasSelection(), run: () => {

@@ -1,0 +1,112 @@
+// The renderer's pure parts: fenced-block info strings, the learner's progress reducer, start
+// progress rows, the catalog filter, font zoom, routes, request tracking and channel numbers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiError } from '../../electron/shared/api.js';
+import { parseFenceInfo, typedCommand } from '../../renderer/src/player/fence-info.js';
+import { emptyLearner, learnerReducer, resumeStep, toSaveParams } from '../../renderer/src/player/learner-state.js';
+import { addProgress, formatElapsed, shownElapsed, taskMachine } from '../../renderer/src/player/start-progress.js';
+import { allTags, filterLabs } from '../../renderer/src/catalog/filter-labs.js';
+import { FONT, zoomFont } from '../../renderer/src/terminal/font-size.js';
+import { parseRoute, routeHash } from '../../renderer/src/app/route.js';
+import { ConnectionLostError, PendingRequests } from '../../renderer/src/api/pending-requests.js';
+import { ChannelTable } from '../../renderer/src/api/channel-table.js';
+import { reconnectDelay } from '../../renderer/src/api/reconnect-delay.js';
+import { isWebUrl } from '../../renderer/src/api/lab-client.js';
+import type { LabSummary } from '../../electron/shared/api.js';
+
+test('fence info: language then machine, machine alone, none, and junk', () => {
+  assert.deepEqual(parseFenceInfo('sh', '@app'), { language: 'sh', machine: 'app' });
+  assert.deepEqual(parseFenceInfo('@vm', null), { machine: 'vm' });
+  assert.deepEqual(parseFenceInfo('yaml', undefined), { language: 'yaml' });
+  assert.deepEqual(parseFenceInfo('sh', '@Bad @host'), { language: 'sh', machine: 'host' });
+  assert.deepEqual(parseFenceInfo(undefined, undefined), {});
+});
+
+test('Run types each line ended by Enter, without a blank line at the end', () => {
+  assert.equal(typedCommand('a\nb\n\n'), 'a\rb\r');
+  assert.equal(typedCommand('x\r\ny'), 'x\ry\r');
+});
+
+test('learner reducer: steps, passes, hints capped, solutions, clear; resume point', () => {
+  let s = emptyLearner('lab');
+  s = learnerReducer(s, { type: 'open-step', step: 'b' });
+  s = learnerReducer(s, { type: 'passed', step: 'a' });
+  assert.equal(learnerReducer(s, { type: 'passed', step: 'a' }), s, 'passing twice changes nothing');
+  s = learnerReducer(s, { type: 'hint', step: 'b', total: 1 });
+  assert.equal(learnerReducer(s, { type: 'hint', step: 'b', total: 1 }), s, 'no hint beyond the last');
+  s = learnerReducer(s, { type: 'solution', step: 'b' });
+  assert.deepEqual(toSaveParams(s), { lab: 'lab', currentStep: 'b', passed: ['a'], hintsShown: { b: 1 }, solutionsShown: ['b'] });
+  assert.equal(resumeStep(s, ['a', 'b', 'c']), 'b');
+  assert.equal(resumeStep({ ...s, currentStep: undefined }, ['a', 'b', 'c']), 'b');
+  assert.deepEqual(learnerReducer(s, { type: 'cleared' }), emptyLearner('lab'));
+});
+
+test('start progress: one row per task, fractions clamped, the clock runs until done', () => {
+  let rows = addProgress([], { task: 'machine vm', phase: 'booting', elapsedMs: 1000 }, 10_000);
+  rows = addProgress(rows, { task: 'image app', phase: 'step 2/4', current: 2, total: 4 }, 10_000);
+  rows = addProgress(rows, { task: 'machine vm', phase: 'ready', state: 'done', elapsedMs: 3000 }, 12_000);
+  assert.equal(rows.length, 2);
+  assert.equal(rows[1]!.fraction, 0.5);
+  assert.equal(rows[0]!.state, 'done');
+  assert.equal(shownElapsed(rows[0]!, 99_000), 3000);
+  assert.equal(shownElapsed(rows[1]!, 10_500), 500);
+  assert.equal(taskMachine('machine vm'), 'vm');
+  assert.equal(taskMachine('base image'), undefined);
+  assert.equal(formatElapsed(1234), '1.2 s');
+  assert.equal(formatElapsed(75_000), '1 min 15 s');
+});
+
+test('catalog filter: every word, every selected tag; tags by use', () => {
+  const lab = (id: string, tags: string[], title = id): LabSummary => ({ id, title, summary: 's', duration: 1, difficulty: 'beginner', tags, machines: [], steps: [] });
+  const labs = [lab('a', ['vms', 'kernel'], 'Kernel fun'), lab('b', ['volumes']), lab('c', ['vms'])];
+  assert.deepEqual(filterLabs(labs, 'kernel FUN', []).map((l) => l.id), ['a']);
+  assert.deepEqual(filterLabs(labs, '', ['vms']).map((l) => l.id), ['a', 'c']);
+  assert.deepEqual(filterLabs(labs, '', ['vms', 'volumes']), []);
+  assert.deepEqual(allTags(labs), ['vms', 'kernel', 'volumes']);
+});
+
+test('font zoom stays in bounds and resets to the base', () => {
+  assert.equal(zoomFont(FONT.MAX, 'in'), FONT.MAX);
+  assert.equal(zoomFont(FONT.MIN, 'out'), FONT.MIN);
+  assert.equal(zoomFont(20, 'reset', FONT.PRESENTER), FONT.PRESENTER);
+});
+
+test('routes round-trip; anything else is the catalog', () => {
+  assert.deepEqual(parseRoute('#/lab/volume-backup'), { page: 'lab', lab: 'volume-backup' });
+  assert.deepEqual(parseRoute('#/lab/../x'), { page: 'catalog' });
+  assert.equal(routeHash({ page: 'lab', lab: 'x' }), '#/lab/x');
+});
+
+test('pending requests: results, API errors, and a dropped connection fails them all', async () => {
+  const p = new PendingRequests();
+  const a = p.add('listLabs');
+  const b = p.add('doctor');
+  const c = p.add('startLab');
+  assert.equal(p.settle({ type: 'response', id: a.id, ok: true, result: { labs: [] } }), true);
+  assert.deepEqual(await a.promise, { labs: [] });
+  p.settle({ type: 'response', id: b.id, ok: false, error: { code: 'engine', message: 'no docker' } });
+  await assert.rejects(b.promise, (e: unknown) => e instanceof ApiError && e.code === 'engine');
+  p.failAll('closed with code 1006');
+  await assert.rejects(c.promise, (e: unknown) => e instanceof ConnectionLostError && /startLab.*1006/.test((e as Error).message));
+  assert.equal(p.size, 0);
+  assert.equal(p.settle({ type: 'response', id: 999, ok: true, result: {} }), false);
+});
+
+test('channel table: unused numbers, reused after delete', () => {
+  const t = new ChannelTable<string>();
+  assert.equal(t.add('x'), 1);
+  assert.equal(t.add('y'), 2);
+  t.delete(1);
+  assert.equal(t.get(2), 'y');
+  assert.equal(t.add('z'), 3);
+});
+
+test('reconnect delay grows to 5 s with jitter; only web links leave the app', () => {
+  assert.equal(reconnectDelay(0, () => 0.5), 250);
+  assert.equal(reconnectDelay(20, () => 0.5), 5000);
+  assert.ok(reconnectDelay(3, () => 0) >= 1500);
+  assert.equal(isWebUrl('https://example.org/x'), true);
+  assert.equal(isWebUrl('javascript:alert(1)'), false);
+  assert.equal(isWebUrl('file:///etc/passwd'), false);
+});
