@@ -56,6 +56,8 @@ export function TerminalView({ client, info, fontSize, contrast, visible, onZoom
     const el = host.current!;
     const term = new Terminal({
       fontSize, fontFamily: FONT_FAMILY, theme: contrast ? CONTRAST : DARK, cursorBlink: true,
+      // At line height 1 the DOM renderer clips underscores below the cell ($LAB_VOLUME_RECORDS lost its _).
+      lineHeight: 1.2,
       scrollback: 5000, allowProposedApi: true, rightClickSelectsWord: false, drawBoldTextInBrightColors: true,
     });
     const fit = new FitAddon();
