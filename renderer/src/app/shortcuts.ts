@@ -10,6 +10,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     { keys: ['H'], what: 'Show the next hint' },
     { keys: ['1–9'], what: 'Show the terminal of machine 1–9' },
     { keys: ['S'], what: 'Split view on or off' },
+    { keys: ['L'], what: 'Lenses on or off: processes, kernels, footprint, images, volumes (Esc closes them)' },
   ] },
   { group: 'App', items: [
     { keys: ['P'], what: 'Presenter mode on or off (large fonts, high contrast)' },

@@ -2,6 +2,7 @@
 // it into that machine's terminal, and "Copy"; untagged blocks only get "Copy".
 import { useState } from 'react';
 import { CheckIcon, CopyIcon, MachineIcon, PlayIcon } from '../app/icons.js';
+import type { LensName } from '../lens/lenses.js';
 
 export interface Runner {
   /** Types the code into the machine's terminal; false when it has none (yet). `block` names the block (for "ran"). */
@@ -11,6 +12,10 @@ export interface Runner {
   kindOf(machine: string): 'container' | 'vm' | 'host' | undefined;
   /** Why Run is not possible now (no session, machine unavailable), or undefined. */
   blocked(machine: string): string | undefined;
+  /** Opens a lens beside the terminals (a `lens:` link in the markdown). */
+  openLens(lens: LensName): void;
+  /** Why no lens can open now (the lab is not running), or undefined. */
+  lensBlocked(): string | undefined;
 }
 
 export function CodeBlock({ code, machine, language, runner, block }: { code: string; machine?: string; language?: string; runner: Runner; block: string }) {

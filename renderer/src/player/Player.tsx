@@ -1,12 +1,14 @@
 // The lab player: steps on the left, the current step in the middle (markdown with Run/Copy,
-// check, hints, solution), the machines' terminals on the right. It finds a running session
-// again after a reload and resumes at the saved step.
+// check, hints, solution), the machines' terminals on the right, and the lenses below them when
+// open. It finds a running session again after a reload and resumes at the saved step.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CheckResult, DoctorReport, LabSummary, MachineStatus, Result } from '../../../electron/shared/api.js';
 import { ConfirmDialog } from '../app/ConfirmDialog.js';
 import { errorText, useClient } from '../app/client-context.js';
-import { BackIcon, ResetIcon, StopIcon } from '../app/icons.js';
+import { BackIcon, LensIcon, ResetIcon, StopIcon } from '../app/icons.js';
 import { typingInto } from '../app/shortcuts.js';
+import { LensPanel } from '../lens/LensPanel.js';
+import type { Highlight, LensName } from '../lens/lenses.js';
 import { FONT, zoomFont, type Zoom } from '../terminal/font-size.js';
 import { TerminalPanel } from '../terminal/TerminalPanel.js';
 import type { TerminalHandle } from '../terminal/TerminalView.js';
@@ -48,6 +50,10 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
   const handles = useRef(new Map<string, TerminalHandle>());
   const [ranBlocks, setRanBlocks] = useState<ReadonlySet<string>>(new Set());
   const content = useRef<HTMLDivElement>(null);
+  const [lens, setLens] = useState<LensName | null>(null);
+  const lastLens = useRef<LensName>('processes');
+  const [highlight, setHighlight] = useState<Highlight | null>(null);
+  const lensButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     client.call('listLabs', {}).then(({ labs }) => {
@@ -153,6 +159,8 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
     },
     ran: (block) => live.current.ranBlocks.has(block),
     kindOf: (machine) => live.current.machines.find((m) => m.name === machine)?.kind,
+    openLens: (name) => setLens(name),
+    lensBlocked: () => (live.current.running ? undefined : 'Start the lab first'),
     blocked: (machine) => {
       const { machines: all, running: on, terminals, exited } = live.current;
       const m = all.find((x) => x.name === machine);
@@ -193,11 +201,33 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
       else if (key === 'c' && step?.hasCheck && running) act(() => void runCheck(false));
       else if (key === 'h' && step && current) act(() => dispatch({ type: 'hint', step: current, total: step.hints.length }));
       else if (key === 's') act(() => setSplit((s) => !s));
+      else if (key === 'l' && running) act(() => setLens((l) => (l ? null : lastLens.current)));
       else if (/^[1-9]$/.test(key) && machines[Number(key) - 1]) act(() => setActive(machines[Number(key) - 1]!.name));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [runNext, openStep, stepIds, index, step, running, runCheck, current, dispatch, machines]);
+
+  useEffect(() => { if (lens) lastLens.current = lens; }, [lens]);
+  // The lenses belong to a running session: a stopped or new one starts with them closed.
+  useEffect(() => {
+    setHighlight(null);
+    if (!running) setLens(null);
+  }, [session?.id, running]);
+
+  // A highlight marks the machine's terminal tab too. The tabs are TerminalPanel's
+  // (renderer/src/terminal, kept apart from the player), so the mark is a data attribute that
+  // React does not manage there and leaves alone on re-render.
+  useEffect(() => {
+    const tab = highlight ? document.getElementById(`tab-${highlight.machine}`) : null;
+    tab?.setAttribute('data-lens-highlight', '');
+    return () => tab?.removeAttribute('data-lens-highlight');
+  }, [highlight, ls.terminals, running, split]);
+
+  const closeLens = useCallback(() => {
+    setLens(null);
+    lensButton.current?.focus();
+  }, []);
 
   const doConfirm = async (what: Confirm) => {
     setConfirm(null);
@@ -226,6 +256,9 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
         <span className={`badge state-${state ?? 'none'}`} role="status">{stateLabel}</span>
         {saveError && <span className="badge warn" title={saveError}>Progress not saved</span>}
         <span className="spacer" />
+        <button type="button" className="button ghost small" ref={lensButton} aria-expanded={lens !== null} aria-controls={lens ? 'lens-panel' : undefined}
+          disabled={!running} title={running ? 'Lenses: processes, kernels, footprint, images, volumes (L)' : 'Start the lab to open the lenses'}
+          onClick={() => setLens((l) => (l ? null : lastLens.current))}><LensIcon /> Lenses</button>
         <button type="button" className="button ghost small" onClick={() => setConfirm('start-over')} disabled={Boolean(ls.busy) || state === 'starting' || state === 'resetting'}>Start over</button>
         <button type="button" className="button ghost small" onClick={() => setConfirm('reset')} disabled={!running || Boolean(ls.busy)}><ResetIcon /> Reset lab</button>
         <button type="button" className="button ghost small danger-text" onClick={() => setConfirm('stop')} disabled={!session || !['running', 'starting', 'resetting'].includes(state ?? '') || Boolean(ls.busy)}><StopIcon /> Stop lab</button>
@@ -274,6 +307,9 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
               {...(ls.error ? { error: ls.error } : {})} {...(doctor ? { doctor } : {})}
               canStart={!ls.busy && !session?.state?.match(/starting|resetting|running/)} onStart={() => void ls.start()} />
           ) : <div className="pane-message"><span className="spinner" aria-hidden="true" /> Looking for a running session…</div>}
+          {lens && running && session && !ls.busy && (
+            <LensPanel lens={lens} session={session.id} lab={lab} highlight={highlight} onHighlight={setHighlight} onOpen={setLens} onClose={closeLens} />
+          )}
         </div>
       </div>
       {confirm && <ConfirmDialog {...CONFIRMS[confirm]} onConfirm={() => void doConfirm(confirm)} onCancel={() => setConfirm(null)} />}

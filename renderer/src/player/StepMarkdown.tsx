@@ -1,11 +1,14 @@
 // A step's markdown, rendered safely: raw HTML is dropped (skipHtml), links leave the app only
 // for http(s) (a new tab in the browser, the system browser in Electron), images are not fetched
-// (labs work offline and the CSP allows no remote image), fenced blocks become CodeBlocks.
+// (labs work offline and the CSP allows no remote image), fenced blocks become CodeBlocks and
+// `lens:` links buttons that open the lens beside the terminals.
 import { useMemo } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import type { ElementContent } from 'hast';
 import { useClient } from '../app/client-context.js';
 import { isWebUrl } from '../api/lab-client.js';
+import { LensLink } from '../lens/LensLink.js';
+import { lensOfHref } from '../lens/lenses.js';
 import { CodeBlock, type Runner } from './CodeBlock.js';
 import { parseFenceInfo } from './fence-info.js';
 
@@ -19,6 +22,8 @@ export function StepMarkdown({ markdown, runner, inline = false, id }: { markdow
   const components = useMemo(() => {
     const components: Components = {
       a: ({ href, children }) => {
+        const lens = lensOfHref(href);
+        if (lens) return <LensLink lens={lens} runner={runner}>{children}</LensLink>;
         if (!href || !isWebUrl(href)) return <span className="plain-link">{children}</span>;
         return (
           <a href={href} target="_blank" rel="noopener noreferrer"
