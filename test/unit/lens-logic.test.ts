@@ -8,7 +8,7 @@ import { lensOfHref, machineOfName } from '../../renderer/src/lens/lenses.js';
 import { groupProcesses, initProcess, matches } from '../../renderer/src/lens/process-groups.js';
 import { groupKernels } from '../../renderer/src/lens/kernel-groups.js';
 import { defaultPartner, linear, linePath, memorySeries, niceTicks, phaseSegments, runsOfLab, sharedExtent } from '../../renderer/src/lens/chart-scale.js';
-import { defaultDiffPair, shortRef } from '../../renderer/src/lens/image-pick.js';
+import { defaultDiffPair, readableCreatedBy, shortRef } from '../../renderer/src/lens/image-pick.js';
 import { volumesMentioned } from '../../renderer/src/lens/lab-volumes.js';
 import { formatBytes, formatKb, formatMs, formatUptime, holdsText, holdsVerdict, shortDigest } from '../../renderer/src/lens/format.js';
 
@@ -127,6 +127,8 @@ test('images: the lab image against the newest the learner built; hash tags cut 
   assert.equal(shortRef(images[1]!.ref), 'labvisor/lab-rebuild-not-patch-web:0123456789ab');
   assert.equal(shortRef('lv-abcd1234-web:v2'), 'lv-abcd1234-web:v2');
   assert.equal(shortDigest('sha256:0123456789abcdef'), '0123456789ab');
+  assert.equal(readableCreatedBy(`COPY file:${'f7c3dc7961f7'.padEnd(64, '0')} in /usr/local/bin/record`), 'COPY file:f7c3dc7961f7… in /usr/local/bin/record');
+  assert.equal(readableCreatedBy('RUN echo file:abc'), 'RUN echo file:abc');
 });
 
 test('volumes: read from $LAB_VOLUME_* in step text', () => {

@@ -44,7 +44,7 @@ export function FootprintLens({ session, lab }: Props) {
   );
 
   return (
-    <LensFrame intro="Start time by phase and memory over time, per machine. Kept per run: compare this run with an earlier one of the same lab."
+    <LensFrame intro="Start time by phase and memory over time, per machine; kept per run to compare with an earlier one."
       liveEveryMs={2000} paused={paused} onPause={setPaused} error={current.error} loading={!current.data} tools={tools}>
       {!run ? <p className="lens-empty">No footprint was recorded for this session.</p> : (
         <div className={`lens-scroll footprint-runs ${partner ? 'compare' : ''}`}>

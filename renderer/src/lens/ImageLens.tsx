@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ImageDiff, ImageLens as ImageLensData } from '../../../electron/shared/api.js';
 import { errorText, useClient } from '../app/client-context.js';
 import { formatBytes, shortDigest } from './format.js';
-import { defaultDiffPair, shortRef } from './image-pick.js';
+import { defaultDiffPair, readableCreatedBy, shortRef } from './image-pick.js';
 import { LensFrame } from './LensFrame.js';
 import { usePolled } from './use-polled.js';
 
@@ -84,7 +84,7 @@ function LayerTable({ layers, caption }: { layers: Layer[]; caption: string }) {
           <tr key={i} className={l.digest ? undefined : 'meta-layer'}>
             <td className="num muted">{i + 1}</td>
             <td className="num">{formatBytes(l.sizeBytes)}</td>
-            <td className="command" title={l.createdBy}>{l.createdBy}</td>
+            <td className="command" title={l.createdBy}>{readableCreatedBy(l.createdBy)}</td>
             <td className="mono muted">{l.digest ? shortDigest(l.digest) : 'metadata'}</td>
           </tr>
         ))}

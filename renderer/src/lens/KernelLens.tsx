@@ -27,7 +27,7 @@ export function KernelLens({ session, highlight, onHighlight }: Props) {
         <table className="lens-table kernel-table">
           <thead>
             <tr>
-              <th scope="col">Machine</th><th scope="col">Kernel (uname -r)</th><th scope="col">Boot id</th>
+              <th scope="col">Machine</th><th scope="col" title="uname -r">Kernel</th><th scope="col">Boot id</th>
               <th scope="col" className="num">Uptime</th><th scope="col" className="num">Memory</th>
               <th scope="col" className="num">CPUs</th><th scope="col">Hostname</th>
             </tr>
@@ -67,7 +67,7 @@ export function KernelLens({ session, highlight, onHighlight }: Props) {
   );
 
   return (
-    <LensFrame intro="Asked inside every machine: uname -r, /proc/sys/kernel/random/boot_id, /proc/uptime, /proc/meminfo, CPUs and hostname."
+    <LensFrame intro="Asked inside each machine: uname -r, its boot id, uptime, memory, CPUs and hostname."
       liveEveryMs={3000} paused={paused} onPause={setPaused} error={error} loading={!groups}>
       {groups && (
         <div className="lens-scroll kernel-groups">

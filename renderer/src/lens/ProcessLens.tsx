@@ -50,7 +50,7 @@ export function ProcessLens({ session, highlight, onHighlight }: Props) {
   );
 
   return (
-    <LensFrame intro="Every process on the Docker host, by owner. A container's processes are host processes (with a second PID inside the container); a VM is one QEMU process."
+    <LensFrame intro="The Docker host's processes by owner: a container's are host processes with a second PID inside it; a VM is one QEMU process."
       liveEveryMs={1000} paused={paused} onPause={setPaused} error={error} loading={!data} tools={tools}>
       {chosen && <PidPair process={chosen} group={groups.find((g) => g.key === `${chosen.owner.kind}:${chosen.owner.name}`)} onClear={() => onHighlight(null)} />}
       <div className="lens-scroll">

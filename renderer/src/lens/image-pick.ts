@@ -17,3 +17,8 @@ export function shortRef(ref: string): string {
   const tag = ref.slice(colon + 1);
   return /^[0-9a-f]{16,}$/.test(tag) ? `${ref.slice(0, colon)}:${tag.slice(0, 12)}` : ref;
 }
+
+/** A history line as people read it: the content hash Docker puts in COPY/ADD lines cut short, so the destination shows. */
+export function readableCreatedBy(line: string): string {
+  return line.replace(/\b(file|dir):([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1:$2…');
+}

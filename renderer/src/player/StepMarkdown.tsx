@@ -3,7 +3,7 @@
 // (labs work offline and the CSP allows no remote image), fenced blocks become CodeBlocks and
 // `lens:` links buttons that open the lens beside the terminals.
 import { useMemo } from 'react';
-import ReactMarkdown, { type Components } from 'react-markdown';
+import ReactMarkdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import type { ElementContent } from 'hast';
 import { useClient } from '../app/client-context.js';
 import { isWebUrl } from '../api/lab-client.js';
@@ -15,6 +15,9 @@ import { parseFenceInfo } from './fence-info.js';
 function textOf(nodes: ElementContent[]): string {
   return nodes.map((n) => (n.type === 'text' ? n.value : n.type === 'element' ? textOf(n.children) : '')).join('');
 }
+
+/** react-markdown blanks addresses of unknown schemes; `lens:` links are ours (they never leave the app). */
+const keepLensLinks = (url: string): string => (lensOfHref(url) ? url : defaultUrlTransform(url));
 
 export function StepMarkdown({ markdown, runner, inline = false, id }: { markdown: string; runner: Runner; inline?: boolean; id: string }) {
   const client = useClient();
@@ -47,5 +50,5 @@ export function StepMarkdown({ markdown, runner, inline = false, id }: { markdow
     if (inline) components.p = ({ children }) => <>{children}</>;
     return components;
   }, [client, runner, inline, id]);
-  return <ReactMarkdown skipHtml components={components}>{markdown}</ReactMarkdown>;
+  return <ReactMarkdown skipHtml urlTransform={keepLensLinks} components={components}>{markdown}</ReactMarkdown>;
 }
