@@ -93,17 +93,25 @@ export class LabSession {
 
   private async startAll(sink: ProgressSink): Promise<void> {
     this.record = await writeRecord({ id: this.id, lab: this.lab.id, labDir: this.loaded.dir, engine: this.engine.target });
-    await ensureBaseImage(this.docker, this.engine, sink);
-    this.images = await ensureLabImages(this.docker, this.loaded, this.id, sink);
+    // The network and volumes do not depend on the images: make them meanwhile. Both settle
+    // before an error is passed on, so cleanup never races a half-made resource.
+    const [images, network] = await Promise.allSettled([
+      (async () => {
+        await ensureBaseImage(this.docker, this.engine, sink);
+        this.images = await ensureLabImages(this.docker, this.loaded, this.id, sink);
+      })(),
+      this.createNetworkAndVolumes(),
+    ]);
+    for (const r of [images, network]) if (r.status === 'rejected') throw r.reason;
     this.assertNotStopping();
-    await this.createMachines(sink);
+    await this.startMachines(sink);
   }
 
   private assertNotStopping(): void {
     if (this.stopping) throw new Error(`session ${this.id} was stopped while starting`);
   }
 
-  private async createMachines(sink: ProgressSink): Promise<void> {
+  private async createNetworkAndVolumes(): Promise<void> {
     const published = this.lab.machines.some((m) => m.kind === 'container' && (m.ports?.length ?? 0) > 0);
     await this.docker.createNetwork({
       Name: networkName(this.id),
@@ -114,6 +122,9 @@ export class LabSession {
     });
     await Promise.all((this.lab.volumes ?? []).map((v) =>
       this.docker.createVolume({ Name: volumeName(this.id, v.name), Labels: labelsFor(this.lab.id, this.id, 'volume') })));
+  }
+
+  private async startMachines(sink: ProgressSink): Promise<void> {
     this.assertNotStopping();
     // Wait for every machine to settle, even when one fails: cleanup must not race a start.
     const settled = await Promise.allSettled(this.lab.machines.map((m) => this.startMachine(m, sink)));
@@ -141,9 +152,8 @@ export class LabSession {
       phase('created');
       task.update('starting');
       await this.docker.getContainer(containerName(this.id, machine.name)).start();
-      phase('started');
       await this.waitUntilUsable(machine.name);
-      phase('runs commands');
+      phase('running');
     } catch (err) {
       task.failed((err as Error).message);
       throw err;
@@ -215,14 +225,17 @@ export class LabSession {
     return this.hostBootId;
   }
 
-  /** Ready means a process can be started in it: what a terminal or a check needs. */
+  /**
+   * Ready means a process can be started in it (what a terminal or a check needs): its first
+   * process runs. Asked of the engine rather than proven with an `exec true`, which would add a
+   * round trip to every start; the first terminal or check is that proof.
+   */
   private async waitUntilUsable(machine: string): Promise<void> {
     const name = containerName(this.id, machine);
-    const r = await runContainerScript(this.docker, name, 'true', { timeoutMs: 15_000 }).catch((err: Error) => err);
-    if (r instanceof Error || r.exitCode !== 0) {
-      const state = await this.docker.getContainer(name).inspect().then((c) => c.State, () => undefined);
+    const state = await this.docker.getContainer(name).inspect().then((c) => c.State, (err: Error) => err);
+    if (state instanceof Error || !state.Running) {
       const logs = await lastLogLines(this.docker, name);
-      const why = state && !state.Running ? `it exited with code ${state.ExitCode}` : r instanceof Error ? r.message : 'it does not answer';
+      const why = state instanceof Error ? state.message : `it exited with code ${state.ExitCode}`;
       throw new Error(`machine "${machine}" did not start: ${why}${logs ? `\n${logs}` : ''}`);
     }
   }
@@ -315,7 +328,8 @@ export class LabSession {
     await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
     await rm(this.record!.workdir, { recursive: true, force: true });
     this.record = await writeRecord({ id: this.id, lab: this.lab.id, labDir: this.loaded.dir, engine: this.engine.target });
-    await this.createMachines(sink);
+    await this.createNetworkAndVolumes();
+    await this.startMachines(sink);
   }
 
   /** Leaves the session running after this process exits (`run --keep`). */
