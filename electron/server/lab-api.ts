@@ -90,6 +90,7 @@ export class LabHost implements HostApi {
         labs.push({
           id: lab.id, title: lab.title, summary: lab.summary, duration: lab.duration, difficulty: lab.difficulty, tags: lab.tags,
           machines: lab.machines.map((m) => ({ name: m.name, kind: m.kind })),
+          volumes: (lab.volumes ?? []).map((v) => v.name),
           steps: lab.steps.map((s) => ({ id: s.id, title: s.title })),
         });
       } catch (err) {

@@ -135,6 +135,8 @@ export const LabSummary = z.object({
   difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
   tags: z.array(z.string()),
   machines: z.array(z.object({ name: z.string(), kind: z.enum(['container', 'vm', 'host']) })),
+  /** The lab's named volumes (the volume lens reads them). */
+  volumes: z.array(z.string()),
   steps: z.array(StepSummary),
 });
 

@@ -131,7 +131,7 @@ describe('lenses on shared-kernel', { skip: skipVm, timeout: 900_000 }, () => {
     await current.locator('.phase-row[data-machine="box"]').waitFor({ timeout: 30_000 });
     await current.locator('.phase-row[data-machine="vm"]').waitFor();
     assert.match(await current.locator('.phase-row[data-machine="vm"] .phase-list').innerText(), /kernel started/);
-    assert.match(await current.locator('.phase-row[data-machine="box"] .phase-list').innerText(), /started/);
+    assert.match(await current.locator('.phase-row[data-machine="box"] .phase-list').innerText(), /running/);
     // Each refresh (2 s) takes a sample.
     await page.waitForFunction((s) => Number(document.querySelector(`.footprint-run[data-run="${s}"] .memory-chart`)?.getAttribute('data-samples')) >= 3, session, { timeout: 30_000 });
     assert.ok(await current.locator('.memory-chart .series-1 circle, .memory-chart .series-0 circle').count() >= 2);

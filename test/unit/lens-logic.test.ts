@@ -9,7 +9,6 @@ import { groupProcesses, initProcess, matches } from '../../renderer/src/lens/pr
 import { groupKernels } from '../../renderer/src/lens/kernel-groups.js';
 import { defaultPartner, linear, linePath, memorySeries, niceTicks, phaseSegments, runsOfLab, sharedExtent } from '../../renderer/src/lens/chart-scale.js';
 import { defaultDiffPair, readableCreatedBy, shortRef } from '../../renderer/src/lens/image-pick.js';
-import { volumesMentioned } from '../../renderer/src/lens/lab-volumes.js';
 import { formatBytes, formatKb, formatMs, formatUptime, holdsText, holdsVerdict, shortDigest } from '../../renderer/src/lens/format.js';
 
 type Run = FootprintLens['runs'][number];
@@ -129,11 +128,6 @@ test('images: the lab image against the newest the learner built; hash tags cut 
   assert.equal(shortDigest('sha256:0123456789abcdef'), '0123456789ab');
   assert.equal(readableCreatedBy(`COPY file:${'f7c3dc7961f7'.padEnd(64, '0')} in /usr/local/bin/record`), 'COPY file:f7c3dc7961f7… in /usr/local/bin/record');
   assert.equal(readableCreatedBy('RUN echo file:abc'), 'RUN echo file:abc');
-});
-
-test('volumes: read from $LAB_VOLUME_* in step text', () => {
-  assert.deepEqual(volumesMentioned(['docker run -v "$LAB_VOLUME_RECORDS":/data', 'x $LAB_VOLUME_MY_DB y $LAB_VOLUME_RECORDS', 'none']), ['my-db', 'records']);
-  assert.deepEqual(volumesMentioned([]), []);
 });
 
 test('format: binary sizes, durations, uptimes, what a backup holds', () => {

@@ -1,39 +1,29 @@
 // The volume lens: what a session's volume holds, and the backups taken of it — each with how
 // many of the volume's files it really holds. A container export, however big, holds none of
 // them: volumes are not part of a container. That is the volume-backup lesson in one line.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { LabSummary } from '../../../electron/shared/api.js';
-import { errorText, useClient } from '../app/client-context.js';
+import { useClient } from '../app/client-context.js';
 import { formatBytes, holdsText, holdsVerdict } from './format.js';
-import { volumesMentioned } from './lab-volumes.js';
 import { LensFrame } from './LensFrame.js';
 import { usePolled } from './use-polled.js';
 
 export function VolumeLens({ session, lab }: { session: string; lab: LabSummary }) {
   const client = useClient();
-  const [volumes, setVolumes] = useState<string[]>();
-  const [listError, setListError] = useState<string>();
+  const volumes = lab.volumes;
   const [chosen, setChosen] = useState<string>();
 
-  useEffect(() => {
-    let live = true;
-    Promise.all(lab.steps.map((s) => client.call('getStep', { lab: lab.id, step: s.id }))).then((steps) => {
-      if (live) setVolumes(volumesMentioned(steps.flatMap((s) => [s.markdown, ...s.hints, ...s.solution.map((x) => x.script)])));
-    }, (err) => { if (live) setListError(errorText(err)); });
-    return () => { live = false; };
-  }, [client, lab]);
-
-  const volume = chosen ?? volumes?.[0];
+  const volume = chosen ?? volumes[0];
   // Each read mounts the volume in a throwaway helper container: every few seconds is enough.
   const fetch = useCallback(() => client.call('lensVolume', { session, volume: volume! }), [client, session, volume]);
   const { data, error } = usePolled(volume ? fetch : undefined, 4000);
 
-  if (volumes && volumes.length === 0) {
-    return <LensFrame intro="A volume's files and the backups taken of it." error={listError} loading={false}>
+  if (volumes.length === 0) {
+    return <LensFrame intro="A volume's files and the backups taken of it." error={undefined} loading={false}>
       <p className="lens-empty">This lab has no volumes.</p>
     </LensFrame>;
   }
-  const tools = volumes && volumes.length > 1 && (
+  const tools = volumes.length > 1 && (
     <label className="lens-select"><span>Volume</span>
       <select value={volume} onChange={(e) => setChosen(e.target.value)}>{volumes.map((v) => <option key={v}>{v}</option>)}</select>
     </label>
@@ -41,7 +31,7 @@ export function VolumeLens({ session, lab }: { session: string; lab: LabSummary 
   const current = data?.volume === volume ? data : undefined;
   return (
     <LensFrame intro="What the volume holds, read through a read-only mount, and the archives in the lab's work folder: does a backup really hold the data?"
-      liveEveryMs={4000} error={listError ?? error} loading={!current} tools={tools}>
+      liveEveryMs={4000} error={error} loading={!current} tools={tools}>
       {current && (
         <div className="lens-scroll volume-lens" data-volume={current.volume}>
           <section aria-labelledby="volume-files">
