@@ -3,28 +3,18 @@
 // console error or CSP violation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchChromium, prerequisites, screenshotPath, serve, watchProblems, type Served } from './support.js';
+import type { Page } from 'playwright-core';
+import { axeViolations, closeApp, openApp, prerequisites, screenshotPath, type AppPage } from './support.js';
 
 const skip = await prerequisites();
 
 describe('catalog', { skip }, () => {
-  let served: Served;
-  let browser: Browser;
   let page: Page;
   let problems: string[];
 
-  before(async () => {
-    served = await serve();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    problems = watchProblems(page);
-    await page.goto(served.url);
-  });
-  after(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  let app: AppPage;
+  before(async () => { app = await openApp(); ({ page, problems } = app); });
+  after(() => closeApp(app));
 
   test('shows a card per lab with duration, difficulty, tags and progress', async () => {
     await page.locator('.lab-card').first().waitFor();

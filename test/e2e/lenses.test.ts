@@ -9,12 +9,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
 import { labelled } from '../integration/support.js';
 import {
-  axeViolations, checkUntilPassed, launchChromium, nextStep, prerequisites, runBlocks, screenshotPath, serve,
-  sessionId, startLab, stopLabViaUi, watchProblems, type Served,
+  axeViolations, checkUntilPassed, closeApp, nextStep, openApp, prerequisites, runBlocks, screenshotPath,
+  sessionId, startLab, stopLabViaUi, type AppPage
 } from './support.js';
 
 const run = promisify(execFile);
@@ -23,21 +23,11 @@ const skip = await prerequisites();
 
 /** A browser on a fresh `labvisor serve`, closed (and every lab stopped) after the suite. */
 function browserSession(): { page: () => Page; problems: () => string[] } {
-  let served: Served;
-  let browser: Browser;
   let page: Page;
   let problems: string[];
-  before(async () => {
-    served = await serve();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    problems = watchProblems(page);
-    await page.goto(served.url);
-  });
-  after(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  let app: AppPage;
+  before(async () => { app = await openApp(); ({ page, problems } = app); });
+  after(() => closeApp(app));
   return { page: () => page, problems: () => problems };
 }
 

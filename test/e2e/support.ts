@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { onPath } from '../../electron/engine/which.js';
-import { engineOrSkip, root, startCli, type CliProcess } from '../integration/support.js';
+import { engineOrSkip, firstStdoutLine, root, startCli, type CliProcess } from '../integration/support.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const RESULTS = join(root, 'test-results');
@@ -28,18 +28,7 @@ export interface Served { child: CliProcess; url: string; stop(): Promise<void> 
 /** `labvisor serve --port 0`; its first stdout line is the URL with the token. */
 export async function serve(): Promise<Served> {
   const child = startCli(['serve', '--port', '0']);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no URL on stdout; stderr:\n${child.stderrSoFar()}`)), 20_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(out.slice(0, nl));
-      }
-    });
-  });
+  const url = await firstStdoutLine(child);
   return {
     child, url,
     // Ctrl-C: the server stops every lab it started, then exits.
@@ -57,6 +46,24 @@ export function launchChromium(): Promise<Browser> {
     // machine with no GPU, the terminals take their DOM renderer fallback, whose rows the tests read.
     args: ['--no-sandbox', '--disable-gpu', '--disable-3d-apis', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+export interface AppPage { served: Served; browser: Browser; page: Page; problems: string[] }
+
+/** The app as a learner opens it: `labvisor serve`, Chromium, one page on the start URL, watched for problems. */
+export async function openApp(): Promise<AppPage> {
+  const served = await serve();
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const problems = watchProblems(page);
+  await page.goto(served.url);
+  return { served, browser, page, problems };
+}
+
+/** Closes the browser, then stops the server, which stops every lab it started. */
+export async function closeApp(app: AppPage | undefined): Promise<void> {
+  await app?.browser.close();
+  await app?.served.stop();
 }
 
 /** Console errors, page errors and CSP violations of a page: the tests expect none. */

@@ -4,33 +4,23 @@
 // the player, and the lab stopped from the UI with nothing left behind.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
 import { labelled } from '../integration/support.js';
 import {
-  axeViolations, checkUntilPassed, currentStepTitle, launchChromium, prerequisites, runBlocks, screenshotPath, serve,
-  nextStep, sessionId, startLab, stopLabViaUi, terminalText, waitForTerminal, watchProblems, type Served,
+  axeViolations, checkUntilPassed, closeApp, currentStepTitle, nextStep, openApp, prerequisites, runBlocks,
+  screenshotPath, sessionId, startLab, stopLabViaUi, terminalText, waitForTerminal, type AppPage
 } from './support.js';
 
 const skip = await prerequisites();
 
 describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
-  let served: Served;
-  let browser: Browser;
   let page: Page;
   let problems: string[];
 
-  before(async () => {
-    served = await serve();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    problems = watchProblems(page);
-    await page.goto(served.url);
-  });
-  after(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  let app: AppPage;
+  before(async () => { app = await openApp(); ({ page, problems } = app); });
+  after(() => closeApp(app));
 
   const next = () => nextStep(page);
 

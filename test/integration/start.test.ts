@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCli, type CliProcess } from './support.js';
+import { firstStdoutLine, startCli, type CliProcess } from './support.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'labvisor-start-'));
 const children: CliProcess[] = [];
@@ -15,23 +15,6 @@ after(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   rmSync(temp, { recursive: true, force: true });
 });
-
-/** The first line on stdout. */
-function firstStdoutLine(child: CliProcess, timeoutMs = 20_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      resolve(out.slice(0, nl));
-    };
-    const timer = setTimeout(() => reject(new Error(`no line on stdout; stderr:\n${child.stderrSoFar()}`)), timeoutMs);
-    child.stdout!.on('data', onData);
-  });
-}
 
 async function waitFor(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -45,6 +45,23 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliP
 
 export const cli = (args: string[], env?: Record<string, string>) => startCli(args, env).result;
 
+/** The first line the child prints on stdout (`labvisor serve`: the URL with the token). */
+export function firstStdoutLine(child: CliProcess, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve(out.slice(0, nl));
+    };
+    const timer = setTimeout(() => reject(new Error(`no line on stdout; stderr:\n${child.stderrSoFar()}`)), timeoutMs);
+    child.stdout!.on('data', onData);
+  });
+}
+
 /** Resolves with the first group of a match in everything the child printed, or rejects after timeoutMs. */
 export function waitForStderr(child: CliProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
   return new Promise((resolve, reject) => {

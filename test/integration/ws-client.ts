@@ -7,24 +7,7 @@ import { WebSocket } from 'ws';
 import { decodeTerminalOut, encodeTerminalIn } from '../../electron/shared/api-wire.js';
 import type { EventMessage, ResponseMessage } from '../../electron/shared/api.js';
 import type { TerminalIn, TerminalOut } from '../../electron/shared/terminal-protocol.js';
-import { startCli, type CliProcess } from './support.js';
-
-/** The first line on stdout: the URL with the token. */
-export function firstStdoutLine(child: CliProcess, timeoutMs = 20_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      resolve(out.slice(0, nl));
-    };
-    const timer = setTimeout(() => reject(new Error(`no URL on stdout; stderr:\n${child.stderrSoFar()}`)), timeoutMs);
-    child.stdout!.on('data', onData);
-  });
-}
+import { firstStdoutLine, startCli, type CliProcess } from './support.js';
 
 export interface Served { child: CliProcess; url: URL; port: number; token: string; origin: string }
 
