@@ -11,7 +11,7 @@ import { processLens } from '../engine/lenses/process-lens.js';
 import { kernelLens } from '../engine/lenses/kernel-lens.js';
 import { localFacts } from '../engine/lenses/host-facts.js';
 import { readFootprints, sampleFootprint } from '../engine/lenses/footprint.js';
-import { imageDiff, imageLens } from '../engine/lenses/image-lens.js';
+import { imageDiff, imageLens, sessionImageRefs } from '../engine/lenses/image-lens.js';
 import { volumeLens } from '../engine/lenses/volume-lens.js';
 
 const SCRIPT_TIMEOUT_MS = 5000;
@@ -50,9 +50,9 @@ export class LensHost {
 
   async imageDiff({ session, from, to }: Params<'lensImageDiff'>): Promise<Result<'lensImageDiff'>> {
     const { docker } = await this.connect();
-    const { images } = await imageLens(docker, this.session(session).lab.id, session);
+    const refs = await sessionImageRefs(docker, this.session(session).lab.id, session);
     for (const ref of [from, to]) {
-      if (!images.some((i) => i.ref === ref)) throw new ApiError('not-found', `session ${session} has no image "${ref}"; it has: ${images.map((i) => i.ref).join(', ')}`);
+      if (!refs.includes(ref)) throw new ApiError('not-found', `session ${session} has no image "${ref}"; it has: ${refs.join(', ')}`);
     }
     return imageDiff(docker, from, to);
   }

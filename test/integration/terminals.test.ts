@@ -13,6 +13,7 @@ import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import type { TerminalSession } from '../../electron/engine/terminals/terminal-session.js';
 import { FLOW, SCROLLBACK_BYTES, type TerminalOut } from '../../electron/shared/terminal-protocol.js';
 import { engineOrSkip, fixture, labelled, nothing } from './support.js';
+import { plainText, waitForText } from './terminal-text.js';
 
 const engine = await engineOrSkip();
 const qemu = await findQemu().catch((err: Error) => {
@@ -29,8 +30,6 @@ const PROMPT = 'lv-prompt> ';
  * Docker holds up to about 1.2 MB of it outside the engine (measured), so a UI slower than this takes longer.
  */
 const SLOW_UI = { bytes: 128 * 1024, ms: 50 };
-// eslint-disable-next-line no-control-regex
-const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r/g;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A UI looking at a terminal: decodes what it gets, acks it at once, slowly (a slow renderer) or not at all (a stalled one). */
@@ -69,16 +68,10 @@ class Viewer {
 
   type(line: string): void { this.term.input(line, this.listener); }
   mark(): number { return this.text.length; }
-  plain(from = 0): string { return this.text.slice(from).replace(ESCAPES, ''); }
+  plain(from = 0): string { return plainText(this.text.slice(from)); }
 
-  async waitFor(pattern: RegExp, from = 0, timeoutMs = 15_000): Promise<RegExpExecArray> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const m = pattern.exec(this.plain(from));
-      if (m) return m;
-      if (Date.now() > until) throw new Error(`no ${pattern} in terminal ${this.term.machine} within ${timeoutMs} ms; it showed:\n${this.plain(from).slice(-600)}`);
-      await sleep(10);
-    }
+  waitFor(pattern: RegExp, from = 0, timeoutMs = 15_000): Promise<RegExpExecArray> {
+    return waitForText(() => this.plain(from), pattern, `in terminal ${this.term.machine}`, timeoutMs);
   }
 
   async waitForPrompt(from: number, timeoutMs?: number): Promise<void> {

@@ -8,6 +8,7 @@ import { decodeTerminalOut, encodeTerminalIn } from '../../electron/shared/api-w
 import type { EventMessage, ResponseMessage } from '../../electron/shared/api.js';
 import type { TerminalIn, TerminalOut } from '../../electron/shared/terminal-protocol.js';
 import { firstStdoutLine, startCli, type CliProcess } from './support.js';
+import { plainText, waitForText } from './terminal-text.js';
 
 export interface Served { child: CliProcess; url: URL; port: number; token: string; origin: string }
 
@@ -81,8 +82,6 @@ export class Client {
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r/g;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A terminal as a UI shows it over the WebSocket: the text it got, acked once "rendered". */
@@ -110,16 +109,10 @@ export class TerminalView {
   type(data: string): void { this.client.sendFrame(this.channel, { type: 'input', data }); }
   resize(cols: number, rows: number): void { this.client.sendFrame(this.channel, { type: 'resize', cols, rows }); }
   mark(): number { return this.text.length; }
-  plain(from = 0): string { return this.text.slice(from).replace(ESCAPES, ''); }
+  plain(from = 0): string { return plainText(this.text.slice(from)); }
 
-  async waitFor(pattern: RegExp, from = 0, timeoutMs = 15_000): Promise<RegExpExecArray> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const m = pattern.exec(this.plain(from));
-      if (m) return m;
-      if (Date.now() > until) throw new Error(`no ${pattern} on channel ${this.channel} within ${timeoutMs} ms; it showed:\n${this.plain(from).slice(-600)}`);
-      await sleep(10);
-    }
+  waitFor(pattern: RegExp, from = 0, timeoutMs = 15_000): Promise<RegExpExecArray> {
+    return waitForText(() => this.plain(from), pattern, `on channel ${this.channel}`, timeoutMs);
   }
 
   async waitForExit(timeoutMs = 10_000): Promise<Extract<TerminalOut, { type: 'exit' }>> {

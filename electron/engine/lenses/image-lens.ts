@@ -61,13 +61,17 @@ async function describe(docker: Docker, ref: string): Promise<LensImage> {
   };
 }
 
-export async function imageLens(docker: Docker, lab: string, session: string): Promise<{ images: LensImage[] }> {
-  const all = await docker.listImages();
+/** The tags of a session's images: the lab's own and those the learner built under the session's prefix. */
+export async function sessionImageRefs(docker: Docker, lab: string, session: string): Promise<string[]> {
   const prefix = sessionPrefix(session);
-  const refs = all.flatMap((i) => i.RepoTags ?? []).filter((tag) => {
+  return (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((tag) => {
     const repo = tag.slice(0, tag.lastIndexOf(':'));
     return repo.startsWith(`labvisor/lab-${lab}-`) || repo === prefix || repo.startsWith(`${prefix}-`);
   }).sort();
+}
+
+export async function imageLens(docker: Docker, lab: string, session: string): Promise<{ images: LensImage[] }> {
+  const refs = await sessionImageRefs(docker, lab, session);
   return { images: await Promise.all(refs.map((r) => describe(docker, r))) };
 }
 

@@ -2,10 +2,9 @@
 // uptime, memory, CPUs, hostname. Containers report the host's kernel and boot id (they are
 // host processes); a VM reports its own. Grouped by whether the boot id is the host's.
 import type Docker from 'dockerode';
-import { LABEL } from '../labels.js';
+import { helperLabels, LABEL } from '../labels.js';
 import { readVmRecords } from '../machines/vm/vm-records.js';
 import { runHelper } from '../machines/helper-container.js';
-import { helperLabels } from '../labels.js';
 import type { MachineRunner } from './machine-access.js';
 
 export interface KernelFacts {

@@ -1,13 +1,8 @@
 // A modal question before something that cannot be undone (stop, reset, start over).
-import { useEffect, useRef } from 'react';
+import { useModal } from './use-modal.js';
 
 export function ConfirmDialog({ title, body, confirm, onConfirm, onCancel }: { title: string; body: string; confirm: string; onConfirm(): void; onCancel(): void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = dialog.current!;
-    d.showModal();
-    return () => d.close();
-  }, []);
+  const dialog = useModal();
   return (
     <dialog ref={dialog} className="confirm-dialog" aria-labelledby="confirm-title" aria-describedby="confirm-body" onCancel={onCancel}>
       <h2 id="confirm-title">{title}</h2>

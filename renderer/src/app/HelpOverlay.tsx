@@ -1,14 +1,9 @@
 // The keyboard shortcuts, as a modal dialog (?).
-import { useEffect, useRef } from 'react';
+import { useModal } from './use-modal.js';
 import { SHORTCUTS } from './shortcuts.js';
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = dialog.current!;
-    d.showModal();
-    return () => d.close();
-  }, []);
+  const dialog = useModal();
   return (
     <dialog ref={dialog} className="help-dialog" aria-labelledby="help-title" onClose={onClose} onCancel={onClose}>
       <div className="dialog-head">
