@@ -202,6 +202,7 @@ describe('terminals on real machines', { skip }, () => {
   test('host: a shell in the work folder with the LAB_* variables; close kills everything it started', async () => {
     const term = await session.openTerminal('host', 80, 24);
     const v = new Viewer(term);
+    await v.setPrompt(); // typed before the first prompt, dash's "# " would land in front of the output
     v.type('[ "$PWD" = "$LAB_WORKDIR" ] && echo "in-work-$LAB_SESSION $TERM"\r');
     await v.waitFor(new RegExp(`^in-work-${session.id} xterm-256color$`, 'm'));
     v.type('sleep 4545 &\r');
