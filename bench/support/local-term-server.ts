@@ -1,6 +1,7 @@
 // The raw-tool baseline for terminals in the browser, run as its own process like `labvisor
 // serve`: xterm.js in a plain page, and a WebSocket to a node-pty shell on this host with the
-// flow control xterm.js recommends (ack after write, pause above 100 KiB, resume below 10 KiB).
+// flow control xterm.js recommends (ack after write, pause above 100 KiB, resume below 10 KiB),
+// or with `?exec=CONTAINER` to `docker exec -it` in that container.
 // No Labvisor code on the data path. Usage: node local-term-server.js → first stdout line: URL.
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -28,7 +29,7 @@ const term = new Terminal({ cols: +q.get('cols'), rows: +q.get('rows'), fontSize
 term.open(document.getElementById('term'));
 window.lvTerm = term;
 if (q.get('pty')) {
-  const ws = new WebSocket('ws://' + location.host + '/pty?cols=' + term.cols + '&rows=' + term.rows);
+  const ws = new WebSocket('ws://' + location.host + '/pty?cols=' + term.cols + '&rows=' + term.rows + (q.get('exec') ? '&exec=' + encodeURIComponent(q.get('exec')) : ''));
   ws.binaryType = 'arraybuffer';
   ws.onmessage = (e) => { const d = new Uint8Array(e.data); term.write(d, () => ws.send('a' + d.length)); };
   term.onData((d) => ws.send('i' + d));
@@ -49,7 +50,10 @@ const server = createServer((req, res) => {
 const wss = new WebSocketServer({ server, path: '/pty' });
 wss.on('connection', (ws, req) => {
   const q = new URL(req.url ?? '/', 'http://x').searchParams;
-  const shell = pty.spawn(SHELL[0]!, SHELL.slice(1), {
+  // ?exec=CONTAINER: the raw tool's own way into a container instead of a host shell.
+  const container = q.get('exec');
+  const argv = container ? ['docker', 'exec', '-it', '-e', 'PS1=lvb> ', '-e', 'TERM=xterm-256color', container, '/bin/sh'] : SHELL;
+  const shell = pty.spawn(argv[0]!, argv.slice(1), {
     name: 'xterm-256color', cols: Number(q.get('cols')), rows: Number(q.get('rows')), cwd: tmpdir(),
     env: { ...process.env, PS1: 'lvb> ', TERM: 'xterm-256color' },
   });

@@ -73,7 +73,7 @@ export function StepActions(p: Props) {
         )}
         <span className="spacer" />
         {step.hasCheck && step.poll !== undefined && !p.passed && p.running && (
-          <span className="muted poll-note"><span className="pulse" aria-hidden="true" /> Checks itself every {step.poll} s</span>
+          <span className="muted poll-note"><span className="live-dot" aria-hidden="true" /> Checks itself every {step.poll} s</span>
         )}
         <button type="button" className={`button ${p.passed || !step.hasCheck ? 'primary' : ''}`} onClick={p.onNext} title="Next step (J)">
           {p.isLast ? 'Finish' : 'Next step →'}

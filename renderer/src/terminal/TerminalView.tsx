@@ -55,7 +55,10 @@ export function TerminalView({ client, info, fontSize, contrast, visible, onZoom
   useEffect(() => {
     const el = host.current!;
     const term = new Terminal({
-      fontSize, fontFamily: FONT_FAMILY, theme: contrast ? CONTRAST : DARK, cursorBlink: true,
+      fontSize, fontFamily: FONT_FAMILY, theme: contrast ? CONTRAST : DARK,
+      // No blinking (VS Code's default too): the DOM renderer blinks with a CSS animation that
+      // makes the page draw every frame, and every echo then waits a frame longer.
+      cursorBlink: false,
       // At line height 1 the DOM renderer clips underscores below the cell ($LAB_VOLUME_RECORDS lost its _).
       lineHeight: 1.2,
       scrollback: 5000, allowProposedApi: true, rightClickSelectsWord: false, drawBoldTextInBrightColors: true,
