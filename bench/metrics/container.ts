@@ -70,7 +70,7 @@ export async function execTerminal(ctx: BenchContext): Promise<Metric> {
         const ms = since(t0);
         const exited = new Promise<void>((resolve) => shell.onExit(() => resolve()));
         shell.write('exit\r');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
         await kill();
         return ms;
       },

@@ -173,7 +173,8 @@ export async function terminalUiMetrics(ctx: BenchContext, browser: Browser): Pr
     const floodPlan = ctx.quick ? { warmups: 1, runs: 5 } : { warmups: 2, runs: 20 };
     const fl = await interleave(floodPlan, { ours: () => floodInterrupt(ours, OURS), local: () => floodInterrupt(shell, LOCAL) }, ctx.progress);
     ctx.progress('  echo-latency');
-    const echo = await interleave(ctx.fast, {
+    // Each run types 8 keys, so quick mode needs fewer runs than ctx.fast for as many samples.
+    const echo = await interleave(ctx.quick ? { warmups: 1, runs: 4 } : ctx.fast, {
       ours: () => echoBatch(ours, OURS), local: () => echoBatch(shell, LOCAL), dockerExec: () => echoBatch(dockerExec, LOCAL),
     }, ctx.progress);
     const rawExec = summarize(echo.dockerExec.flat());

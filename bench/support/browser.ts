@@ -28,7 +28,8 @@ export async function spawnServer(args: string[], what: string): Promise<Spawned
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = defer(what, async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
+    // unref: a pending 60 s timer would keep the bench alive that long after its last figure.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000).unref())]);
   });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-2000); });

@@ -1,31 +1,24 @@
 // The `labvisor` command: one small module per subcommand under commands/.
 import { report, say, UsageError } from './output.js';
-import { doctor } from './commands/doctor.js';
-import { lint } from './commands/lint.js';
-import { run } from './commands/run.js';
-import { stop } from './commands/stop.js';
-import { gcCommand } from './commands/gc.js';
-import { schema } from './commands/schema.js';
-import { start } from './commands/start.js';
-import { serve } from './commands/serve.js';
-import { lens } from './commands/lens.js';
-import { test } from './commands/test.js';
-import { newLab } from './commands/new.js';
 
 type Command = (args: string[]) => Promise<number>;
 
+/** Each command's module is loaded when it runs: `serve` should not wait for `lint` to load. */
+const lazy = <K extends string>(module: () => Promise<Record<K, Command>>, name: K): Command =>
+  async (args) => (await module())[name](args);
+
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  start: { run: start, summary: 'start the app: its window (Electron), or `serve --open` when Electron is not installed' },
-  doctor: { run: doctor, summary: 'check the Docker engine, QEMU, guest kernel and base image [--json]' },
-  lint: { run: lint, summary: 'validate lab folders: labvisor lint PATH…' },
-  run: { run, summary: 'start a lab: labvisor run LAB [--solve] [--json] [--keep] [--trust]' },
-  test: { run: test, summary: 'prove a lab works, step by step (check fails, solve, check passes): labvisor test LAB [--keep] [--json] [--trust]' },
-  new: { run: newLab, summary: 'scaffold a lab that passes lint and test: labvisor new ID [--dir PATH]' },
-  stop: { run: stop, summary: 'stop a kept session and remove everything it made: labvisor stop SESSION' },
-  gc: { run: gcCommand, summary: 'remove what dead sessions left behind [--dry-run] [--all] [--images] [--json]' },
-  serve: { run: serve, summary: 'serve the app on 127.0.0.1 for a browser: labvisor serve [--port N] [--open]' },
-  lens: { run: lens, summary: 'what the kernel sees: labvisor lens processes|kernels|footprint [--json] [--session ID]' },
-  schema: { run: schema, summary: 'print the JSON Schema of lab.yaml' },
+  start: { run: lazy(() => import('./commands/start.js'), 'start'), summary: 'start the app: its window (Electron), or `serve --open` when Electron is not installed' },
+  doctor: { run: lazy(() => import('./commands/doctor.js'), 'doctor'), summary: 'check the Docker engine, QEMU, guest kernel and base image [--json]' },
+  lint: { run: lazy(() => import('./commands/lint.js'), 'lint'), summary: 'validate lab folders: labvisor lint PATH…' },
+  run: { run: lazy(() => import('./commands/run.js'), 'run'), summary: 'start a lab: labvisor run LAB [--solve] [--json] [--keep] [--trust]' },
+  test: { run: lazy(() => import('./commands/test.js'), 'test'), summary: 'prove a lab works, step by step (check fails, solve, check passes): labvisor test LAB [--keep] [--json] [--trust]' },
+  new: { run: lazy(() => import('./commands/new.js'), 'newLab'), summary: 'scaffold a lab that passes lint and test: labvisor new ID [--dir PATH]' },
+  stop: { run: lazy(() => import('./commands/stop.js'), 'stop'), summary: 'stop a kept session and remove everything it made: labvisor stop SESSION' },
+  gc: { run: lazy(() => import('./commands/gc.js'), 'gcCommand'), summary: 'remove what dead sessions left behind [--dry-run] [--all] [--images] [--json]' },
+  serve: { run: lazy(() => import('./commands/serve.js'), 'serve'), summary: 'serve the app on 127.0.0.1 for a browser: labvisor serve [--port N] [--open]' },
+  lens: { run: lazy(() => import('./commands/lens.js'), 'lens'), summary: 'what the kernel sees: labvisor lens processes|kernels|footprint [--json] [--session ID]' },
+  schema: { run: lazy(() => import('./commands/schema.js'), 'schema'), summary: 'print the JSON Schema of lab.yaml' },
 };
 
 function help(): number {

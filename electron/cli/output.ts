@@ -1,11 +1,7 @@
 // How commands talk: JSON on stdout when asked, words on stderr, and the known errors turned
 // into their one clear message instead of a stack trace.
 import { LabFormatError } from '../engine/labs/diagnostics.js';
-import { EngineUnreachableError } from '../engine/machines/docker-engine.js';
-import { BaseImageUnavailableError } from '../engine/images/base-image.js';
-import { TrustRequiredError } from '../engine/sessions/lab-session.js';
-import { ImageBuildError } from '../engine/images/build-image.js';
-import { BootTimeout } from '../engine/machines/vm/vm-machine.js';
+import { BaseImageUnavailableError, BootTimeout, EngineUnreachableError, ImageBuildError, TrustRequiredError } from '../engine/errors.js';
 
 export const say = (line = ''): void => { process.stderr.write(`${line}\n`); };
 export const printJson = (value: unknown): void => { process.stdout.write(`${JSON.stringify(value, null, 2)}\n`); };

@@ -3,7 +3,7 @@
 import {
   ApiError, METHODS, parseRequest, describeIssues, type LabApi, type Method, type ResponseMessage,
 } from '../shared/api.js';
-import { toApiError } from './lab-api.js';
+import { toApiError } from './api-errors.js';
 
 export type Dispatched =
   /** Send this response. */

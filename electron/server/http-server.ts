@@ -11,7 +11,8 @@ import type { HostApi } from './lab-api.js';
 import { handleConnection } from './ws-connection.js';
 
 export interface ServerOptions {
-  host: HostApi;
+  /** May still be loading: the server listens (and serves the page) meanwhile; WebSockets wait for it. */
+  host: HostApi | Promise<HostApi>;
   /** 0 picks a free port. */
   port: number;
   /** The built renderer; a placeholder page is served while it does not exist. */
@@ -113,10 +114,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       log(`WebSocket upgrade refused: ${verdict.status} ${verdict.reason}`);
       return refuseUpgrade(socket, verdict.status, verdict.reason);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const name = `ws#${++connections}`;
-      handleConnection(ws, { host: opts.host, log }, name);
-    });
+    // The upgrade completes once the host is there, so no message can arrive before its handler.
+    Promise.resolve(opts.host).then((host) => {
+      if (socket.destroyed) return;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const name = `ws#${++connections}`;
+        handleConnection(ws, { host, log }, name);
+      });
+    }, (err: Error) => refuseUpgrade(socket, 500, `the engine did not load: ${err.message}`));
   });
   server.on('clientError', (_err, socket) => socket.destroy());
 

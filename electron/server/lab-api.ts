@@ -12,13 +12,12 @@ import {
 import type { TerminalSession } from '../engine/terminals/terminal-session.js';
 import { clearProgress as forgetProgress, readProgress, writeProgress, type LabProgress as EngineLabProgress } from '../engine/learner-progress.js';
 import { runDoctor, type DoctorReport as EngineDoctorReport } from '../engine/doctor.js';
-import { LabFormatError } from '../engine/labs/diagnostics.js';
 import { findLabDirs, loadLab, type LoadedLab } from '../engine/labs/load.js';
-import { connectEngine, EngineUnreachableError, type EngineInfo } from '../engine/machines/docker-engine.js';
+import { connectEngine, type EngineInfo } from '../engine/machines/docker-engine.js';
 import { bundledLabsDir } from '../engine/paths.js';
 import type { ProgressEvent as EngineProgressEvent } from '../engine/progress.js';
 import type { CheckResult as EngineCheckResult } from '../engine/checks/check-result.js';
-import { LabSession, TrustRequiredError, type MachineStatus as EngineMachineStatus } from '../engine/sessions/lab-session.js';
+import { LabSession, type MachineStatus as EngineMachineStatus } from '../engine/sessions/lab-session.js';
 import { gc } from '../engine/sessions/gc.js';
 import { LensHost } from './lens-host.js';
 
@@ -57,6 +56,7 @@ export class LabHost implements HostApi {
   private readonly listeners = new Set<EventListener>();
   private engine?: Promise<{ docker: Docker; info: EngineInfo }>;
   private closed = false;
+  private prefetchedCatalog?: Promise<Result<'listLabs'>>;
   private readonly log: (line: string) => void;
   private readonly labsDir: string;
   private readonly lenses = new LensHost(() => this.connect(), (id) => this.sessions.get(id)?.session);
@@ -83,21 +83,38 @@ export class LabHost implements HostApi {
   }
 
   async listLabs(_params?: Params<'listLabs'>): Promise<Result<'listLabs'>> {
-    const labs: LabSummary[] = [];
-    for (const dir of await findLabDirs(this.labsDir)) {
+    const prefetched = this.prefetchedCatalog;
+    this.prefetchedCatalog = undefined;
+    return prefetched ?? this.readCatalog();
+  }
+
+  /**
+   * What the first UI asks for, done while its page loads (the server calls this as soon as it
+   * listens): the catalog (the next listLabs takes this answer, later ones read again), then the
+   * engine connection, whose modules take long enough to load that a page waiting on them shows.
+   */
+  prefetch(): void {
+    const catalog = this.readCatalog();
+    this.prefetchedCatalog = catalog;
+    catalog.catch(() => {}).finally(() => this.connect().catch(() => {})); // errors reach whoever asks
+  }
+
+  private async readCatalog(): Promise<Result<'listLabs'>> {
+    const loaded = await Promise.all((await findLabDirs(this.labsDir)).map(async (dir): Promise<LabSummary | undefined> => {
       try {
         const { lab } = await loadLab(dir);
-        labs.push({
+        return {
           id: lab.id, title: lab.title, summary: lab.summary, duration: lab.duration, difficulty: lab.difficulty, tags: lab.tags,
           machines: lab.machines.map((m) => ({ name: m.name, kind: m.kind })),
           volumes: (lab.volumes ?? []).map((v) => v.name),
           steps: lab.steps.map((s) => ({ id: s.id, title: s.title })),
-        });
+        };
       } catch (err) {
         this.log(`bundled lab ${path.basename(dir)} does not load:\n${(err as Error).message}`);
+        return undefined;
       }
-    }
-    return { labs };
+    }));
+    return { labs: loaded.filter((l) => l !== undefined) };
   }
 
   async getStep({ lab, step }: Params<'getStep'>): Promise<Result<'getStep'>> {
@@ -112,7 +129,7 @@ export class LabHost implements HostApi {
   }
 
   async getProgress({ lab }: Params<'getProgress'>): Promise<Result<'getProgress'>> {
-    await this.loadBundled(lab);
+    await this.bundledDir(lab); // the catalog asks for every lab at once: no need to load each again
     return readProgress(lab);
   }
 
@@ -126,7 +143,7 @@ export class LabHost implements HostApi {
   }
 
   async clearProgress({ lab }: Params<'clearProgress'>): Promise<Result<'clearProgress'>> {
-    await this.loadBundled(lab);
+    await this.bundledDir(lab);
     await forgetProgress(lab);
     return {};
   }
@@ -274,10 +291,15 @@ export class LabHost implements HostApi {
 
   /** A bundled lab by id; never a path. */
   private async loadBundled(id: string): Promise<LoadedLab> {
+    return loadLab(await this.bundledDir(id));
+  }
+
+  /** The folder of a bundled lab; not-found names the ones there are. */
+  private async bundledDir(id: string): Promise<string> {
     const dirs = await findLabDirs(this.labsDir);
     const dir = dirs.find((d) => path.basename(d) === id);
     if (!dir) throw new ApiError('not-found', `no bundled lab "${id}"; there are: ${dirs.map((d) => path.basename(d)).join(', ')}`);
-    return loadLab(dir);
+    return dir;
   }
 
   /** The engine, connected once (again after a failure); the first connection collects what dead sessions left. */
@@ -325,12 +347,3 @@ async function readMarkdown(labDir: string, relative: string): Promise<string> {
   }
 }
 
-/** Any error of a method as the contract's error: a code the UI can act on and the message. */
-export function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof EngineUnreachableError) return new ApiError('engine', message);
-  if (err instanceof TrustRequiredError) return new ApiError('trust-required', message);
-  if (err instanceof LabFormatError) return new ApiError('internal', `the lab does not load:\n${message}`);
-  return new ApiError('internal', message);
-}

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectEngine, EngineUnreachableError } from '../../electron/engine/machines/docker-engine.js';
+import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
+import { EngineUnreachableError } from '../../electron/engine/errors.js';
 
 async function withDockerHost<T>(value: string, fn: () => Promise<T>): Promise<T> {
   const saved = process.env.DOCKER_HOST;

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../engine/paths.js';
-import { LabHost } from '../../server/lab-api.js';
+import type { LabHost } from '../../server/lab-api.js';
 import { startServer } from '../../server/http-server.js';
 import { say, UsageError } from '../output.js';
 
@@ -37,8 +37,15 @@ export async function serve(args: string[]): Promise<number> {
   const port = parsePort(values.port);
 
   const log = (line: string) => say(`serve: ${line}`);
-  const api = new LabHost({ log });
-  const server = await startServer({ host: api, port, rendererDir: join(packageRoot(), 'renderer', 'dist'), log });
+  // The engine's modules (dockerode and the rest) take a few hundred milliseconds to load: the
+  // server listens and hands out the page meanwhile, and the catalog is read before it is asked for.
+  const hostReady = import('../../server/lab-api.js').then(({ LabHost }) => {
+    const host = new LabHost({ log });
+    host.prefetch();
+    return host;
+  });
+  hostReady.catch(() => {}); // startServer reports it to each WebSocket
+  const server = await startServer({ host: hostReady, port, rendererDir: join(packageRoot(), 'renderer', 'dist'), log });
   process.stdout.write(`${server.url}\n`);
   say(`Labvisor serves on ${server.url.replace(/\?.*/, '')} (127.0.0.1 only). Open the URL above; Ctrl-C stops the server and its labs.`);
   if (values.open) openBrowser(server.url);
@@ -49,11 +56,12 @@ export async function serve(args: string[]): Promise<number> {
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) process.exit(130); // a second Ctrl-C: give up on cleanup
       stopping = true;
-      const n = api.sessionCount;
-      say(`\n${signal}: stopping${n ? ` ${n} lab session(s) and removing what they created` : ''}…`);
       void (async () => {
+        const api: LabHost | undefined = await hostReady.catch(() => undefined);
+        const n = api?.sessionCount ?? 0;
+        say(`\n${signal}: stopping${n ? ` ${n} lab session(s) and removing what they created` : ''}…`);
         let code = signal === 'SIGINT' ? 130 : 143;
-        const sessions = api.stopAll(); // refuses new sessions at once
+        const sessions = api?.stopAll() ?? Promise.resolve(); // refuses new sessions at once
         await server.close().catch((err: Error) => say(`serve: ${err.message}`));
         await sessions.catch((err: Error) => { say(`serve: ${err.message}`); code = 1; });
         signals.forEach((s) => process.off(s, onSignal));

@@ -1,6 +1,7 @@
 // The offline-first provider of labvisor/base, the busybox image every lab image builds FROM.
 // Order: the image if present; `busybox` from a registry when one answers; a rootfs made from
 // the host's static busybox with `docker import`; else a message saying what to do.
+import { BaseImageUnavailableError } from '../errors.js';
 import type Docker from 'dockerode';
 import { existsSync } from 'node:fs';
 import type { EngineInfo } from '../machines/docker-engine.js';
@@ -12,16 +13,6 @@ import { asNodeStream, buildFromDockerfileText } from './build-image.js';
 
 export const BASE_IMAGE = 'labvisor/base:latest';
 export type BaseSource = 'present' | 'registry' | 'host-busybox';
-
-export class BaseImageUnavailableError extends Error {
-  constructor(ref: string, reasons: string[]) {
-    super(`The base image ${ref} is not available and could not be made:\n` +
-      reasons.map((r) => `  - ${r}`).join('\n') +
-      '\nFix: install a static busybox (Debian/Ubuntu: sudo apt-get install busybox-static;' +
-      ' or set LABVISOR_BUSYBOX to a static busybox binary for the engine\'s CPU), or connect to a registry.');
-    this.name = 'BaseImageUnavailableError';
-  }
-}
 
 const BASE_LABELS = { [LABEL.role]: 'base' };
 

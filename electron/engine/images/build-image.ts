@@ -1,17 +1,11 @@
 // `docker build` through the engine API, turning the build's output stream into progress
 // (the current Dockerfile step) and its errors into exceptions with the builder's words.
+import { ImageBuildError } from '../errors.js';
 import type Docker from 'dockerode';
 import { pack, type Pack } from 'tar-stream';
 import { noProgress, type ProgressSink, progressTask } from '../progress.js';
 
 interface BuildMessage { stream?: string; error?: string; errorDetail?: { message?: string }; aux?: { ID?: string } }
-
-export class ImageBuildError extends Error {
-  constructor(readonly tag: string, message: string, readonly log: string) {
-    super(`Building ${tag} failed: ${message}`);
-    this.name = 'ImageBuildError';
-  }
-}
 
 export async function buildImage(
   docker: Docker, context: NodeJS.ReadableStream, tag: string, labels: Record<string, string>,

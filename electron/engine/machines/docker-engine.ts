@@ -1,6 +1,7 @@
 // Connecting to the Docker engine: DOCKER_HOST when set, else the usual local sockets. Every
 // failure to connect becomes one message naming what was tried and how to fix it.
-import Docker from 'dockerode';
+import { EngineUnreachableError } from '../errors.js';
+import type Docker from 'dockerode';
 import { existsSync } from 'node:fs';
 import { homedir, release } from 'node:os';
 import { join } from 'node:path';
@@ -18,25 +19,6 @@ export interface EngineInfo {
   location: EngineLocation;
 }
 
-export class EngineUnreachableError extends Error {
-  constructor(readonly target: string, reason: string) {
-    super(`Cannot reach the Docker engine at ${target}: ${reason}.\n` + fixHint(target, reason));
-    this.name = 'EngineUnreachableError';
-  }
-}
-
-function fixHint(target: string, reason: string): string {
-  if (/EACCES|permission denied/i.test(reason)) {
-    return 'Fix: add your user to the "docker" group (sudo usermod -aG docker $USER, then log in again), or run as root.';
-  }
-  if (process.env.DOCKER_HOST) {
-    return `Fix: start the engine behind DOCKER_HOST=${process.env.DOCKER_HOST}, or unset DOCKER_HOST to use the local engine.`;
-  }
-  return target.startsWith('unix://')
-    ? 'Fix: start Docker (sudo systemctl start docker, or open Docker Desktop), or set DOCKER_HOST to a running engine.'
-    : 'Fix: start Docker Desktop, or set DOCKER_HOST to a running engine.';
-}
-
 /** Local sockets to try when DOCKER_HOST is unset, most common first. */
 function candidateSockets(): string[] {
   const home = homedir();
@@ -50,9 +32,11 @@ function candidateSockets(): string[] {
   ];
 }
 
-export interface EngineConnection { docker: Docker; target: string }
+interface EngineConnection { docker: Docker; target: string }
 
-export function connectionFromEnv(): EngineConnection {
+/** dockerode (with its gRPC and SSH stacks) loads on first connect, not with every module that names the engine. */
+async function connectionFromEnv(): Promise<EngineConnection> {
+  const { default: Docker } = await import('dockerode');
   const host = process.env.DOCKER_HOST;
   if (host) return { docker: new Docker(), target: host };
   if (process.platform === 'win32') {
@@ -73,7 +57,7 @@ function isLoopbackHost(target: string): boolean {
 
 /** Connects and asks the engine who it is; throws EngineUnreachableError within timeoutMs. */
 export async function connectEngine(timeoutMs = 10_000): Promise<{ docker: Docker; info: EngineInfo }> {
-  const { docker, target } = connectionFromEnv();
+  const { docker, target } = await connectionFromEnv();
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {

@@ -1,6 +1,7 @@
 // One running lab: its images, network, volumes and machines, and the step actions on them.
 // Start is all-or-nothing: if any part fails (or stop is asked meanwhile), everything already
 // created is removed before the error is passed on.
+import { TrustRequiredError } from '../errors.js';
 import type Docker from 'dockerode';
 import { rm } from 'node:fs/promises';
 import type { LoadedLab } from '../labs/load.js';
@@ -34,13 +35,6 @@ import type { TerminalSession } from '../terminals/terminal-session.js';
 
 export const SOLVE_TIMEOUT_S = 60;
 
-export class TrustRequiredError extends Error {
-  constructor(lab: string, reasons: string[]) {
-    super(`Lab "${lab}" needs your trust before it runs:\n${reasons.map((r) => `  - ${r}`).join('\n')}\n` +
-      'Read its lab.yaml, then run it again with --trust.');
-    this.name = 'TrustRequiredError';
-  }
-}
 
 export interface MachineStatus {
   name: string;

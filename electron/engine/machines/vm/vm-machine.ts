@@ -1,6 +1,7 @@
 // One running VM: a supervised QEMU process, its QMP socket, the learner's console and the
 // guest agent. Start tries the best accelerator and falls back to TCG when it does not boot
 // in time; stop asks the guest to power off, then QMP quit, then SIGKILL.
+import { BootTimeout } from '../../errors.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -205,14 +206,6 @@ function firstLine(err: unknown): string {
 
 class QemuExited extends Error {
   constructor(readonly how: string) { super(`QEMU exited (${how})`); }
-}
-
-export class BootTimeout extends Error {
-  constructor(machine: string, accel: Accelerator, deadlineMs: number, lines: string) {
-    super(`VM "${machine}" did not boot within ${deadlineMs / 1000} s with ${accel}. ` +
-      (lines ? `Last console lines:\n${lines}` : 'The console stayed silent (is the kernel for this CPU?).'));
-    this.name = 'BootTimeout';
-  }
 }
 
 /** Resolves when the console shows a shell prompt (on a partial line, so not via line reads). */

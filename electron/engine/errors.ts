@@ -1,0 +1,55 @@
+// Errors the engine throws that callers tell apart (the CLI's report, the API's error codes).
+// A module of their own, without the engine's dependencies, so those callers stay light.
+import type { Accelerator } from './machines/vm/qemu-args.js';
+
+export class EngineUnreachableError extends Error {
+  constructor(readonly target: string, reason: string) {
+    super(`Cannot reach the Docker engine at ${target}: ${reason}.\n` + fixHint(target, reason));
+    this.name = 'EngineUnreachableError';
+  }
+}
+
+function fixHint(target: string, reason: string): string {
+  if (/EACCES|permission denied/i.test(reason)) {
+    return 'Fix: add your user to the "docker" group (sudo usermod -aG docker $USER, then log in again), or run as root.';
+  }
+  if (process.env.DOCKER_HOST) {
+    return `Fix: start the engine behind DOCKER_HOST=${process.env.DOCKER_HOST}, or unset DOCKER_HOST to use the local engine.`;
+  }
+  return target.startsWith('unix://')
+    ? 'Fix: start Docker (sudo systemctl start docker, or open Docker Desktop), or set DOCKER_HOST to a running engine.'
+    : 'Fix: start Docker Desktop, or set DOCKER_HOST to a running engine.';
+}
+
+export class TrustRequiredError extends Error {
+  constructor(lab: string, reasons: string[]) {
+    super(`Lab "${lab}" needs your trust before it runs:\n${reasons.map((r) => `  - ${r}`).join('\n')}\n` +
+      'Read its lab.yaml, then run it again with --trust.');
+    this.name = 'TrustRequiredError';
+  }
+}
+
+export class BaseImageUnavailableError extends Error {
+  constructor(ref: string, reasons: string[]) {
+    super(`The base image ${ref} is not available and could not be made:\n` +
+      reasons.map((r) => `  - ${r}`).join('\n') +
+      '\nFix: install a static busybox (Debian/Ubuntu: sudo apt-get install busybox-static;' +
+      ' or set LABVISOR_BUSYBOX to a static busybox binary for the engine\'s CPU), or connect to a registry.');
+    this.name = 'BaseImageUnavailableError';
+  }
+}
+
+export class ImageBuildError extends Error {
+  constructor(readonly tag: string, message: string, readonly log: string) {
+    super(`Building ${tag} failed: ${message}`);
+    this.name = 'ImageBuildError';
+  }
+}
+
+export class BootTimeout extends Error {
+  constructor(machine: string, accel: Accelerator, deadlineMs: number, lines: string) {
+    super(`VM "${machine}" did not boot within ${deadlineMs / 1000} s with ${accel}. ` +
+      (lines ? `Last console lines:\n${lines}` : 'The console stayed silent (is the kernel for this CPU?).'));
+    this.name = 'BootTimeout';
+  }
+}
