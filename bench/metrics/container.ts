@@ -1,5 +1,5 @@
 // container-ready and exec-terminal: a container machine through LabSession (the engine's own
-// path: network, hardened container, start, `exec true`, then a terminal's prompt) against the
+// path: network, hardened container, start, Running, then a terminal's prompt) against the
 // docker CLI doing the same with the same image.
 import { randomBytes } from 'node:crypto';
 import pty from 'node-pty';
@@ -41,7 +41,7 @@ export async function containerReady(ctx: BenchContext): Promise<Metric> {
   return ratioMetric({
     id: 'container-ready', title: 'Container machine ready (terminal prompt seen)', unit: 'ms',
     ours: summarize(r.ours), base: summarize(r.raw), target: 1.1,
-    note: 'ours: LabSession.start() of a one-container lab (session network, hardened container, start, exec true) until a terminal shows its prompt; ' +
+    note: 'ours: LabSession.start() of a one-container lab (session network, hardened container, start, Running) until a terminal shows its prompt; ' +
       'baseline: `docker run -d labvisor/base sleep` + `docker exec true` with the docker CLI. Same image; removal not timed.',
   });
 }
