@@ -30,9 +30,13 @@ export async function engineOrSkip(): Promise<{ docker?: Docker; info?: EngineIn
 export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 export type CliProcess = ChildProcess & { result: Promise<CliResult>; stderrSoFar(): string };
 
+/**
+ * `labvisor ARGS` as a child. Its host terminals get /bin/sh (as in CI), so a developer's rc
+ * files (prompt themes, pyenv's rehash lock) cannot decide what a test sees.
+ */
 export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
   const child = spawn(process.execPath, [join(root, 'bin', 'labvisor.js'), ...args], {
-    cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root, env: { ...process.env, SHELL: '/bin/sh', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
