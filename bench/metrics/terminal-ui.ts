@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import pty from 'node-pty';
+import { LABEL } from '../../electron/engine/labels.js';
 import { packageRoot } from '../../electron/engine/paths.js';
 import type { BenchContext } from '../context.js';
 import { interleave } from '../measure.js';
@@ -21,6 +22,8 @@ const PROMPT_ROW = 'lvb>';
 const LINE = 'the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJKLMNOPQRSTUVWX';
 const LINES = 625_000;
 const TERMINAL_MB = (LINES * (LINE.length + 2)) / 1e6;
+/** What the container prints: LINES lines of LINE (the tty makes each newline \r\n). */
+const FLOOD_COMMAND = `yes '${LINE}' | head -c ${LINES * (LINE.length + 1)}`;
 const FLOOD_MS = 1000;
 const BUDGET_MS = 100;
 /** One frame of a 60 Hz display. */
@@ -49,7 +52,7 @@ async function openPlayer(page: Page, url: string): Promise<void> {
 async function oursThroughput(page: Page, run: number): Promise<number> {
   const marker = `LVB-${1000 + run}`;
   await page.focus(`${OURS} .xterm-helper-textarea`);
-  await page.keyboard.type(`yes '${LINE}' | head -c ${LINES * (LINE.length + 1)}; echo LVB-$((1000+${run}))`);
+  await page.keyboard.type(`${FLOOD_COMMAND}; echo LVB-$((1000+${run}))`);
   const watch = await watchRows(page, OURS, { line: marker }, 300_000);
   await page.keyboard.press('Enter');
   const r = await watch.settled();
@@ -90,7 +93,7 @@ async function localThroughput(page: Page, run: number): Promise<number> {
  */
 async function engineTtyThroughput(container: string): Promise<number> {
   const t0 = performance.now();
-  const exec = pty.spawn('docker', ['exec', '-t', container, 'sh', '-c', `yes '${LINE}' | head -c ${LINES * (LINE.length + 1)}`], { cols: 120, rows: 30 });
+  const exec = pty.spawn('docker', ['exec', '-t', container, 'sh', '-c', FLOOD_COMMAND], { cols: 120, rows: 30 });
   const kill = defer(`docker exec ${exec.pid}`, () => exec.kill('SIGKILL'));
   let bytes = 0;
   exec.onData((d) => { bytes += d.length; });
@@ -148,7 +151,7 @@ export async function terminalUiMetrics(ctx: BenchContext, browser: Browser): Pr
     return { size: parseFloat(style.fontSize), family: style.fontFamily };
   }, OURS);
   const local = await spawnServer([join(packageRoot(), 'dist', 'bench', 'support', 'local-term-server.js')], 'local terminal server');
-  const worker = await docker(['ps', '-q', '--filter', 'label=io.labvisor.lab=first-steps', '--filter', 'name=-worker$']);
+  const worker = await docker(['ps', '-q', '--filter', `label=${LABEL.lab}=first-steps`, '--filter', 'name=-worker$']);
   if (!worker || worker.includes('\n')) throw new Error(`terminal metrics: expected one first-steps worker container, found ${JSON.stringify(worker)}`);
   const pageFor = async (query: string) => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

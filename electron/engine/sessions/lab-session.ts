@@ -35,7 +35,6 @@ import type { TerminalSession } from '../terminals/terminal-session.js';
 
 export const SOLVE_TIMEOUT_S = 60;
 
-
 export interface MachineStatus {
   name: string;
   kind: Machine['kind'];
