@@ -1,6 +1,7 @@
 // Errors the engine throws that callers tell apart (the CLI's report, the API's error codes).
 // A module of their own, without the engine's dependencies, so those callers stay light.
 import type { Accelerator } from './machines/vm/qemu-args.js';
+import { type Diagnostic, formatDiagnostic } from './labs/diagnostics.js';
 
 export class EngineUnreachableError extends Error {
   constructor(readonly target: string, reason: string) {
@@ -21,10 +22,12 @@ function fixHint(target: string, reason: string): string {
     : 'Fix: start Docker Desktop, or set DOCKER_HOST to a running engine.';
 }
 
+/** A lab asks for more than the safe default and the user has not trusted it: nothing was started. */
 export class TrustRequiredError extends Error {
-  constructor(lab: string, reasons: string[]) {
-    super(`Lab "${lab}" needs your trust before it runs:\n${reasons.map((r) => `  - ${r}`).join('\n')}\n` +
-      'Read its lab.yaml, then run it again with --trust.');
+  constructor(readonly lab: string, readonly reasons: Diagnostic[]) {
+    super(`Lab "${lab}" needs your trust before it runs. It asks for more than a lab gets by default:\n` +
+      `${reasons.map((r) => `  ${formatDiagnostic(r)}`).join('\n')}\n` +
+      'Read the lab (it is code), then run it again with --trust if you trust it.');
     this.name = 'TrustRequiredError';
   }
 }

@@ -12,6 +12,9 @@ export function connectionApi(host: HostApi, channels: TerminalChannels, openCha
   return {
     doctor: (p) => host.doctor(p),
     listLabs: (p) => host.listLabs(p),
+    openLabFolder: (p) => host.openLabFolder(p),
+    trustLab: (p) => host.trustLab(p),
+    closeLabFolder: (p) => host.closeLabFolder(p),
     getStep: (p) => host.getStep(p),
     getProgress: (p) => host.getProgress(p),
     saveProgress: (p) => host.saveProgress(p),

@@ -1,18 +1,21 @@
 // The engine side of the LabApi (electron/shared/api.ts), one instance per host process: the
 // `labvisor serve` WebSocket uses it now, the Electron shell's IPC will later. It owns the lab
 // sessions it starts (they outlive any one connection, so a UI can reconnect) and stops them all
-// on stopAll(). Only bundled labs can be started through it, and they are trusted.
+// on stopAll(). Its catalog is the bundled labs (trusted by being bundled) and the lab folders the
+// learner opened, which run only once trusted when they ask for more than the safe default.
 import type Docker from 'dockerode';
 import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ApiError, type CheckResult, type DoctorReport, type EventMessage, type LabApi, type LabSummary,
   type MachineStatus, type Params, type ProgressEvent, type LabProgress, type Result, type SessionInfo, type SessionState, type TerminalInfo,
+  type TrustState,
 } from '../shared/api.js';
 import type { TerminalSession } from '../engine/terminals/terminal-session.js';
 import { clearProgress as forgetProgress, readProgress, writeProgress, type LabProgress as EngineLabProgress } from '../engine/learner-progress.js';
 import { runDoctor, type DoctorReport as EngineDoctorReport } from '../engine/doctor.js';
 import { findLabDirs, loadLab, type LoadedLab } from '../engine/labs/load.js';
+import { isTrusted, labContentHash, openedFolders, rememberTrust, setOpened } from '../engine/trusted-labs.js';
 import { connectEngine, type EngineInfo } from '../engine/machines/docker-engine.js';
 import { bundledLabsDir } from '../engine/paths.js';
 import type { ProgressEvent as EngineProgressEvent } from '../engine/progress.js';
@@ -37,9 +40,12 @@ interface Entry { session: LabSession; state: SessionState; error?: string }
 
 export interface LabHostOptions {
   log?: (line: string) => void;
-  /** The folder of the labs this host may start; the bundled labs by default. */
+  /** The folder of the bundled labs (trusted); the app's own by default. */
   labsDir?: string;
 }
+
+/** An opened lab folder, as loaded now: what the learner decides on is this content. */
+interface OpenedLab { loaded: LoadedLab; hash: string; trust: TrustState }
 
 /**
  * What a host offers every connection. Attaching a terminal is the one thing that belongs to a
@@ -59,6 +65,8 @@ export class LabHost implements HostApi {
   private prefetchedCatalog?: Promise<Result<'listLabs'>>;
   private readonly log: (line: string) => void;
   private readonly labsDir: string;
+  /** Opened lab folders by lab id; read from the data folder on first use. */
+  private folders?: Promise<Map<string, string>>;
   private readonly lenses = new LensHost(() => this.connect(), (id) => this.sessions.get(id)?.session);
 
   constructor(opts: LabHostOptions = {}) {
@@ -100,25 +108,94 @@ export class LabHost implements HostApi {
   }
 
   private async readCatalog(): Promise<Result<'listLabs'>> {
-    const loaded = await Promise.all((await findLabDirs(this.labsDir)).map(async (dir): Promise<LabSummary | undefined> => {
+    const bundled = await Promise.all((await findLabDirs(this.labsDir)).map(async (dir): Promise<LabSummary | undefined> => {
       try {
-        const { lab } = await loadLab(dir);
-        return {
-          id: lab.id, title: lab.title, summary: lab.summary, duration: lab.duration, difficulty: lab.difficulty, tags: lab.tags,
-          machines: lab.machines.map((m) => ({ name: m.name, kind: m.kind })),
-          volumes: (lab.volumes ?? []).map((v) => v.name),
-          steps: lab.steps.map((s) => ({ id: s.id, title: s.title })),
-        };
+        return summary((await loadLab(dir)).lab, { source: 'bundled' });
       } catch (err) {
         this.log(`bundled lab ${path.basename(dir)} does not load:\n${(err as Error).message}`);
         return undefined;
       }
     }));
-    return { labs: loaded.filter((l) => l !== undefined) };
+    const opened = await Promise.all([...(await this.openedFolders())].map(async ([id, dir]): Promise<LabSummary | undefined> => {
+      try {
+        const { loaded, trust } = await this.reviewFolder(dir);
+        return summary(loaded.lab, { source: 'folder', folder: dir, trust });
+      } catch (err) {
+        this.log(`opened lab ${id} (${dir}) does not load now:\n${(err as Error).message}`);
+        return undefined;
+      }
+    }));
+    return { labs: [...bundled, ...opened].filter((l) => l !== undefined) };
+  }
+
+  async openLabFolder({ path: given }: Params<'openLabFolder'>): Promise<Result<'openLabFolder'>> {
+    if (!path.isAbsolute(given)) throw new ApiError('bad-request', `"${given}" is not an absolute path to a lab folder`);
+    const dir = await realpath(given).catch(() => { throw new ApiError('not-found', `no folder at ${given}`); });
+    let review: OpenedLab;
+    try {
+      review = await this.reviewFolder(dir);
+    } catch (err) {
+      throw new ApiError('bad-request', `${dir} is not a lab that loads:\n${(err as Error).message}`);
+    }
+    const { id } = review.loaded.lab;
+    const bundled = (await findLabDirs(this.labsDir)).find((d) => path.basename(d) === id);
+    if (bundled && bundled !== dir) throw new ApiError('conflict', `a bundled lab is called "${id}"; rename the lab (its folder and id) to open it`);
+    const folders = await this.openedFolders();
+    const other = folders.get(id);
+    if (other && other !== dir) throw new ApiError('conflict', `a lab called "${id}" is already open from ${other}; remove it from the catalog first`);
+    if (!bundled) {
+      folders.set(id, dir);
+      await setOpened(dir, true);
+    }
+    this.log(`opened lab folder ${dir} (${review.trust.reasons.length} trust reason(s))`);
+    return { lab: summary(review.loaded.lab, bundled ? { source: 'bundled' } : { source: 'folder', folder: dir, trust: review.trust }), trust: review.trust };
+  }
+
+  async trustLab({ lab, hash }: Params<'trustLab'>): Promise<Result<'trustLab'>> {
+    const dir = await this.openedDir(lab);
+    const review = await this.reviewFolder(dir);
+    if (review.hash !== hash) throw new ApiError('conflict', `lab "${lab}" changed in ${dir} since you reviewed it: review it again`);
+    await rememberTrust(dir, hash);
+    this.log(`trusted lab ${lab} (${dir}) at ${hash.slice(0, 12)}`);
+    return { ...review.trust, trusted: true };
+  }
+
+  async closeLabFolder({ lab }: Params<'closeLabFolder'>): Promise<Result<'closeLabFolder'>> {
+    const dir = await this.openedDir(lab);
+    (await this.openedFolders()).delete(lab);
+    await setOpened(dir, false);
+    return {};
+  }
+
+  /** A folder loaded and judged now: its content hash first, so a change after it is a new decision. */
+  private async reviewFolder(dir: string): Promise<OpenedLab> {
+    const hash = await labContentHash(dir);
+    const loaded = await loadLab(dir);
+    const reasons = loaded.trustReasons.map((d) => ({ message: d.message, where: `${path.relative(dir, d.file)}:${d.line}:${d.col}` }));
+    const trusted = reasons.length === 0 || await isTrusted(dir, hash);
+    return { loaded, hash, trust: { reasons, trusted, hash } };
+  }
+
+  private openedFolders(): Promise<Map<string, string>> {
+    this.folders ??= openedFolders().then(async (dirs) => {
+      const byId = new Map<string, string>();
+      for (const dir of dirs) {
+        // The id is the folder's name (the lab format's rule); a folder that no longer loads still shows in the log.
+        byId.set(path.basename(dir), dir);
+      }
+      return byId;
+    });
+    return this.folders;
+  }
+
+  private async openedDir(id: string): Promise<string> {
+    const dir = (await this.openedFolders()).get(id);
+    if (!dir) throw new ApiError('not-found', `no opened lab "${id}"`);
+    return dir;
   }
 
   async getStep({ lab, step }: Params<'getStep'>): Promise<Result<'getStep'>> {
-    const loaded = await this.loadBundled(lab);
+    const loaded = await this.loadLab(lab);
     const s = loaded.lab.steps.find((x) => x.id === step);
     if (!s) throw new ApiError('not-found', `lab "${lab}" has no step "${step}"`);
     return {
@@ -129,12 +206,12 @@ export class LabHost implements HostApi {
   }
 
   async getProgress({ lab }: Params<'getProgress'>): Promise<Result<'getProgress'>> {
-    await this.bundledDir(lab); // the catalog asks for every lab at once: no need to load each again
+    await this.labDir(lab); // the catalog asks for every lab at once: no need to load each again
     return readProgress(lab);
   }
 
   async saveProgress(progress: Params<'saveProgress'>): Promise<Result<'saveProgress'>> {
-    const { lab } = await this.loadBundled(progress.lab);
+    const { lab } = await this.loadLab(progress.lab);
     const steps = new Set(lab.steps.map((s) => s.id));
     const named = [progress.currentStep, ...progress.passed, ...Object.keys(progress.hintsShown), ...progress.solutionsShown];
     const unknown = named.filter((s): s is string => s !== undefined && !steps.has(s));
@@ -143,7 +220,7 @@ export class LabHost implements HostApi {
   }
 
   async clearProgress({ lab }: Params<'clearProgress'>): Promise<Result<'clearProgress'>> {
-    await this.bundledDir(lab);
+    await this.labDir(lab);
     await forgetProgress(lab);
     return {};
   }
@@ -154,7 +231,7 @@ export class LabHost implements HostApi {
 
   async startLab({ lab }: Params<'startLab'>): Promise<Result<'startLab'>> {
     if (this.closed) throw new ApiError('conflict', 'the server is stopping: no new sessions');
-    const loaded = await this.loadBundled(lab);
+    const { loaded, trusted } = await this.loadForStart(lab);
     const { docker, info: engineInfo } = await this.connect();
     if (this.closed) throw new ApiError('conflict', 'the server is stopping: no new sessions');
     const session = new LabSession(docker, engineInfo, loaded);
@@ -163,8 +240,7 @@ export class LabHost implements HostApi {
     this.changed(entry, 'starting');
     this.log(`session ${session.id}: starting lab "${lab}"`);
     try {
-      // Bundled labs are trusted (the same rule as `labvisor run`).
-      await session.start({ trust: true, progress: (progress) => this.emit({ type: 'event', event: 'progress', session: session.id, progress }) });
+      await session.start({ trust: trusted, progress: (progress) => this.emit({ type: 'event', event: 'progress', session: session.id, progress }) });
     } catch (err) {
       if (entry.state === 'starting') {
         // start() removed whatever it had made: nothing of this session runs any more.
@@ -289,16 +365,24 @@ export class LabHost implements HostApi {
     this.emit({ type: 'event', event: 'session', session: info(entry) });
   }
 
-  /** A bundled lab by id; never a path. */
-  private async loadBundled(id: string): Promise<LoadedLab> {
-    return loadLab(await this.bundledDir(id));
+  /** A lab of the catalog by id; never a path. */
+  private async loadLab(id: string): Promise<LoadedLab> {
+    return loadLab(await this.labDir(id));
   }
 
-  /** The folder of a bundled lab; not-found names the ones there are. */
-  private async bundledDir(id: string): Promise<string> {
+  /** The lab, and whether it may run: bundled labs are trusted (as by `labvisor run`), opened ones as the learner decided. */
+  private async loadForStart(id: string): Promise<{ loaded: LoadedLab; trusted: boolean }> {
+    const opened = (await this.openedFolders()).get(id);
+    if (!opened) return { loaded: await this.loadLab(id), trusted: true };
+    const review = await this.reviewFolder(opened);
+    return { loaded: review.loaded, trusted: review.trust.trusted };
+  }
+
+  /** The folder of a lab of the catalog; not-found names the ones there are. */
+  private async labDir(id: string): Promise<string> {
     const dirs = await findLabDirs(this.labsDir);
-    const dir = dirs.find((d) => path.basename(d) === id);
-    if (!dir) throw new ApiError('not-found', `no bundled lab "${id}"; there are: ${dirs.map((d) => path.basename(d)).join(', ')}`);
+    const dir = dirs.find((d) => path.basename(d) === id) ?? (await this.openedFolders()).get(id);
+    if (!dir) throw new ApiError('not-found', `no lab "${id}"; there are: ${[...dirs.map((d) => path.basename(d)), ...(await this.openedFolders()).keys()].join(', ')}`);
     return dir;
   }
 
@@ -314,6 +398,15 @@ export class LabHost implements HostApi {
     this.engine.catch(() => { this.engine = undefined; });
     return this.engine;
   }
+}
+
+function summary(lab: LoadedLab['lab'], origin: Pick<LabSummary, 'source' | 'folder' | 'trust'>): LabSummary {
+  return {
+    id: lab.id, ...origin, title: lab.title, summary: lab.summary, duration: lab.duration, difficulty: lab.difficulty, tags: lab.tags,
+    machines: lab.machines.map((m) => ({ name: m.name, kind: m.kind })),
+    volumes: (lab.volumes ?? []).map((v) => v.name),
+    steps: lab.steps.map((s) => ({ id: s.id, title: s.title })),
+  };
 }
 
 function info(entry: Entry): SessionInfo {

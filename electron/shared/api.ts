@@ -127,8 +127,25 @@ export const CheckResult = z.object({ ok: z.boolean(), messages: z.array(z.strin
 
 export const StepSummary = z.object({ id: z.string(), title: z.string() });
 
+/** Something a lab asks for beyond the safe default, where it asks for it (`lab.yaml:12:7`). */
+export const TrustReason = z.object({ message: z.string(), where: z.string() });
+
+/** Whether a lab may run: its reasons (none → it runs), and whether the learner trusted this very content. */
+export const TrustState = z.object({
+  reasons: z.array(TrustReason),
+  trusted: z.boolean(),
+  /** The content hash the learner decides on; trusting an edited lab needs a new decision. */
+  hash: z.string(),
+});
+
 export const LabSummary = z.object({
   id: z.string(),
+  /** Bundled with the app (trusted), or a folder the learner opened. */
+  source: z.enum(['bundled', 'folder']),
+  /** An opened lab's folder. */
+  folder: z.string().optional(),
+  /** An opened lab's trust state; bundled labs are trusted. */
+  trust: TrustState.optional(),
   title: z.string(),
   summary: z.string(),
   duration: z.number().describe('minutes'),
@@ -166,8 +183,17 @@ const stepParams = z.strictObject({ session: sessionId, step: name });
 export const METHODS = {
   /** What this machine can run: the engine, QEMU, a guest kernel, the base image. */
   doctor: { params: noParams, result: DoctorReport },
-  /** The bundled labs. */
+  /** The bundled labs, then the lab folders the learner opened. */
   listLabs: { params: noParams, result: z.object({ labs: z.array(LabSummary) }) },
+  /**
+   * Opens a lab folder (an absolute path on the machine running the engine): lints it and adds it
+   * to the catalog. A lab that does not load is a bad-request naming file:line:col. Nothing runs.
+   */
+  openLabFolder: { params: z.strictObject({ path: z.string().min(1).max(4096) }), result: z.object({ lab: LabSummary, trust: TrustState }) },
+  /** The learner trusts an opened lab as it was reviewed (`hash` from its TrustState); a lab changed since is a conflict. */
+  trustLab: { params: z.strictObject({ lab: name, hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a content hash (64 hex digits)') }), result: TrustState },
+  /** Removes an opened lab from the catalog (its folder is untouched). */
+  closeLabFolder: { params: z.strictObject({ lab: name }), result: z.object({}) },
   /** A step as the player shows it: markdown, hints (opened one at a time), the solution, whether it has a check and how often to poll it. */
   getStep: {
     params: z.strictObject({ lab: name, step: name }),
@@ -183,7 +209,7 @@ export const METHODS = {
   },
   /** The sessions this host runs (a UI that reconnects finds its session here). */
   listSessions: { params: noParams, result: z.object({ sessions: z.array(SessionInfo) }) },
-  /** Starts a bundled lab; `session` events (state "starting" first, with the id) and `progress` events follow until the result. */
+  /** Starts a lab of the catalog (an opened one only when trusted or needing no trust: else trust-required); `session` events (state "starting" first, with the id) and `progress` events follow until the result. */
   startLab: { params: z.strictObject({ lab: name }), result: SessionInfo },
   /** Runs a step's check. */
   checkStep: { params: stepParams, result: CheckResult },
@@ -293,6 +319,8 @@ export type SessionState = z.infer<typeof SessionState>;
 export type SessionInfo = z.infer<typeof SessionInfo>;
 export type CheckResult = z.infer<typeof CheckResult>;
 export type LabSummary = z.infer<typeof LabSummary>;
+export type TrustState = z.infer<typeof TrustState>;
+export type TrustReason = z.infer<typeof TrustReason>;
 export type TerminalInfo = z.infer<typeof TerminalInfo>;
 export type LabProgress = z.infer<typeof LabProgress>;
 export type ProcessLens = z.infer<typeof ProcessLens>;

@@ -58,7 +58,7 @@ test('start progress: one row per task, fractions clamped, the clock runs until 
 });
 
 test('catalog filter: every word, every selected tag; tags by use', () => {
-  const lab = (id: string, tags: string[], title = id): LabSummary => ({ id, title, summary: 's', duration: 1, difficulty: 'beginner', tags, machines: [], volumes: [], steps: [] });
+  const lab = (id: string, tags: string[], title = id): LabSummary => ({ id, source: 'bundled', title, summary: 's', duration: 1, difficulty: 'beginner', tags, machines: [], volumes: [], steps: [] });
   const labs = [lab('a', ['vms', 'kernel'], 'Kernel fun'), lab('b', ['volumes']), lab('c', ['vms'])];
   assert.deepEqual(filterLabs(labs, 'kernel FUN', []).map((l) => l.id), ['a']);
   assert.deepEqual(filterLabs(labs, '', ['vms']).map((l) => l.id), ['a', 'c']);

@@ -2,15 +2,20 @@
 // same bytes so an unchanged context reuses the image it built before.
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { pack, type Pack } from 'tar-stream';
 
 const MAX_CONTEXT_BYTES = 64 * 1024 * 1024;
 
 export interface ContextFile { path: string; mode: number; data: Buffer }
 
-export async function readContext(dir: string): Promise<ContextFile[]> {
+/** The files of `dir`; with `within`, the folder must resolve inside it (no symlink out of a lab). */
+export async function readContext(dir: string, within?: string): Promise<ContextFile[]> {
   const root = await realpath(dir);
+  if (within) {
+    const rel = relative(await realpath(within), root);
+    if (rel === '' || rel.split(sep)[0] === '..' || isAbsolute(rel)) throw new Error(`${dir}: a build context must be a folder inside ${within}`);
+  }
   const files: ContextFile[] = [];
   let total = 0;
   async function walk(current: string): Promise<void> {

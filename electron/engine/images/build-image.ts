@@ -5,17 +5,35 @@ import type Docker from 'dockerode';
 import { pack, type Pack } from 'tar-stream';
 import { noProgress, type ProgressSink, progressTask } from '../progress.js';
 
+/**
+ * The walls of a lab image build: a lab's Dockerfile is code. No network unless the lab is
+ * trusted for it, memory without swap and CPU capped, a deadline. (The engine's build API has no
+ * process limit; the memory cap and the deadline bound a fork bomb instead.)
+ */
+export interface BuildLimits { network: boolean; memoryMb: number; cpus: number; timeoutMs: number }
+
+export const LAB_BUILD_LIMITS: Omit<BuildLimits, 'network'> = { memoryMb: 1024, cpus: 2, timeoutMs: 10 * 60_000 };
+
 interface BuildMessage { stream?: string; error?: string; errorDetail?: { message?: string }; aux?: { ID?: string } }
 
 export async function buildImage(
   docker: Docker, context: NodeJS.ReadableStream, tag: string, labels: Record<string, string>,
-  sink: ProgressSink = noProgress, taskName = `image ${tag}`,
+  sink: ProgressSink = noProgress, taskName = `image ${tag}`, limits?: BuildLimits,
 ): Promise<string> {
   const task = progressTask(sink, taskName);
   task.update('sending build context');
-  const stream = await docker.buildImage(context, { t: tag, labels, rm: true, forcerm: true, pull: false });
+  const abort = new AbortController();
+  const walls = limits ? {
+    networkmode: limits.network ? 'default' : 'none',
+    memory: limits.memoryMb * 1024 * 1024, memswap: limits.memoryMb * 1024 * 1024,
+    cpuperiod: 100_000, cpuquota: Math.round(limits.cpus * 100_000),
+    abortSignal: abort.signal,
+  } : {};
+  const stream = await docker.buildImage(context, { t: tag, labels, rm: true, forcerm: true, pull: false, ...walls });
   const log: string[] = [];
   let imageId = '';
+  // Closing the connection cancels the build on the engine.
+  const deadline = limits ? setTimeout(() => abort.abort(), limits.timeoutMs) : undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve()), (msg: BuildMessage) => {
@@ -35,7 +53,10 @@ export async function buildImage(
     });
   } catch (err) {
     task.failed('build failed');
-    throw new ImageBuildError(tag, (err as Error).message, log.join('\n'));
+    const why = abort.signal.aborted ? `it took longer than ${limits!.timeoutMs / 60_000} minutes` : (err as Error).message;
+    throw new ImageBuildError(tag, why, log.join('\n'));
+  } finally {
+    clearTimeout(deadline);
   }
   task.done('built');
   return imageId || (await docker.getImage(tag).inspect()).Id;

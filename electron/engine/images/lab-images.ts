@@ -7,7 +7,7 @@ import { noProgress, progressTask, type ProgressSink } from '../progress.js';
 import { BASE_IMAGE } from './base-image.js';
 import { BASE_IMAGE as LAB_BASE_NAME } from '../labs/lab-rules.js';
 import { hashContext, packContext, readContext } from './build-context.js';
-import { asNodeStream, buildImage } from './build-image.js';
+import { asNodeStream, buildImage, LAB_BUILD_LIMITS } from './build-image.js';
 
 /** image name in the lab → image reference (tag) to run. */
 export type LabImages = Record<string, string>;
@@ -16,13 +16,20 @@ export async function ensureLabImages(
   docker: Docker, loaded: LoadedLab, session: string, sink: ProgressSink = noProgress,
 ): Promise<LabImages> {
   const base = await docker.getImage(BASE_IMAGE).inspect();
+  // A build never pulls: an image the lab names under build.from must already be on the engine.
+  for (const ref of loaded.lab.build?.from ?? []) {
+    await docker.getImage(ref).inspect().catch(() => {
+      throw new Error(`lab "${loaded.lab.id}" builds FROM ${ref} (build.from), which is not on the engine: load or pull it first (docker pull ${ref})`);
+    });
+  }
+  const limits = { ...LAB_BUILD_LIMITS, network: loaded.lab.build?.network ?? false };
   const entries = await Promise.all(Object.entries(loaded.images).map(async ([name, dir]) => {
-    const files = await readContext(dir);
+    const files = await readContext(dir, loaded.dir);
     const tag = `labvisor/lab-${loaded.lab.id}-${name}:${hashContext(files, base.Id).slice(0, 12)}`;
     const taskName = `image ${name}`;
     const exists = await docker.getImage(tag).inspect().then(() => true, () => false);
     if (exists) progressTask(sink, taskName).done('up to date');
-    else await buildImage(docker, asNodeStream(packContext(files)), tag, labelsFor(loaded.lab.id, session, 'image'), sink, taskName);
+    else await buildImage(docker, asNodeStream(packContext(files)), tag, labelsFor(loaded.lab.id, session, 'image'), sink, taskName, limits);
     return [name, tag] as const;
   }));
   return Object.fromEntries(entries);

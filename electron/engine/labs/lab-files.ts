@@ -1,7 +1,7 @@
 // The files of a lab folder besides what lab.yaml says: size limits that are enforced before
 // anything is parsed, step markdown that must stay inside the folder, and the lab's images.
 import type { Stats } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LabFormatError } from './diagnostics.js';
 import { type Finding, fieldMessage } from './lab-yaml.js';
@@ -46,22 +46,39 @@ async function markdownProblem(dir: string, realDir: string, relative: string): 
 
 /**
  * The lab's images: name → absolute folder, for each images/<name>/ that has a Dockerfile.
- * Only real folders with valid names count: a symlink could take the build context outside the lab.
+ * Only real folders inside the lab count: a symlink (images/ itself or one of its folders)
+ * could make any folder of the learner's computer a build context sent to the engine.
  */
-export async function findImages(dir: string): Promise<Record<string, string>> {
+export async function findImages(dir: string): Promise<{ images: Record<string, string>; problems: string[] }> {
   const imagesDir = path.join(dir, 'images');
-  const entries = await readdir(imagesDir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return [];
-    throw e;
-  });
+  const problems: string[] = [];
+  const top = await lstat(imagesDir).catch(() => undefined);
+  if (!top) return { images: {}, problems };
+  if (top.isSymbolicLink()) return { images: {}, problems: ['"images" is a symbolic link: image build contexts must be real folders inside the lab folder'] };
+  if (!top.isDirectory()) return { images: {}, problems };
+  const entries = await readdir(imagesDir, { withFileTypes: true });
   const images: Record<string, string> = {};
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isSymbolicLink()) {
+      problems.push(`"images/${entry.name}" is a symbolic link: image build contexts must be real folders inside the lab folder`);
+      continue;
+    }
     // Image names follow the same rule as machine and volume names.
     if (!entry.isDirectory() || !Volume.shape.name.safeParse(entry.name).success) continue;
     const folder = path.join(imagesDir, entry.name);
-    if ((await statOrUndefined(path.join(folder, 'Dockerfile')))?.isFile()) images[entry.name] = folder;
+    const dockerfile = await lstat(path.join(folder, 'Dockerfile')).catch(() => undefined);
+    if (dockerfile?.isSymbolicLink()) problems.push(`"images/${entry.name}/Dockerfile" is a symbolic link; it must be a regular file`);
+    else if (dockerfile?.isFile()) images[entry.name] = folder;
   }
-  return images;
+  return { images, problems };
+}
+
+/** An image's Dockerfile, within the size limit. */
+export async function readDockerfile(folder: string): Promise<string> {
+  const file = path.join(folder, 'Dockerfile');
+  const stats = await stat(file);
+  if (stats.size > MARKDOWN_LIMIT) throw new LabFormatError([{ file, line: 1, col: 1, message: `Dockerfile is ${size(stats.size)}; the limit is ${size(MARKDOWN_LIMIT)}` }]);
+  return readFile(file, 'utf8');
 }
 
 export async function statOrUndefined(file: string): Promise<Stats | undefined> {

@@ -72,7 +72,8 @@ export class LabYaml {
       .sort((a, b) => a.line - b.line || a.col - b.col));
   }
 
-  private diagnostic(finding: Finding): Diagnostic {
+  /** Where a finding points: the field's line and column in this lab.yaml. */
+  diagnostic(finding: Finding): Diagnostic {
     let node = this.nodeAt(finding.path);
     if (finding.key !== undefined) {
       const map = isAlias(node) ? node.resolve(this.doc) : node;

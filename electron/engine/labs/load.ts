@@ -2,10 +2,12 @@
 // its file:line:col. Nothing in a lab is run or built here.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { findImages, markdownFindings, readLabYaml, statOrUndefined } from './lab-files.js';
+import { findImages, markdownFindings, readDockerfile, readLabYaml, statOrUndefined } from './lab-files.js';
+import { reviewDockerfile } from './dockerfile-rules.js';
+import { trustReasons } from './trust.js';
 import { labRuleFindings } from './lab-rules.js';
 import { LabYaml } from './lab-yaml.js';
-import { LabFormatError } from './diagnostics.js';
+import { type Diagnostic, LabFormatError } from './diagnostics.js';
 import { markdownRefProblems } from './markdown-refs.js';
 import type { Lab } from './schema.js';
 import { validateLab } from './schema-findings.js';
@@ -18,8 +20,10 @@ export interface LoadedLab {
   lab: Lab;
   /** Image name → absolute path of images/<name>, which has a Dockerfile. */
   images: Record<string, string>;
-  /** Why the user must trust this lab before it runs; empty when it needs no trust. */
-  trustReasons: string[];
+  /** Why the user must trust this lab before it runs, each at its line; empty when it needs no trust. */
+  trustReasons: Diagnostic[];
+  /** Host ports the lab asks for by number: taking one another program uses needs trust too (checked at start). */
+  fixedPorts: Array<{ machine: string; port: number; where: Diagnostic }>;
 }
 
 /** Loads and validates the lab in `dir`; throws a LabFormatError with all problems found. */
@@ -30,10 +34,11 @@ export async function loadLab(dir: string): Promise<LoadedLab> {
   const validation = validateLab(data);
   if (validation.findings) throw yaml.error(validation.findings);
   const { lab } = validation;
-  const images = await findImages(root);
+  const { images, problems } = await findImages(root);
   const findings = [
     ...labRuleFindings(lab, path.basename(root), new Set(Object.keys(images))),
     ...await markdownFindings(lab, root),
+    ...problems.map((message) => ({ path: [], message })),
   ];
   if (findings.length > 0) throw yaml.error(findings);
   const machines = lab.machines.map((m) => m.name);
@@ -42,14 +47,20 @@ export async function loadLab(dir: string): Promise<LoadedLab> {
     return markdownRefProblems(md, await readFile(md, 'utf8'), machines);
   }))).flat();
   if (refs.length > 0) throw new LabFormatError(refs);
-  return { dir: root, file, lab, images, trustReasons: trustReasons(lab) };
-}
-
-function trustReasons(lab: Lab): string[] {
-  return lab.machines.flatMap((m) => {
-    if (m.kind === 'host') return [`machine "${m.name}" runs on your computer (kind: host)`];
-    return m.kind === 'container' && m.privileged ? [`machine "${m.name}" is privileged`] : [];
-  });
+  const declared = { network: lab.build?.network ?? false, from: lab.build?.from ?? [] };
+  const reviews = await Promise.all(Object.values(images).map(async (folder) => {
+    const file = path.join(folder, 'Dockerfile');
+    return { file, ...reviewDockerfile(file, await readDockerfile(folder), declared) };
+  }));
+  const dockerfileErrors = reviews.flatMap((r) => r.errors);
+  if (dockerfileErrors.length > 0) throw new LabFormatError(dockerfileErrors);
+  const foreignFrom = reviews.flatMap((r) => r.foreignFrom.map((f) => ({ file: r.file, ...f })));
+  return {
+    dir: root, file, lab, images,
+    trustReasons: trustReasons({ lab, locate: (f) => yaml.diagnostic(f), foreignFrom }),
+    fixedPorts: lab.machines.flatMap((m, i) => m.kind === 'host' ? [] : (m.ports ?? []).flatMap((p, j) =>
+      p.host === undefined ? [] : [{ machine: m.name, port: p.host, where: yaml.diagnostic({ path: ['machines', i, 'ports', j, 'host'], message: '' }) }])),
+  };
 }
 
 /** `target` itself when it holds a lab.yaml, else its direct subfolders that do, sorted. */

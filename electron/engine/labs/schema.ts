@@ -12,12 +12,24 @@ const labPath = z.string().min(1).max(200)
 
 const seconds = z.number().positive().max(600);
 
-/** Linux capabilities a lab may add back after CapDrop: ALL. */
-export const CAPABILITIES = [
-  'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP',
-  'NET_BIND_SERVICE', 'NET_RAW', 'NET_ADMIN', 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_ADMIN', 'MKNOD',
-  'AUDIT_WRITE', 'SETFCAP',
+/**
+ * Capabilities a lab may add back after CapDrop: ALL without asking: they act only on what the
+ * container already owns. The rest of the Linux capabilities (CAPABILITIES_NEEDING_TRUST) reach
+ * beyond it, so the learner must trust the lab (trust.ts says why for each).
+ */
+export const SAFE_CAPABILITIES = [
+  'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'NET_BIND_SERVICE',
+  'SYS_CHROOT', 'AUDIT_WRITE',
 ] as const;
+
+export const CAPABILITIES_NEEDING_TRUST = [
+  'SETPCAP', 'SETFCAP', 'NET_RAW', 'NET_ADMIN', 'MKNOD', 'SYS_PTRACE', 'SYS_ADMIN', 'SYS_MODULE', 'SYS_TIME',
+  'SYS_RAWIO', 'SYS_BOOT', 'SYS_NICE', 'SYS_RESOURCE', 'SYS_PACCT', 'SYS_TTY_CONFIG', 'DAC_READ_SEARCH',
+  'LINUX_IMMUTABLE', 'IPC_LOCK', 'IPC_OWNER', 'LEASE', 'AUDIT_CONTROL', 'AUDIT_READ', 'SYSLOG', 'WAKE_ALARM',
+  'BLOCK_SUSPEND', 'MAC_ADMIN', 'MAC_OVERRIDE', 'BPF', 'PERFMON', 'CHECKPOINT_RESTORE',
+] as const;
+
+export const CAPABILITIES = [...SAFE_CAPABILITIES, ...CAPABILITIES_NEEDING_TRUST] as const;
 
 const Mount = z.strictObject({
   volume: name.describe('a volume declared under `volumes`'),
@@ -27,8 +39,10 @@ const Mount = z.strictObject({
 
 const Port = z.strictObject({
   container: z.number().int().min(1).max(65535),
-  host: z.number().int().min(1).max(65535).optional().describe('port on 127.0.0.1; a free one when omitted'),
+  host: z.number().int().min(1).max(65535).optional().describe('port on 127.0.0.1; a free one when omitted (below 1024 needs trust)'),
 });
+
+const outbound = z.boolean().optional().describe('may reach the internet and the networks around the engine; requires trust (default: only the lab\'s own machines)');
 
 const Resources = z.strictObject({
   memoryMb: z.number().int().min(16).max(8192).optional().describe('memory limit; swap is not allowed beyond it'),
@@ -45,10 +59,11 @@ export const ContainerMachine = z.strictObject({
   workdir: z.string().regex(/^\//, 'must be an absolute path').optional(),
   hostname: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes, not starting with a dash (at most 63)').optional(),
   mounts: z.array(Mount).optional(),
-  ports: z.array(Port).optional(),
-  capabilities: z.array(z.enum(CAPABILITIES)).optional().describe('added back after dropping all'),
+  ports: z.array(Port).max(16).optional(),
+  capabilities: z.array(z.enum(CAPABILITIES)).max(40).optional().describe('added back after dropping all; any outside the safe set requires trust'),
   resources: Resources.optional(),
   privileged: z.boolean().optional().describe('requires the user to trust the lab'),
+  outbound,
 });
 
 export const HostMachine = z.strictObject({
@@ -58,7 +73,7 @@ export const HostMachine = z.strictObject({
 
 const VmPort = z.strictObject({
   guest: z.number().int().min(1).max(65535),
-  host: z.number().int().min(1).max(65535).optional().describe('port on 127.0.0.1; a free one when omitted'),
+  host: z.number().int().min(1).max(65535).optional().describe('port on 127.0.0.1; a free one when omitted (below 1024 needs trust)'),
 });
 
 export const VmMachine = z.strictObject({
@@ -68,7 +83,8 @@ export const VmMachine = z.strictObject({
   memoryMb: z.number().int().min(64).max(8192).optional().describe('guest memory; default 256'),
   cpus: z.number().int().min(1).max(8).optional().describe('virtual CPUs; default 1'),
   hostname: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes, not starting with a dash (at most 63)').optional(),
-  ports: z.array(VmPort).optional(),
+  ports: z.array(VmPort).max(16).optional(),
+  outbound,
 });
 
 export const Machine = z.discriminatedUnion('kind', [ContainerMachine, VmMachine, HostMachine]);
@@ -119,6 +135,13 @@ export const Volume = z.strictObject({
   description: z.string().optional(),
 });
 
+/** Image builds run without a network and FROM the base or the lab's own images, unless declared here. */
+export const Build = z.strictObject({
+  network: z.boolean().optional().describe('builds may use the network (RUN wget, ADD <url>); requires trust'),
+  from: z.array(z.string().min(1).max(256)).max(16).optional()
+    .describe('images besides labvisor/base and the lab\'s own that Dockerfiles may start FROM; each must already be on the engine, and requires trust'),
+});
+
 export const Lab = z.strictObject({
   format: z.literal(1).optional().describe('lab format version'),
   id: name,
@@ -127,9 +150,10 @@ export const Lab = z.strictObject({
   duration: z.number().int().min(1).max(240).describe('minutes'),
   difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
   tags: z.array(name).max(12),
-  machines: z.array(Machine).min(1),
-  volumes: z.array(Volume).optional(),
-  steps: z.array(Step).min(1),
+  machines: z.array(Machine).min(1).max(32),
+  volumes: z.array(Volume).max(32).optional(),
+  build: Build.optional(),
+  steps: z.array(Step).min(1).max(100),
 });
 
 export type Lab = z.infer<typeof Lab>;

@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 import { rm } from 'node:fs/promises';
 import type { LoadedLab } from '../labs/load.js';
 import type { ContainerMachine, Machine, Step, VmMachine as VmMachineSpec } from '../labs/schema.js';
+import { VM_DEFAULTS } from '../labs/trust.js';
 import { labelsFor } from '../labels.js';
 import type { EngineInfo } from '../machines/docker-engine.js';
 import { ensureBaseImage } from '../images/base-image.js';
@@ -26,7 +27,10 @@ import type { ScriptResult } from '../machines/script-result.js';
 import { runCheck, describeScriptFailure, type CheckContext } from '../checks/run-check.js';
 import type { CheckResult } from '../checks/check-result.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
-import { containerName, networkName, newSessionId, volumeName } from './names.js';
+import { containerName, egressNetworkName, networkName, newSessionId, portRelayName, volumeName } from './names.js';
+import { startPortRelay, type PublishedPort } from '../machines/port-publisher.js';
+import { portInUse } from '../machines/host-ports.js';
+import type { Diagnostic } from '../labs/diagnostics.js';
 import { hostEnv, machineEnv, sessionIdentity } from './script-env.js';
 import { findSessionResources, removeSessionResources } from './cleanup.js';
 import { removeRecord, writeRecord, type SessionRecord } from './registry.js';
@@ -49,7 +53,7 @@ export interface MachineStatus {
 }
 
 export interface StartOptions {
-  /** The user trusts this lab (required for host and privileged machines). */
+  /** The user trusts this lab: required when it asks for more than the safe default (trust.ts). */
   trust?: boolean;
   progress?: ProgressSink;
 }
@@ -74,14 +78,26 @@ export class LabSession {
 
   /** Builds images and starts every machine; on failure leaves nothing behind. */
   start(opts: StartOptions = {}): Promise<void> {
-    if (this.loaded.trustReasons.length && !opts.trust) {
-      return Promise.reject(new TrustRequiredError(this.lab.id, this.loaded.trustReasons));
-    }
-    this.starting = this.startAll(opts.progress ?? noProgress).catch(async (err) => {
-      await this.cleanup();
-      throw err;
-    });
+    this.starting = (async () => {
+      // Refused before anything exists: an untrusted lab leaves nothing behind.
+      if (!opts.trust) {
+        const reasons = await this.trustReasons();
+        if (reasons.length) throw new TrustRequiredError(this.lab.id, reasons);
+      }
+      await this.startAll(opts.progress ?? noProgress).catch(async (err) => {
+        await this.cleanup();
+        throw err;
+      });
+    })();
     return this.starting;
+  }
+
+  /** The lab's trust reasons, and each fixed host port that another program already listens on. */
+  async trustReasons(): Promise<Diagnostic[]> {
+    const taken = await Promise.all(this.loaded.fixedPorts.map(async (p) => (await portInUse(p.port)
+      ? [{ ...p.where, message: `machine "${p.machine}" takes port ${p.port} on your computer, which another program already listens on` }]
+      : [])));
+    return [...this.loaded.trustReasons, ...taken.flat()];
   }
 
   private async startAll(sink: ProgressSink): Promise<void> {
@@ -104,15 +120,28 @@ export class LabSession {
     if (this.stopping) throw new Error(`session ${this.id} was stopped while starting`);
   }
 
+  /** Container ports the lab publishes, through the relay (port-publisher.ts). */
+  private publishedPorts(): PublishedPort[] {
+    return this.lab.machines.flatMap((m) => m.kind === 'container'
+      ? (m.ports ?? []).map((p) => ({ machine: m.name, container: p.container, ...(p.host ? { host: p.host } : {}) }))
+      : []);
+  }
+
+  private needsEgress(): boolean {
+    return this.publishedPorts().length > 0 || this.lab.machines.some((m) => m.kind === 'container' && m.outbound);
+  }
+
   private async createNetworkAndVolumes(): Promise<void> {
-    const published = this.lab.machines.some((m) => m.kind === 'container' && (m.ports?.length ?? 0) > 0);
+    // The lab's machines share one network with no route out; only trusted outbound machines
+    // and our port relay also join a routed one.
     await this.docker.createNetwork({
-      Name: networkName(this.id),
-      Driver: 'bridge',
-      // Internal (no route out) unless a port must be published: Docker cannot publish from an internal network.
-      Internal: !published,
-      Labels: labelsFor(this.lab.id, this.id, 'network'),
+      Name: networkName(this.id), Driver: 'bridge', Internal: true, Labels: labelsFor(this.lab.id, this.id, 'network'),
     });
+    if (this.needsEgress()) {
+      await this.docker.createNetwork({
+        Name: egressNetworkName(this.id), Driver: 'bridge', Internal: false, Labels: labelsFor(this.lab.id, this.id, 'network'),
+      });
+    }
     await Promise.all((this.lab.volumes ?? []).map((v) =>
       this.docker.createVolume({ Name: volumeName(this.id, v.name), Labels: labelsFor(this.lab.id, this.id, 'volume') })));
   }
@@ -123,6 +152,13 @@ export class LabSession {
     const settled = await Promise.allSettled(this.lab.machines.map((m) => this.startMachine(m, sink)));
     const failure = settled.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
+    const ports = this.publishedPorts();
+    if (ports.length) {
+      await startPortRelay(this.docker, {
+        name: portRelayName(this.id), ports, labNetwork: networkName(this.id), egressNetwork: egressNetworkName(this.id),
+        labels: labelsFor(this.lab.id, this.id, 'helper'),
+      });
+    }
     this.machines.splice(0, this.machines.length, ...settled.map((r) => (r as PromiseFulfilledResult<MachineStatus>).value));
     await writeFootprint({
       session: this.id, lab: this.lab.id, startedAt: new Date().toISOString(), samples: [],
@@ -179,7 +215,7 @@ export class LabSession {
       const ports = await Promise.all((machine.ports ?? []).map(async (p) => ({ guest: p.guest, host: p.host ?? await freePort() })));
       const vm = await VmMachine.start({
         session: this.id, machine: machine.name, qemu, kernel: kernel.vmlinuz, initrd,
-        memoryMb: machine.memoryMb ?? 256, cpus: machine.cpus ?? 1, hostname: machine.hostname ?? machine.name, ports,
+        memoryMb: machine.memoryMb ?? 256, cpus: machine.cpus ?? 1, hostname: machine.hostname ?? machine.name, ports, outbound: false,
       });
       this.vms.set(machine.name, vm);
       task.done(`ready (${vm.timeline.accelReason})`);
@@ -209,6 +245,7 @@ export class LabSession {
       labels: labelsFor(this.lab.id, this.id, 'machine'),
       env: sessionIdentity(this.lab, this.id),
     }));
+    if (machine.outbound) await this.docker.getNetwork(egressNetworkName(this.id)).connect({ Container: containerName(this.id, machine.name) });
   }
 
   /** The boot id of the kernel containers run on, as a container sees it: true for any engine. */

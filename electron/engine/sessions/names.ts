@@ -15,6 +15,10 @@ export const sessionPrefix = (session: string): string => `lv-${session}`;
 export const containerName = (session: string, machine: string): string => `lv-${session}-${machine}`;
 export const volumeName = (session: string, volume: string): string => `lv-${session}-${volume}`;
 export const networkName = (session: string): string => `lv-${session}`;
+// Our own resources beside the lab's use "_", which lab names cannot contain: no clash with a machine.
+/** The routed network for outbound machines and the port relay; the lab's own network has no route out. */
+export const egressNetworkName = (session: string): string => `lv-${session}_egress`;
+export const portRelayName = (session: string): string => `lv-${session}_ports`;
 
 /** Environment variable suffix for a lab name: "web-app" → "WEB_APP". */
 export const envName = (name: string): string => name.toUpperCase().replace(/-/g, '_');
