@@ -1,11 +1,13 @@
-// `labvisor serve`'s server: HTTP for the renderer's files and one WebSocket at /ws for the
-// LabApi, on 127.0.0.1 only. Every request passes auth.ts first.
+// `labvisor serve`'s server: HTTP for the renderer's files, one WebSocket at /ws for the LabApi
+// and POST /session to trade `--open`'s one-time code for the token, on 127.0.0.1 only. Every
+// request passes auth.ts first. Nothing here sets a cookie or redirects: the token lives in the
+// page (see docs/security-serve.md).
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CLOSE, MAX_FRAME_BYTES, WS_PATH } from '../shared/api-wire.js';
-import { checkRequest, newToken, sessionCookie } from './auth.js';
+import { checkRequest, checkUpgrade, newToken, OneTimeCodes, WS_PROTOCOL } from './auth.js';
 import { PLACEHOLDER_PAGE, resolveStatic, sendFile } from './static-files.js';
 import type { HostApi } from './lab-api.js';
 import { handleConnection } from './ws-connection.js';
@@ -23,12 +25,17 @@ export interface ServerOptions {
 export interface RunningServer {
   port: number;
   token: string;
-  /** What the user opens: http://127.0.0.1:PORT/?token=… */
+  /** What the user opens: http://127.0.0.1:PORT/#token=… (a fragment never reaches a server). */
   url: string;
+  /** A URL for `--open`: http://127.0.0.1:PORT/#code=…, a code POST /session trades for the token once. */
+  codeUrl(): string;
   close(): Promise<void>;
 }
 
 export const HOST = '127.0.0.1';
+export const SESSION_PATH = '/session';
+/** A code is 43 characters: a body much larger than `{"code":"…"}` is not one. */
+const MAX_SESSION_BODY = 1024;
 
 /** The headers of every answer: a strict CSP (no inline script or style, WebSocket to us only), no framing, no sniffing. */
 export function securityHeaders(port: number): Record<string, string> {
@@ -50,8 +57,14 @@ export function securityHeaders(port: number): Record<string, string> {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
   const token = newToken();
+  const codes = new OneTimeCodes();
   let port = opts.port;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  // Browsers drop a socket whose server selects none of the subprotocols they offered; the
+  // token's own subprotocol is never echoed back.
+  const wss = new WebSocketServer({
+    noServer: true, maxPayload: MAX_FRAME_BYTES,
+    handleProtocols: (offered) => offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false,
+  });
   let connections = 0;
 
   const text = (res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}) => {
@@ -59,19 +72,38 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     res.end(`${body}\n`);
   };
 
+  /** POST /session {code}: the token once per code, never cached. */
+  const redeem = async (req: IncomingMessage, res: ServerResponse) => {
+    const noStore = { 'Cache-Control': 'no-store' };
+    if (req.method !== 'POST') return text(res, 405, 'only POST', { Allow: 'POST', ...noStore });
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return text(res, 415, 'the body must be JSON', noStore);
+    let body = '';
+    for await (const chunk of req) {
+      body += String(chunk);
+      if (body.length > MAX_SESSION_BODY) return text(res, 413, 'the body is too large', noStore);
+    }
+    let code: unknown;
+    try {
+      code = (JSON.parse(body) as { code?: unknown } | null)?.code;
+    } catch {
+      return text(res, 400, 'the body is not JSON', noStore);
+    }
+    if (!codes.redeem(code)) {
+      log(`POST ${SESSION_PATH}: 401 a wrong, spent or expired code`);
+      return text(res, 401, 'this code is wrong, spent or expired: open the URL `labvisor serve` printed', noStore);
+    }
+    res.writeHead(200, { ...securityHeaders(port), 'Content-Type': 'application/json; charset=utf-8', ...noStore });
+    res.end(JSON.stringify({ token }));
+  };
+
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
-    const verdict = checkRequest(req, port, token, { upgrade: false });
+    const verdict = checkRequest(req, port);
     if (!verdict.ok) {
       log(`${req.method} ${req.url?.split('?')[0]}: ${verdict.status} ${verdict.reason}`);
       return text(res, verdict.status, verdict.reason);
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (verdict.via === 'token') {
-      // The token leaves the address bar (and history) at once; the cookie carries it from now on.
-      url.searchParams.delete('token');
-      res.writeHead(302, { ...securityHeaders(port), 'Set-Cookie': sessionCookie(port, token), Location: url.pathname + url.search });
-      return res.end();
-    }
+    if (url.pathname === SESSION_PATH) return redeem(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'only GET and HEAD', { Allow: 'GET, HEAD' });
     if (url.pathname === WS_PATH) return text(res, 426, 'this is the WebSocket endpoint', { Upgrade: 'websocket' });
     const head = req.method === 'HEAD';
@@ -109,7 +141,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path !== WS_PATH) return refuseUpgrade(socket, 404, `WebSocket upgrades only at ${WS_PATH}`);
-    const verdict = checkRequest(req, port, token, { upgrade: true });
+    const verdict = checkUpgrade(req, port, token);
     if (!verdict.ok) {
       log(`WebSocket upgrade refused: ${verdict.status} ${verdict.reason}`);
       return refuseUpgrade(socket, verdict.status, verdict.reason);
@@ -138,7 +170,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   port = address.port;
 
   return {
-    port, token, url: `http://${HOST}:${port}/?token=${token}`,
+    port, token, url: `http://${HOST}:${port}/#token=${token}`,
+    codeUrl: () => `http://${HOST}:${port}/#code=${codes.issue()}`,
     close: async () => {
       for (const ws of wss.clients) ws.close(CLOSE.GOING_AWAY, 'the server stops');
       await new Promise<void>((resolve) => {

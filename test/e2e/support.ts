@@ -25,9 +25,12 @@ export async function prerequisites(opts: { qemu?: boolean } = {}): Promise<stri
 
 export interface Served { child: CliProcess; url: string; stop(): Promise<void> }
 
-/** `labvisor serve --port 0`; its first stdout line is the URL with the token. */
-export async function serve(): Promise<Served> {
-  const child = startCli(['serve', '--port', '0']);
+/**
+ * `labvisor serve --port 0` (plus `args`); its first stdout line is the URL with the token in its
+ * fragment (…/#token=…), which the page moves to sessionStorage and out of the address bar.
+ */
+export async function serve(args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
+  const child = startCli(['serve', '--port', '0', ...args], env);
   const url = await firstStdoutLine(child);
   return {
     child, url,

@@ -1,13 +1,17 @@
-// `labvisor serve` as a person starts it, against the real engine: its guards (token, cookie,
-// Host, Origin), the LabApi over the WebSocket driving a real lab, bad frames, and Ctrl-C.
+// `labvisor serve` as a person starts it, against the real engine: its guards (the token as a
+// WebSocket subprotocol, no cookie, no redirect, Host, Origin), the LabApi over the WebSocket
+// driving a real lab, bad frames, and Ctrl-C. (unit/serve-guards attacks them in more detail.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
 import type { SessionInfo } from '../../electron/shared/api.js';
-import { engineOrSkip, labelled, nothing, waitForStderr } from './support.js';
+import { engineOrSkip, fakeUrlOpener, firstStdoutLine, labelled, nothing, startCli, waitForStderr } from './support.js';
 import { Client, serve, type Served } from './ws-client.js';
 
 const engine = await engineOrSkip();
@@ -34,54 +38,49 @@ async function refusedUpgrade(ws: WebSocket): Promise<string> {
 describe('labvisor serve', { skip: engine.skip }, () => {
   const docker = engine.docker as Docker;
   let s: Served;
-  let cookie: string;
   before(async () => { s = await serve(); });
   after(async () => {
     if (s.child.exitCode === null) s.child.kill('SIGINT');
     await s.child.result;
   });
 
-  test('no token: 401; the token is exchanged for an HttpOnly cookie, then / answers 200 with a strict CSP', async () => {
-    const none = await get(s.port, '/', { Host: `127.0.0.1:${s.port}` });
-    assert.equal(none.status, 401);
-    assert.equal((await get(s.port, '/?token=wrong', { Host: `127.0.0.1:${s.port}` })).status, 401);
-
-    const exchange = await fetch(s.url, { redirect: 'manual' });
-    assert.equal(exchange.status, 302);
-    assert.equal(exchange.headers.get('location'), '/', 'the token leaves the address bar');
-    const setCookie = exchange.headers.get('set-cookie') ?? '';
-    assert.match(setCookie, new RegExp(`^labvisor-${s.port}=${s.token}; `));
-    assert.match(setCookie, /HttpOnly/);
-    assert.match(setCookie, /SameSite=Strict/);
-    cookie = setCookie.split(';')[0]!;
-
-    const page = await fetch(`${s.origin}/`, { headers: { Cookie: cookie } });
+  test('the page needs no token and sets no cookie; the CSP is strict; no path redirects', async () => {
+    const page = await fetch(`${s.origin}/`);
     assert.equal(page.status, 200);
+    assert.equal(page.headers.get('set-cookie'), null);
     assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
     const csp = page.headers.get('content-security-policy') ?? '';
     assert.match(csp, /default-src 'self'/);
     assert.match(csp, new RegExp(`connect-src 'self' ws://127\\.0\\.0\\.1:${s.port}`));
     assert.match(await page.text(), /Labvisor/);
+    // The old start URL (token in the query) and the open redirect it had: no Location, no cookie.
+    for (const path of [`/?token=${s.token}`, `/.//evil.com/?token=${s.token}`, '/.//evil.com/', '//evil.com/']) {
+      const r = await get(s.port, path, { Host: `127.0.0.1:${s.port}` });
+      assert.equal(r.headers.location, undefined, `${path}: ${r.status} to ${r.headers.location}`);
+      assert.equal(r.headers['set-cookie'], undefined, path);
+    }
   });
 
-  test('a foreign Host is refused (403), even with the cookie: DNS rebinding', async () => {
-    const r = await get(s.port, '/', { Host: 'evil.example', Cookie: `labvisor-${s.port}=${s.token}` });
-    assert.equal(r.status, 403);
-    assert.equal((await get(s.port, '/', { Host: `evil.example:${s.port}`, Cookie: `labvisor-${s.port}=${s.token}` })).status, 403);
+  test('a foreign Host is refused (403): DNS rebinding', async () => {
+    assert.equal((await get(s.port, '/', { Host: 'evil.example' })).status, 403);
+    assert.equal((await get(s.port, '/', { Host: `evil.example:${s.port}` })).status, 403);
     // localhost is fine.
-    assert.equal((await get(s.port, '/', { Host: `localhost:${s.port}`, Cookie: `labvisor-${s.port}=${s.token}` })).status, 200);
+    assert.equal((await get(s.port, '/', { Host: `localhost:${s.port}` })).status, 200);
   });
 
   test('a state-changing request from a foreign Origin is refused (403)', async () => {
-    const r = await get(s.port, '/', { Host: `127.0.0.1:${s.port}`, Origin: 'http://evil.example', Cookie: `labvisor-${s.port}=${s.token}` }, 'POST');
+    const r = await get(s.port, '/session', { Host: `127.0.0.1:${s.port}`, Origin: 'http://evil.example', 'Content-Type': 'application/json' }, 'POST');
     assert.equal(r.status, 403);
   });
 
-  test('WebSocket: a foreign Origin is refused (403); no cookie is refused (401)', async () => {
-    const foreign = new WebSocket(`ws://127.0.0.1:${s.port}/ws`, { origin: 'http://evil.example', headers: { Cookie: `labvisor-${s.port}=${s.token}` } });
-    assert.match(await refusedUpgrade(foreign), /403/);
-    const anonymous = new WebSocket(`ws://127.0.0.1:${s.port}/ws`, { origin: s.origin });
-    assert.match(await refusedUpgrade(anonymous), /401/);
+  test('WebSocket: refused without the token (401), with a wrong one (401), from a foreign Origin (403) or Host (403)', async () => {
+    const url = `ws://127.0.0.1:${s.port}/ws`;
+    const ours = ['labvisor', `labvisor.token.${s.token}`];
+    assert.match(await refusedUpgrade(new WebSocket(url, { origin: s.origin })), /401/);
+    assert.match(await refusedUpgrade(new WebSocket(url, ['labvisor', 'labvisor.token.wrong'], { origin: s.origin })), /401/);
+    assert.match(await refusedUpgrade(new WebSocket(url, { origin: s.origin, headers: { Cookie: `labvisor-${s.port}=${s.token}` } })), /401/);
+    assert.match(await refusedUpgrade(new WebSocket(url, ours, { origin: 'http://evil.example' })), /403/);
+    assert.match(await refusedUpgrade(new WebSocket(url, ours, { origin: s.origin, headers: { Host: 'evil.example' } })), /403/);
   });
 
   test('the server is reachable on 127.0.0.1 only: not on ::1, another loopback address or any interface', async () => {
@@ -95,7 +94,7 @@ describe('labvisor serve', { skip: engine.skip }, () => {
       req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
       req.end();
     });
-    assert.equal(await reach('127.0.0.1'), 'answered 401');
+    assert.equal(await reach('127.0.0.1'), 'answered 200');
     for (const host of ['::1', '127.0.0.2', ...interfaces]) {
       assert.match(await reach(host), /^(ECONNREFUSED|EADDRNOTAVAIL|ENETUNREACH|EHOSTUNREACH)$/, `reachable on ${host}`);
     }
@@ -220,4 +219,31 @@ describe('labvisor serve', { skip: engine.skip }, () => {
     assert.match(r.stderr, /Stopped\./);
     assert.deepEqual(await labelled(docker, started.id), nothing);
   });
+});
+
+test('serve --open gives the browser a one-time code, never the token: the code opens POST /session once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'labvisor-open-'));
+  const opener = fakeUrlOpener(dir);
+  const child = startCli(['serve', '--port', '0', '--open'], opener.env);
+  try {
+    const printed = new URL(await firstStdoutLine(child));
+    const token = printed.hash.slice('#token='.length);
+    const argv = await opener.argv();
+    assert.match(argv, new RegExp(`^http://127\\.0\\.0\\.1:${printed.port}/#code=[A-Za-z0-9_-]{43}$`));
+    assert.ok(!argv.includes(token), 'the token is in no command line');
+    const code = argv.slice(argv.indexOf('#code=') + '#code='.length);
+    const redeem = () => fetch(`http://127.0.0.1:${printed.port}/session`, {
+      method: 'POST', headers: { Origin: `http://127.0.0.1:${printed.port}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ code }),
+    });
+    const first = await redeem();
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('cache-control'), 'no-store');
+    assert.deepEqual(await first.json(), { token });
+    const second = await redeem();
+    assert.equal(second.status, 401, 'a code opens once');
+  } finally {
+    child.kill('SIGINT');
+    await child.result;
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

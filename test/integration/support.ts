@@ -2,9 +2,9 @@
 // dir, the CLI as a child process, and a look at what Labvisor left in the engine.
 import type Docker from 'dockerode';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { connectEngine, type EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { packageRoot } from '../../electron/engine/paths.js';
 
@@ -64,6 +64,28 @@ export function firstStdoutLine(child: CliProcess, timeoutMs = 20_000): Promise<
     const timer = setTimeout(() => reject(new Error(`no line on stdout; stderr:\n${child.stderrSoFar()}`)), timeoutMs);
     child.stdout!.on('data', onData);
   });
+}
+
+/**
+ * A stand-in for the system's "open a URL" command (xdg-open, open) in `dir`: no real browser
+ * opens, and the test reads the command line `serve --open` gave it. Start the CLI with `env`.
+ */
+export function fakeUrlOpener(dir: string): { env: Record<string, string>; argv(timeoutMs?: number): Promise<string> } {
+  const bin = join(dir, 'bin');
+  const opened = join(dir, 'opened');
+  mkdirSync(bin, { recursive: true });
+  for (const name of ['xdg-open', 'open']) writeFileSync(join(bin, name), `#!/bin/sh\nprintf '%s\\n' "$*" > '${opened}'\n`, { mode: 0o755 });
+  return {
+    env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
+    argv: async (timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!existsSync(opened) || !readFileSync(opened, 'utf8').endsWith('\n')) {
+        if (Date.now() > deadline) throw new Error('the browser was never asked to open a URL');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return readFileSync(opened, 'utf8').trim();
+    },
+  };
 }
 
 /** Resolves with the first group of a match in everything the child printed, or rejects after timeoutMs. */

@@ -1,6 +1,7 @@
 // `labvisor serve` as the tests use it: started as a person starts it (the CLI, a free port,
-// the URL on stdout's first line) and spoken to over its WebSocket the way the renderer does —
-// JSON requests and events, binary terminal frames per channel.
+// the URL on stdout's first line, its token in the fragment) and spoken to over its WebSocket
+// the way the renderer does — the token as a subprotocol, JSON requests and events, binary
+// terminal frames per channel.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
@@ -15,9 +16,9 @@ export interface Served { child: CliProcess; url: URL; port: number; token: stri
 export async function serve(): Promise<Served> {
   const child = startCli(['serve', '--port', '0']);
   const line = await firstStdoutLine(child);
-  assert.match(line, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+  assert.match(line, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
   const url = new URL(line);
-  return { child, url, port: Number(url.port), token: url.searchParams.get('token')!, origin: `http://127.0.0.1:${url.port}` };
+  return { child, url, port: Number(url.port), token: url.hash.slice('#token='.length), origin: `http://127.0.0.1:${url.port}` };
 }
 
 /** Stops a served server the way a person does (Ctrl-C) and waits for it to exit. */
@@ -46,12 +47,10 @@ export class Client {
     });
   }
 
-  static async open(s: Served, opts: { origin?: string; cookie?: string } = {}): Promise<Client> {
-    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws`, {
-      origin: opts.origin ?? s.origin,
-      headers: { Cookie: opts.cookie ?? `labvisor-${s.port}=${s.token}` },
-    });
+  static async open(s: Served): Promise<Client> {
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws`, ['labvisor', `labvisor.token.${s.token}`], { origin: s.origin });
     await once(ws, 'open');
+    assert.equal(ws.protocol, 'labvisor', 'the server selects the plain subprotocol, as browsers require');
     return new Client(ws);
   }
 

@@ -1,5 +1,7 @@
 // `labvisor serve [--port N] [--open]`: the app's API over HTTP + WebSocket on 127.0.0.1, for
-// a browser (and the e2e tests). The first line on stdout is the URL with this start's token.
+// a browser (and the e2e tests). The first line on stdout is the URL with this start's token
+// in its fragment (…/#token=…). `--open` gives the browser a one-time code instead (…/#code=…):
+// a command line is readable by every user of the machine, a spent or stale code opens nothing.
 // Ctrl-C or SIGTERM stops every lab session the server started, then exits.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -17,7 +19,7 @@ function parsePort(value: string | undefined): number {
   return Number(value);
 }
 
-/** Best effort: the platform's way to open a URL in the default browser. */
+/** Best effort: the platform's way to open a URL in the default browser (the URL is in its argv: no token there). */
 function openBrowser(url: string): void {
   const [cmd, args] = process.platform === 'darwin' ? ['open', [url]]
     : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
@@ -47,8 +49,8 @@ export async function serve(args: string[]): Promise<number> {
   hostReady.catch(() => {}); // startServer reports it to each WebSocket
   const server = await startServer({ host: hostReady, port, rendererDir: join(packageRoot(), 'renderer', 'dist'), log });
   process.stdout.write(`${server.url}\n`);
-  say(`Labvisor serves on ${server.url.replace(/\?.*/, '')} (127.0.0.1 only). Open the URL above; Ctrl-C stops the server and its labs.`);
-  if (values.open) openBrowser(server.url);
+  say(`Labvisor serves on ${server.url.replace(/#.*/, '')} (127.0.0.1 only). Open the URL above; Ctrl-C stops the server and its labs.`);
+  if (values.open) openBrowser(server.codeUrl());
 
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -1,5 +1,5 @@
-// The LabApi over `labvisor serve`'s WebSocket (the cookie set from the start URL's token
-// authenticates it). Text frames are JSON, binary frames are terminals (api-wire.ts). After a
+// The LabApi over `labvisor serve`'s WebSocket, opened with the page's token as a subprotocol
+// (serve-token.ts). Text frames are JSON, binary frames are terminals (api-wire.ts). After a
 // drop it reconnects with backoff, fails what was in flight, and re-attaches every terminal.
 import { ApiError, type EventMessage, type Method, type Params, type Result, type ServerMessage } from '../../../electron/shared/api.js';
 import { decodeTerminalOut, encodeTerminalIn, WS_PATH } from '../../../electron/shared/api-wire.js';
@@ -8,6 +8,7 @@ import { ChannelTable } from './channel-table.js';
 import { Listeners, isWebUrl, type ConnectionState, type LabClient, type TerminalLink, type TerminalSink } from './lab-client.js';
 import { ConnectionLostError, PendingRequests } from './pending-requests.js';
 import { reconnectDelay } from './reconnect-delay.js';
+import { wsProtocols } from './serve-token.js';
 
 interface Attached { terminal: string; sink: TerminalSink }
 
@@ -23,7 +24,8 @@ export class WsLabClient implements LabClient {
   private readonly events = new Listeners<EventMessage>();
   private readonly states = new Listeners<ConnectionState>();
 
-  constructor(private readonly url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`) {
+  /** `token` is asked at every connect: a reconnect shows the token the tab holds then. */
+  constructor(private readonly token: () => string, private readonly url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`) {
     this.connect();
   }
 
@@ -74,7 +76,7 @@ export class WsLabClient implements LabClient {
   }
 
   private connect(): void {
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.url, wsProtocols(this.token()));
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => {
