@@ -7,7 +7,7 @@ import { loadLab, type LoadedLab } from '../../electron/engine/labs/load.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import { solveLab } from '../../electron/engine/sessions/solve-lab.js';
-import { containerName, networkName, volumeName } from '../../electron/engine/sessions/names.js';
+import { containerName, networkName, portRelayName, volumeName } from '../../electron/engine/sessions/names.js';
 import { BASE_IMAGE } from '../../electron/engine/images/base-image.js';
 import { currentOwner, formatOwner } from '../../electron/engine/owner.js';
 import { engineOrSkip, fixture, labelled, nothing } from './support.js';
@@ -57,10 +57,17 @@ describe('a lab session on a real engine', { skip: engine.skip }, () => {
     const web = await docker.getImage((await docker.getContainer(containerName(session.id, 'web')).inspect()).Image).inspect();
     assert.equal(web.Config.Labels?.['io.labvisor.lab'], 'probe-lab');
     assert.equal(web.Config.Labels?.['io.labvisor.role'], 'image');
-    const bindings = c.HostConfig.PortBindings?.['8080/tcp'] as Array<{ HostIp: string }>;
-    assert.deepEqual(bindings.map((b) => b.HostIp), ['127.0.0.1']);
-    const published = (c.NetworkSettings.Ports?.['8080/tcp'] ?? []) as Array<{ HostIp: string }>;
-    assert.ok(published.length > 0 && published.every((p) => p.HostIp === '127.0.0.1'));
+    // Published through our relay: the machine itself publishes nothing and stays on the internal network.
+    const webMachine = await docker.getContainer(containerName(session.id, 'web')).inspect();
+    assert.deepEqual(Object.keys(webMachine.NetworkSettings.Networks), [networkName(session.id)]);
+    assert.equal((await docker.getNetwork(networkName(session.id)).inspect()).Internal, true);
+    assert.deepEqual(Object.values(webMachine.HostConfig.PortBindings ?? {}).flat(), []);
+    const relay = await docker.getContainer(portRelayName(session.id)).inspect();
+    assert.equal(relay.Config.Labels['io.labvisor.session'], session.id);
+    const published = Object.values(relay.NetworkSettings.Ports ?? {}).flat() as Array<{ HostIp: string; HostPort: string }>;
+    assert.ok(published.length > 0 && published.every((p) => p.HostIp === '127.0.0.1'), JSON.stringify(published));
+    const answer = await fetch(`http://127.0.0.1:${published[0]!.HostPort}/`);
+    assert.equal(await answer.text(), 'ok\n', 'the published port reaches the machine');
   });
 
   test('machines reach each other by name on the session network', async () => {
@@ -109,13 +116,13 @@ describe('a lab session on a real engine', { skip: engine.skip }, () => {
       assert.notEqual(other.id, session.id);
       const mine = await labelled(docker, session.id);
       const theirs = await labelled(docker, other.id);
-      assert.equal(theirs.containers.length, 2);
+      assert.equal(theirs.containers.length, 3, 'two machines and the port relay');
       assert.ok(!theirs.containers.some((c) => mine.containers.includes(c)));
     } finally {
       await other.stop();
     }
     assert.deepEqual(await labelled(docker, other.id), nothing);
-    assert.equal((await labelled(docker, session.id)).containers.length, 2);
+    assert.equal((await labelled(docker, session.id)).containers.length, 3);
   });
 });
 

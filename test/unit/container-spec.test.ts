@@ -1,3 +1,4 @@
+import { relayContainerSpec } from '../../electron/engine/machines/port-publisher.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { containerSpec, needsKeepAlive, runsOwnInit, DEFAULTS } from '../../electron/engine/machines/container-spec.js';
@@ -47,13 +48,22 @@ test('only the declared capabilities are added back; resources follow the lab', 
   assert.equal(hc.PidsLimit, 32);
 });
 
-test('ports are published on 127.0.0.1 only', () => {
+test('a machine exposes its ports but never publishes them: the relay does, on 127.0.0.1 only', () => {
   const spec = base({ ports: [{ container: 80, host: 8080 }, { container: 443 }] });
-  assert.deepEqual(spec.HostConfig!.PortBindings, {
-    '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }],
-    '443/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
-  });
+  assert.equal(spec.HostConfig!.PortBindings, undefined);
   assert.deepEqual(Object.keys(spec.ExposedPorts!), ['80/tcp', '443/tcp']);
+  const relay = relayContainerSpec({
+    name: 'lv-abcdefgh_ports', ports: [{ machine: 'web', container: 80, host: 8080 }, { machine: 'api', container: 80 }],
+    labNetwork: 'lv-abcdefgh', egressNetwork: 'lv-abcdefgh_egress', labels: {},
+  });
+  assert.deepEqual(relay.HostConfig!.PortBindings, {
+    '20000/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }],
+    '20001/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
+  });
+  assert.deepEqual(relay.HostConfig!.CapDrop, ['ALL']);
+  assert.equal(relay.HostConfig!.ReadonlyRootfs, true);
+  assert.equal(relay.HostConfig!.NetworkMode, 'lv-abcdefgh_egress');
+  assert.deepEqual(relay.Cmd, ['sh', '-c', 'nc -ll -p 20000 -e nc web 80 &\nnc -ll -p 20001 -e nc api 80 &\nwait']);
 });
 
 test('volumes mount by their session name; labels and lab env are set', () => {

@@ -48,6 +48,8 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
     WorkingDir: machine.workdir,
     Hostname: machine.hostname ?? machine.name,
     Labels: labels,
+    // Published by the session's port relay (port-publisher.ts), never by the machine itself:
+    // that would need a routed network.
     ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.container}/tcp`, {}])),
     HostConfig: {
       Init: !runsOwnInit(cmd), // docker-init as PID 1, unless the container runs an init itself
@@ -63,8 +65,6 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
       Mounts: (machine.mounts ?? []).map((m) => ({
         Type: 'volume' as const, Source: input.volumeNames[m.volume]!, Target: m.path, ReadOnly: m.readOnly ?? false,
       })),
-      // Loopback only: a lab never exposes a port to the learner's network.
-      PortBindings: Object.fromEntries(ports.map((p) => [`${p.container}/tcp`, [{ HostIp: '127.0.0.1', HostPort: p.host ? String(p.host) : '' }]])),
     },
     NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [machine.name] } } },
   };
