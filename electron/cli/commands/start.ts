@@ -1,36 +1,16 @@
-// `npm start` / `labvisor start`: the desktop app (Electron) when its binary is installed; when it
-// is not (CI, a machine where npm could not download it), `labvisor serve --open`, so the app
-// always starts. LABVISOR_NO_ELECTRON=1 forces the browser.
+// `npm start` / `labvisor start`: the desktop app (Electron), its binary downloaded on the first
+// start (../electron-binary.ts); when the window cannot open (no display, LABVISOR_NO_ELECTRON=1,
+// a download that fails or is switched off as in CI), `labvisor serve --open` after a one-line
+// reason, so the app always starts.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { constants } from 'node:os';
-import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../engine/paths.js';
+import { electronPackageDir, ensureElectronBinary, runElectronInstaller } from '../electron-binary.js';
 import { say } from '../output.js';
 import { serve } from './serve.js';
 
-/** The electron package's folder, or undefined when it is not installed. */
-function electronPackageDir(): string | undefined {
-  try {
-    return dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The Electron executable npm installed, read the way the electron package does it (path.txt,
- * written after the download) but without require('electron'), which downloads a missing binary.
- */
-export function electronBinary(packageDir = electronPackageDir()): string | undefined {
-  if (!packageDir) return undefined;
-  const pathFile = join(packageDir, 'path.txt');
-  if (!existsSync(pathFile)) return undefined;
-  const binary = join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? binary : undefined;
-}
+export { electronBinary } from '../electron-binary.js'; // test/unit/electron-shell.test.ts reads it from here
 
 /** Why the window cannot open here, or undefined when Electron can run. */
 function noWindowReason(): string | undefined {
@@ -62,13 +42,14 @@ function runElectron(binary: string): Promise<number> {
 
 export async function start(args: string[]): Promise<number> {
   parseArgs({ args, options: {} }); // no options: an unknown one is a usage error
+  // Checked before the binary: no download (about 100 MB) for a window that cannot open.
   const reason = noWindowReason();
   if (reason) {
     say(`labvisor: ${reason}; serving the app in your browser instead.`);
     return serve(['--open']);
   }
-  const binary = electronBinary();
-  if (binary) return runElectron(binary);
-  say('labvisor: the Electron binary is not installed (run `npm install` with network access to get it); serving the app in your browser instead.');
+  const electron = await ensureElectronBinary({ packageDir: electronPackageDir(), env: process.env, install: runElectronInstaller });
+  if ('path' in electron) return runElectron(electron.path);
+  say(`labvisor: ${electron.fallback}; serving the app in your browser instead.`);
   return serve(['--open']);
 }
