@@ -23,6 +23,7 @@ import type { CheckResult as EngineCheckResult } from '../engine/checks/check-re
 import { LabSession, type MachineStatus as EngineMachineStatus } from '../engine/sessions/lab-session.js';
 import { gc } from '../engine/sessions/gc.js';
 import { LensHost } from './lens-host.js';
+import { TrustRequiredError } from '../engine/errors.js';
 
 // The contract's types are written for the renderer; the engine's must fit them (checked by tsc).
 type Fits<A extends B, B> = A;
@@ -370,12 +371,19 @@ export class LabHost implements HostApi {
     return loadLab(await this.labDir(id));
   }
 
-  /** The lab, and whether it may run: bundled labs are trusted (as by `labvisor run`), opened ones as the learner decided. */
+  /**
+   * The lab, and whether the learner trusted it: bundled labs are (as by `labvisor run`); an
+   * opened one only as the learner decided for this content. One that needs trust and lacks it
+   * is refused here, before the engine is asked for anything; the session still checks what only
+   * the start can know (a fixed port another program holds).
+   */
   private async loadForStart(id: string): Promise<{ loaded: LoadedLab; trusted: boolean }> {
     const opened = (await this.openedFolders()).get(id);
     if (!opened) return { loaded: await this.loadLab(id), trusted: true };
-    const review = await this.reviewFolder(opened);
-    return { loaded: review.loaded, trusted: review.trust.trusted };
+    const { loaded, hash } = await this.reviewFolder(opened);
+    const trusted = await isTrusted(opened, hash);
+    if (!trusted && loaded.trustReasons.length) throw new TrustRequiredError(id, loaded.trustReasons);
+    return { loaded, trusted };
   }
 
   /** The folder of a lab of the catalog; not-found names the ones there are. */

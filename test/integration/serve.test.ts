@@ -165,7 +165,7 @@ describe('labvisor serve', { skip: engine.skip }, () => {
     const step = await c.ok<{ markdown: string; title: string }>('getStep', { lab: 'volume-backup', step: first.id });
     assert.match(step.markdown, /^# Store some records/);
     assert.match(JSON.stringify(await c.call('getStep', { lab: 'volume-backup', step: 'nope' })), /"code":"not-found"/);
-    assert.match(JSON.stringify(await c.call('startLab', { lab: 'no-such-lab' })), /"code":"not-found","message":"no bundled lab \\"no-such-lab\\"/);
+    assert.match(JSON.stringify(await c.call('startLab', { lab: 'no-such-lab' })), /"code":"not-found","message":"no lab \\"no-such-lab\\"/);
 
     const started = await c.ok<SessionInfo>('startLab', { lab: 'volume-backup' });
     try {

@@ -2,7 +2,7 @@
 // only the first, labs load in their folder order, and progress needs only the lab's folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledLabsDir } from '../../electron/engine/paths.js';
@@ -35,5 +35,43 @@ test('getProgress: a bundled lab answers, an unknown one is not-found with the l
   const host = new LabHost();
   assert.deepEqual(await host.getProgress({ lab: 'first-steps' }), { lab: 'first-steps', passed: [], hintsShown: {}, solutionsShown: [] });
   await assert.rejects(host.getProgress({ lab: 'nope' }), (err: Error & { code?: string }) =>
-    err.code === 'not-found' && /no bundled lab "nope"; there are: .*first-steps/.test(err.message));
+    err.code === 'not-found' && /no lab "nope"; there are: .*first-steps/.test(err.message));
+});
+
+test('an opened lab folder: linted, listed with its trust reasons, refused until trusted, asked again once edited', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'labvisor-open-')), 'capabilities');
+  cpSync(join(bundledLabsDir(), '..', 'test', 'fixtures', 'hostile', 'capabilities'), dir, { recursive: true });
+  const host = new LabHost();
+  const opened = await host.openLabFolder({ path: dir });
+  assert.equal(opened.lab.source, 'folder');
+  assert.equal(opened.trust.trusted, false);
+  assert.deepEqual(opened.trust.reasons.map((r) => r.where), ['lab.yaml:12:27', 'lab.yaml:12:38', 'lab.yaml:12:50']);
+  assert.match(opened.trust.reasons[0]!.message, /SYS_ADMIN: .*root on the Docker host/);
+  const listed = (await host.listLabs()).labs.find((l) => l.id === 'capabilities');
+  assert.equal(listed?.trust?.trusted, false);
+
+  // Refused before the engine is asked for anything (this test has none).
+  await assert.rejects(host.startLab({ lab: 'capabilities' }), (err: Error) => err.name === 'TrustRequiredError' && /SYS_ADMIN/.test(err.message));
+  await assert.rejects(host.trustLab({ lab: 'capabilities', hash: '0'.repeat(64) }), (err: Error & { code?: string }) => err.code === 'conflict');
+  assert.equal((await host.trustLab({ lab: 'capabilities', hash: opened.trust.hash })).trusted, true);
+  assert.equal((await host.openLabFolder({ path: dir })).trust.trusted, true, 'remembered for this content');
+  assert.equal((await new LabHost().listLabs()).labs.find((l) => l.id === 'capabilities')?.trust?.trusted, true, 'and across restarts');
+
+  writeFileSync(join(dir, 'steps', 'one.md'), '# One\n\nChanged.\n');
+  assert.equal((await host.openLabFolder({ path: dir })).trust.trusted, false, 'an edited lab asks again');
+  await host.closeLabFolder({ lab: 'capabilities' });
+  assert.equal((await host.listLabs()).labs.some((l) => l.id === 'capabilities'), false);
+});
+
+test('opening a folder that is no lab, or a relative path, or a bundled lab\'s id: a clear error, nothing added', async () => {
+  const host = new LabHost();
+  await assert.rejects(host.openLabFolder({ path: 'labs/first-steps' }), /not an absolute path/);
+  const broken = join(mkdtempSync(join(tmpdir(), 'labvisor-open-')), 'broken');
+  mkdirSync(broken);
+  writeFileSync(join(broken, 'lab.yaml'), 'id: broken\ntitle: [unclosed\n');
+  await assert.rejects(host.openLabFolder({ path: broken }), (err: Error & { code?: string }) => err.code === 'bad-request' && /lab\.yaml:\d+:\d+/.test(err.message));
+  const clash = join(mkdtempSync(join(tmpdir(), 'labvisor-open-')), 'first-steps');
+  cpSync(join(bundledLabsDir(), 'first-steps'), clash, { recursive: true });
+  await assert.rejects(host.openLabFolder({ path: clash }), /a bundled lab is called "first-steps"/);
+  assert.deepEqual((await host.listLabs()).labs.filter((l) => l.source === 'folder'), []);
 });

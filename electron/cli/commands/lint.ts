@@ -1,7 +1,7 @@
 // `labvisor lint PATH…`: every lab under the paths, every error with its file:line:col.
 import { parseArgs } from 'node:util';
 import { findLabDirs, loadLab } from '../../engine/labs/load.js';
-import { LabFormatError } from '../../engine/labs/diagnostics.js';
+import { formatDiagnostic, LabFormatError } from '../../engine/labs/diagnostics.js';
 import { say, UsageError } from '../output.js';
 
 export async function lint(args: string[]): Promise<number> {
@@ -21,8 +21,10 @@ export async function lint(args: string[]): Promise<number> {
     for (const dir of dirs) {
       checked++;
       try {
-        const { lab } = await loadLab(dir);
+        const { lab, trustReasons } = await loadLab(dir);
         say(`ok   ${lab.id} (${dir})`);
+        // Not errors: what a learner will be asked to trust before it runs.
+        for (const r of trustReasons) say(`     needs trust: ${formatDiagnostic(r)}`);
       } catch (err) {
         if (!(err instanceof LabFormatError)) throw err;
         failed++;
