@@ -43,7 +43,7 @@ describe('a VM from labvisor/base', { skip }, () => {
     const initrd = await buildGuestInitramfs(docker, BASE_IMAGE, kernel);
     vm = await VmMachine.start({
       session: 'vmtest00', machine: 'vm', qemu: qemu as QemuBinary, kernel: kernel.vmlinuz, initrd,
-      memoryMb: 192, cpus: 1, hostname: 'guest-one', ports: [],
+      memoryMb: 192, cpus: 1, hostname: 'guest-one', ports: [], outbound: false,
     });
   });
   after(async () => { await vm?.stop(); });
@@ -99,7 +99,7 @@ describe('a VM that cannot boot', { skip }, () => {
     writeFileSync(junk, 'this is not an initramfs');
     await assert.rejects(VmMachine.start({
       session: 'vmtest01', machine: 'broken', qemu: qemu as QemuBinary, kernel: kernel.vmlinuz, initrd: junk,
-      memoryMb: 128, cpus: 1, hostname: 'broken', ports: [],
+      memoryMb: 128, cpus: 1, hostname: 'broken', ports: [], outbound: false,
     }), /while booting "broken"[\s\S]*Last console lines:[\s\S]*(Kernel panic|VFS)/);
     assert.equal((await readVmRecords()).filter((r) => r.session === 'vmtest01').length, 0);
   });

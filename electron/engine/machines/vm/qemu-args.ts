@@ -1,5 +1,8 @@
 // The QEMU command line for a lab VM. Pure, so the choices are unit-tested and explained once:
-// microvm (x86_64) or virt (arm64), direct kernel boot, no firmware, no default devices.
+// microvm (x86_64) or virt (arm64), direct kernel boot, no firmware, no default devices, a
+// guest network that reaches nothing unless the lab is trusted for outbound, seccomp when it works.
+import { SANDBOX } from './qemu-binary.js';
+
 export type Accelerator = 'kvm' | 'hvf' | 'whpx' | 'tcg';
 
 export interface VmLaunch {
@@ -17,6 +20,14 @@ export interface VmLaunch {
   pidfile: string;
   /** Guest ports forwarded from 127.0.0.1 on the host. */
   ports: Array<{ guest: number; host: number }>;
+  /**
+   * The guest may open connections out. QEMU's user network maps 10.0.2.2 to the host's
+   * 127.0.0.1 and routes the rest to the internet, so an untrusted guest gets restrict=on:
+   * nothing out, while the port forwards above still come in.
+   */
+  outbound: boolean;
+  /** QEMU installs its seccomp filter (QemuBinary.sandbox). */
+  sandbox: boolean;
   /** The host's TSC frequency: under TCG the guest kernel cannot measure it and may hang trying. */
   tscKhz: number;
 }
@@ -45,9 +56,10 @@ export function qemuArgs(v: VmLaunch): string[] {
     '-device', 'virtio-serial-device',
     '-chardev', `socket,id=agent,path=${v.agentSocket},server=on,wait=off`,
     '-device', 'virtconsole,chardev=agent',
-    '-netdev', `user,id=net0${hostfwd}`,
+    '-netdev', `user,id=net0,restrict=${v.outbound ? 'off' : 'on'}${hostfwd}`,
     '-device', 'virtio-net-device,netdev=net0',
     '-qmp', `unix:${v.qmpSocket},server=on,wait=off`,
     '-pidfile', v.pidfile,
+    ...(v.sandbox ? ['-sandbox', SANDBOX] : []),
   ];
 }

@@ -40,6 +40,8 @@ export interface VmSpec {
   cpus: number;
   hostname: string;
   ports: Array<{ guest: number; host: number }>;
+  /** The lab is trusted to reach the host's loopback and the internet; required, so no caller forgets to decide. */
+  outbound: boolean;
 }
 
 /** Every QEMU this process started, killed if Node exits without stopping them. */
@@ -89,7 +91,7 @@ export class VmMachine {
     const runDir = await mkdtemp(join(tmpdir(), `lv-${spec.session}-${spec.machine}-`));
     const launch: VmLaunch = {
       arch: spec.qemu.arch, accel, kernel: spec.kernel, initrd: spec.initrd, memoryMb: spec.memoryMb, cpus: spec.cpus,
-      hostname: spec.hostname, ports: spec.ports, tscKhz: await hostTscKhz(),
+      hostname: spec.hostname, ports: spec.ports, outbound: spec.outbound, sandbox: spec.qemu.sandbox, tscKhz: await hostTscKhz(),
       qmpSocket: join(runDir, 'qmp.sock'), consoleSocket: join(runDir, 'console.sock'),
       agentSocket: join(runDir, 'agent.sock'), pidfile: join(runDir, 'qemu.pid'),
     };
