@@ -3,7 +3,10 @@ import { connect, type Socket } from 'node:net';
 
 export interface LineSocket {
   socket: Socket;
-  /** Resolves with the next line for which `match` returns a value, or rejects when the socket closes. */
+  /**
+   * Resolves with the next line for which `match` returns a value, or rejects when the socket
+   * closes, or was dropped for a line over MAX_LINE_BYTES.
+   */
   next<T>(match: (line: string) => T | undefined, timeoutMs: number): Promise<T>;
   send(line: string): void;
   close(): void;
@@ -11,6 +14,8 @@ export interface LineSocket {
 
 /** Lines nobody asked for (QMP events, replies after a timeout) are kept up to this many. */
 const MAX_UNREAD = 1000;
+/** The longest line kept: the agent's longest (64 KiB of output, base64) with room to spare. */
+const MAX_LINE_BYTES = 256 * 1024;
 
 /** Connects to a unix socket, retrying while QEMU has not created it yet. */
 export async function connectUnix(path: string, deadlineMs: number): Promise<Socket> {
@@ -33,19 +38,36 @@ export async function connectLines(path: string, deadlineMs: number): Promise<Li
 }
 
 function lineSocket(socket: Socket): LineSocket {
-  let buffer = '';
+  // The bytes of a line not yet ended: never holding a newline, so each chunk is scanned alone.
+  let partial: Buffer[] = [];
+  let partialBytes = 0;
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   let closed = false;
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => {
-    buffer += chunk;
+  let failure: Error | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    let start = 0;
     let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      lines.push(buffer.slice(0, nl).replace(/\r$/, ''));
-      buffer = buffer.slice(nl + 1);
+    // Bytes, not text: no byte of a multi-byte UTF-8 character is a newline.
+    while ((nl = chunk.indexOf(0x0a, start)) >= 0) {
+      lines.push(Buffer.concat([...partial, chunk.subarray(start, nl)]).toString('utf8').replace(/\r$/, ''));
+      partial = [];
+      partialBytes = 0;
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      partial.push(chunk.subarray(start));
+      partialBytes += chunk.length - start;
     }
     if (lines.length > MAX_UNREAD) lines.splice(0, lines.length - MAX_UNREAD);
+    // A guest that never ends its line would otherwise fill the host's memory: drop the channel.
+    if (partialBytes > MAX_LINE_BYTES) {
+      partial = [];
+      failure = new Error(`the guest sent over ${MAX_LINE_BYTES / 1024} KiB without a newline`);
+      socket.destroy();
+      end();
+      return;
+    }
     waiters.forEach((w) => w());
   });
   const end = () => { closed = true; waiters.forEach((w) => w()); };
@@ -66,7 +88,7 @@ function lineSocket(socket: Socket): LineSocket {
               return;
             }
           }
-          if (closed) { finish(); reject(new Error('the connection closed')); }
+          if (closed) { finish(); reject(failure ?? new Error('the connection closed')); }
         };
         const timer = setTimeout(() => { finish(); reject(new Error(`no answer within ${timeoutMs / 1000} s`)); }, timeoutMs);
         const finish = () => { clearTimeout(timer); waiters.delete(look); };
