@@ -36,6 +36,16 @@ test('a built-in module needs no file; an unknown one is an error naming it', ()
   assert.throws(() => modulesInLoadOrder(DEP, ['nope']), /kernel module nope is neither/);
 });
 
+test('a module path that is absolute or climbs out with ".." is refused, naming it', () => {
+  for (const bad of ['/etc/shadow', '../../../../etc/shadow', 'kernel/../../../etc/shadow.ko', 'kernel\\..\\..\\x.ko']) {
+    const error = new RegExp(`modules.dep lists "${bad.replace(/[\\.]/g, '\\$&')}": a module path must be relative`);
+    assert.throws(() => modulesInLoadOrder(`${bad}: kernel/drivers/virtio/virtio.ko\n${DEP}`, GUEST_MODULES), error, bad);
+    assert.throws(() => parseModulesDep(`kernel/drivers/virtio/virtio_mmio.ko: ${bad}\n`), error, `${bad} as a dependency`);
+  }
+  // ".." inside a file name is no climb.
+  assert.deepEqual(modulesInLoadOrder('kernel/x..y.ko:\n', ['x..y']), ['kernel/x..y.ko']);
+});
+
 // A real modules.dep of this machine, if it has one (not necessarily the running kernel's).
 const hostDep = (existsSync('/lib/modules') ? readdirSync('/lib/modules') : []).map((v) => `/lib/modules/${v}/modules.dep`).find(existsSync);
 test('a real modules.dep gives the guest modules, in an order insmod accepts', { skip: !hostDep && 'no /lib/modules/*/modules.dep' }, () => {

@@ -1,5 +1,6 @@
 // Which kernel module files a guest must load, and in which order, read from the kernel's
 // modules.dep: the guest's init loads them with insmod, which knows nothing of dependencies.
+// The file comes from a kernel image, so its paths are checked before anything joins them.
 
 /** What a guest needs beyond the kernel: microvm's virtio transport, the agent's console, the network. */
 export const GUEST_MODULES = ['virtio_mmio', 'virtio_console', 'virtio_net'] as const;
@@ -11,14 +12,25 @@ export function moduleName(path: string): string {
 
 interface DepEntry { path: string; deps: string[] }
 
+/**
+ * Refuses a module path that could leave lib/modules/<version> once joined to it: absolute, or
+ * with a `..` part (either slash, as the host joining it may be Windows).
+ */
+export function checkModulePath(path: string): string {
+  if (/^[\\/]/.test(path) || path.split(/[\\/]/).includes('..')) {
+    throw new Error(`modules.dep lists "${path}": a module path must be relative to lib/modules/<version>, without ".."`);
+  }
+  return path;
+}
+
 /** modules.dep: one line per module, `path: dep dep …`, paths relative to lib/modules/<version>. */
 export function parseModulesDep(text: string): Map<string, DepEntry> {
   const modules = new Map<string, DepEntry>();
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    const path = line.slice(0, colon).trim();
-    modules.set(moduleName(path), { path, deps: line.slice(colon + 1).trim().split(/\s+/).filter(Boolean) });
+    const path = checkModulePath(line.slice(0, colon).trim());
+    modules.set(moduleName(path), { path, deps: line.slice(colon + 1).trim().split(/\s+/).filter(Boolean).map(checkModulePath) });
   }
   return modules;
 }
