@@ -1,7 +1,8 @@
 // The Electron fuses a packaged Labvisor must have (set by electron-builder from
 // build/electron-builder.yml, flipped in the binary before signing). The app never needs Node
-// behaviour from its binary (ELECTRON_RUN_AS_NODE, NODE_OPTIONS, --inspect), and its code must
-// come from the checked app.asar only. Plain module (no 'electron'): unit-tested in Node.
+// behaviour from its binary (ELECTRON_RUN_AS_NODE, NODE_OPTIONS, --inspect), its code must
+// come from the checked app.asar only, and it serves its pages from app://, never file://, so
+// file:// pages get no privileges beyond a browser's. Plain module (no 'electron'): unit-tested in Node.
 import { parse } from 'yaml';
 
 export const REQUIRED_FUSES = {
@@ -11,6 +12,7 @@ export const REQUIRED_FUSES = {
   enableEmbeddedAsarIntegrityValidation: true,
   onlyLoadAppFromAsar: true,
   enableCookieEncryption: true,
+  grantFileProtocolExtraPrivileges: false,
 } as const;
 
 /** What is wrong with the fuses of an electron-builder config (YAML text); empty when nothing. */

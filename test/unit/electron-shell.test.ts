@@ -72,13 +72,18 @@ test('build/electron-builder.yml sets every security fuse', () => {
   assert.deepEqual(REQUIRED_FUSES, {
     runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false,
     enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true, enableCookieEncryption: true,
+    grantFileProtocolExtraPrivileges: false,
   });
 });
 
 test('a builder config with a fuse missing or flipped is named', () => {
   assert.deepEqual(fuseProblems('appId: x\n'), ['electronFuses is missing']);
   const problems = fuseProblems('electronFuses:\n  runAsNode: true\n  enableNodeOptionsEnvironmentVariable: false\n  enableNodeCliInspectArguments: false\n  enableEmbeddedAsarIntegrityValidation: true\n  onlyLoadAppFromAsar: true\n');
-  assert.deepEqual(problems, ['electronFuses.runAsNode must be false, is true', 'electronFuses.enableCookieEncryption must be true, is unset']);
+  assert.deepEqual(problems, [
+    'electronFuses.runAsNode must be false, is true',
+    'electronFuses.enableCookieEncryption must be true, is unset',
+    'electronFuses.grantFileProtocolExtraPrivileges must be false, is unset',
+  ]);
 });
 
 test('the Electron binary is found from path.txt, and only when the file is there', () => {
