@@ -12,6 +12,15 @@ import { LABEL } from '../labels.js';
 import { asNodeStream, buildFromDockerfileText } from './build-image.js';
 
 export const BASE_IMAGE = 'labvisor/base:latest';
+
+/**
+ * The busybox a registry gives, pinned to Docker Hub's multi-arch index digest of the tag, so a
+ * re-pointed tag cannot change what every lab image builds FROM. Found offline (2026-11, no
+ * registry reachable) by public code search: four unrelated projects pin this same tag and
+ * digest, one noting it as the index Docker Hub answered on 2026-10-03. To update:
+ * `docker buildx imagetools inspect busybox:<tag>` and take its top `Digest:`.
+ */
+export const BUSYBOX_IMAGE = 'busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662';
 export type BaseSource = 'present' | 'registry' | 'host-busybox';
 
 const BASE_LABELS = { [LABEL.role]: 'base' };
@@ -86,8 +95,8 @@ export async function ensureBaseImage(
   if (process.env.LABVISOR_OFFLINE !== '1') {
     task.update('pulling busybox from the registry');
     try {
-      await pullImage(docker, 'busybox:latest', 30_000);
-      await buildFromDockerfileText(docker, `FROM busybox:latest\n`, ref, BASE_LABELS);
+      await pullImage(docker, BUSYBOX_IMAGE, 30_000);
+      await buildFromDockerfileText(docker, `FROM ${BUSYBOX_IMAGE}\n`, ref, BASE_LABELS);
       task.done('pulled busybox');
       return 'registry';
     } catch (err) {

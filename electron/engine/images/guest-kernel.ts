@@ -47,6 +47,16 @@ export class GuestKernelUnavailableError extends Error {
 
 const KERNEL_LABELS = { [LABEL.role]: 'kernel' };
 
+/**
+ * The Debian the kernel is installed in: a dated tag and its multi-arch index digest, so a
+ * re-pointed tag cannot change what builds the guest kernel. Found offline (2026-11, no
+ * registry reachable) by public code search: three unrelated projects pin this same tag and
+ * digest, and another lists it as the manifest-list digest `docker buildx imagetools inspect`
+ * gave for bookworm-slim. To update: pick the newest debian:bookworm-YYYYMMDD-slim on Docker
+ * Hub, `docker buildx imagetools inspect` it and take its top `Digest:`.
+ */
+export const DEBIAN_IMAGE = 'debian:bookworm-20260824-slim@sha256:88200866dfff7ea7f5cbcb6ec7c8a701889efe6fe859fe64d6990e4b07ea4171';
+
 interface KernelImage { ref: string; id: string; version: string }
 
 /** The newest `<repo>:<version>` image. */
@@ -62,7 +72,7 @@ async function newestKernelImage(docker: Docker, repo: string): Promise<KernelIm
 function debianKernelDockerfile(engineArch: string): string {
   const pkg = sameArch(engineArch, 'aarch64') ? 'linux-image-cloud-arm64' : 'linux-image-cloud-amd64';
   return [
-    'FROM debian:bookworm-slim AS debian',
+    `FROM ${DEBIAN_IMAGE} AS debian`,
     `RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${pkg}`,
     'FROM scratch',
     'COPY --from=debian /boot/vmlinuz-* /boot/',
@@ -73,7 +83,7 @@ function debianKernelDockerfile(engineArch: string): string {
 
 /** Builds the kernel image from Debian's cloud kernel package as `<repo>:<version>`. */
 async function buildDebianKernel(docker: Docker, engine: EngineInfo, repo: string, sink: ProgressSink): Promise<void> {
-  await pullImage(docker, 'debian:bookworm-slim', 30_000);
+  await pullImage(docker, DEBIAN_IMAGE, 30_000);
   // Built under another name until its version is known, so it never passes for a kernel.
   const building = `${repo}-building:latest`;
   await buildFromDockerfileText(docker, debianKernelDockerfile(engine.arch), building, KERNEL_LABELS, sink);
