@@ -43,21 +43,21 @@ async function startServesTheApp(env: Record<string, string>, notice: RegExp): P
   children.push(child);
 
   const line = await firstStdoutLine(child);
-  assert.match(line, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+  assert.match(line, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
   assert.match(child.stderrSoFar().split('\n')[0]!, notice);
 
-  // The token is traded for a cookie, then the page is served.
-  const first = await fetch(line, { redirect: 'manual' });
-  assert.equal(first.status, 302);
-  const cookie = first.headers.get('set-cookie')?.split(';')[0];
-  assert.ok(cookie, 'a session cookie');
-  const page = await fetch(new URL(first.headers.get('location')!, line), { headers: { cookie } });
+  // The page is served as it is (the token stays in the fragment, never sent); no cookie.
+  const page = await fetch(line);
   assert.equal(page.status, 200);
+  assert.equal(page.headers.get('set-cookie'), null);
   assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
   assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
   assert.match(await page.text(), /<title>[^<]*Labvisor[^<]*<\/title>/i);
 
-  await waitFor('the browser to be asked to open the URL', () => existsSync(opened) && readFileSync(opened, 'utf8').includes(line));
+  // The browser gets a one-time code, never the session token.
+  const token = line.split('#token=')[1]!;
+  await waitFor('the browser to be asked to open the URL', () => existsSync(opened) && /#code=[A-Za-z0-9_-]{43}/.test(readFileSync(opened, 'utf8')));
+  assert.ok(!readFileSync(opened, 'utf8').includes(token), 'the token is in no command line');
 
   child.kill('SIGINT');
   const result = await child.result;
