@@ -215,7 +215,9 @@ export class LabSession {
       const ports = await Promise.all((machine.ports ?? []).map(async (p) => ({ guest: p.guest, host: p.host ?? await freePort() })));
       const vm = await VmMachine.start({
         session: this.id, machine: machine.name, qemu, kernel: kernel.vmlinuz, initrd,
-        memoryMb: machine.memoryMb ?? 256, cpus: machine.cpus ?? 1, hostname: machine.hostname ?? machine.name, ports, outbound: false,
+        memoryMb: machine.memoryMb ?? VM_DEFAULTS.memoryMb, cpus: machine.cpus ?? VM_DEFAULTS.cpus, hostname: machine.hostname ?? machine.name, ports,
+        // The guest reaches only its own forwarded ports unless the lab is trusted for outbound.
+        outbound: machine.outbound ?? false,
       });
       this.vms.set(machine.name, vm);
       task.done(`ready (${vm.timeline.accelReason})`);
