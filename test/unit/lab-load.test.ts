@@ -106,9 +106,9 @@ describe('loadLab', () => {
     });
     const loaded = await loadLab(dir);
     assert.deepEqual(loaded.images, { web: path.join(dir, 'images', 'web') });
-    assert.deepEqual(loaded.trustReasons, [
-      'machine "shell" runs on your computer (kind: host)',
-      'machine "root" is privileged',
+    assert.deepEqual(loaded.trustReasons.map((r) => `${r.line}:${r.col} ${r.message}`), [
+      '12:11 machine "shell" is a shell on your computer (kind: host): it can read and change your files',
+      '16:17 machine "root" runs privileged: every capability and the host\'s devices, enough to take over the Docker host',
     ]);
   });
 
