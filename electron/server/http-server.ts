@@ -1,7 +1,7 @@
 // `labvisor serve`'s server: HTTP for the renderer's files, one WebSocket at /ws for the LabApi
 // and POST /session to trade `--open`'s one-time code for the token, on 127.0.0.1 only. Every
 // request passes auth.ts first. Nothing here sets a cookie or redirects: the token lives in the
-// page (see docs/security-serve.md).
+// page (see docs/security.md).
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';

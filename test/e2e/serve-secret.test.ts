@@ -3,7 +3,7 @@
 // then the same browser visits a neighbour, another server on 127.0.0.1 that records everything
 // it receives, and the neighbour must get no cookie and neither secret. Back on the app without
 // any fragment, a reload still connects; a spent code or a bare URL gets the "open the printed
-// URL" message and no WebSocket. See docs/security-serve.md.
+// URL" message and no WebSocket. See docs/security.md.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
