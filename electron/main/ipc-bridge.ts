@@ -1,8 +1,9 @@
 // The window as one connection of the LabHost, over IPC (the Electron twin of
 // server/ws-connection.ts): requests through ipcMain.handle, every host event pushed to the page,
-// and one MessageChannelMain per attached terminal. Only our own page may call: the sender must
-// be this window's top frame showing an app:// URL.
-import { ipcMain, MessageChannelMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+// and one MessageChannelMain per attached terminal; plus the system's folder picker, which only
+// the shell can show. Only our own page may call: the sender must be this window's top frame
+// showing an app:// URL.
+import { BrowserWindow, dialog, ipcMain, MessageChannelMain, type IpcMainInvokeEvent, type OpenDialogOptions, type WebContents } from 'electron';
 import { connectionApi } from '../server/connection-api.js';
 import { dispatch } from '../server/dispatch.js';
 import type { HostApi } from '../server/lab-api.js';
@@ -14,7 +15,10 @@ export const IPC = {
   request: 'labvisor:request',
   event: 'labvisor:event',
   terminalPort: 'labvisor:terminal-port',
+  pickLabFolder: 'labvisor:pick-lab-folder',
 } as const;
+
+const PICK_LAB_FOLDER: OpenDialogOptions = { title: 'Open lab folder', buttonLabel: 'Open', properties: ['openDirectory'] };
 
 /** Serves the API to one window's page; returns what disconnects it (the window is gone). */
 export function connectWindow(contents: WebContents, host: HostApi, log: (line: string) => void): () => void {
@@ -51,15 +55,24 @@ export function connectWindow(contents: WebContents, host: HostApi, log: (line: 
     const frame = event.senderFrame;
     return event.sender === contents && frame !== null && frame.parent === null && isAppUrl(frame.url);
   };
+  const refuseStrangers = (event: IpcMainInvokeEvent, what: string): void => {
+    if (trusted(event)) return;
+    log(`ipc: refused ${what} from ${event.senderFrame?.url ?? 'a frame that is gone'}`);
+    throw new Error('refused: only the Labvisor page may call the API');
+  };
   ipcMain.handle(IPC.request, async (event, message: unknown) => {
-    if (!trusted(event)) {
-      log(`ipc: refused a request from ${event.senderFrame?.url ?? 'a frame that is gone'}`);
-      throw new Error('refused: only the Labvisor page may call the API');
-    }
+    refuseStrangers(event, 'a request');
     const d = await dispatch(api, message, (line) => log(`ipc: ${line}`));
     // Not a request at all: there is no socket to close, so the call fails with the reason.
     if (d.kind === 'refuse') throw new Error(d.reason);
     return d.response;
+  });
+  // The page cannot learn a folder's path by itself; the picker is modal to this window.
+  ipcMain.handle(IPC.pickLabFolder, async (event): Promise<string | undefined> => {
+    refuseStrangers(event, 'the folder picker');
+    const window = BrowserWindow.fromWebContents(contents);
+    const picked = await (window ? dialog.showOpenDialog(window, PICK_LAB_FOLDER) : dialog.showOpenDialog(PICK_LAB_FOLDER));
+    return picked.canceled ? undefined : picked.filePaths[0];
   });
 
   const unsubscribe = host.onEvent((event) => {
@@ -75,6 +88,7 @@ export function connectWindow(contents: WebContents, host: HostApi, log: (line: 
 
   return () => {
     ipcMain.removeHandler(IPC.request);
+    ipcMain.removeHandler(IPC.pickLabFolder);
     unsubscribe();
     if (!contents.isDestroyed()) {
       contents.off('did-start-navigation', onNavigation);

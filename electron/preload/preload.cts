@@ -5,10 +5,12 @@
 //
 //   labvisor.request(message)  a LabApi request ({ id, method, params }) → its response message
 //   labvisor.onEvent(callback) every host event; returns the unsubscribe
+//   labvisor.pickLabFolder()   the system's folder picker → a folder's path, or undefined
+//   labvisor.pathForFile(file) where a dropped file or folder is on disk (the page cannot know)
 //   terminal ports             window message { type: 'labvisor:terminal-port', channel } carrying
 //                              the MessagePort of an attached terminal channel (TerminalOut out,
 //                              TerminalIn in)
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 
 contextBridge.exposeInMainWorld('labvisor', {
   request: (message: unknown): Promise<unknown> => ipcRenderer.invoke('labvisor:request', message),
@@ -17,6 +19,8 @@ contextBridge.exposeInMainWorld('labvisor', {
     ipcRenderer.on('labvisor:event', listener);
     return () => { ipcRenderer.removeListener('labvisor:event', listener); };
   },
+  pickLabFolder: (): Promise<string | undefined> => ipcRenderer.invoke('labvisor:pick-lab-folder'),
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
 });
 
 // A MessagePort cannot cross the context bridge: hand it to the page's world, our origin only.

@@ -11,6 +11,8 @@ import { PendingRequests } from './pending-requests.js';
 export interface PreloadApi {
   request(message: RequestMessage): Promise<ResponseMessage>;
   onEvent(listener: (event: EventMessage) => void): () => void;
+  pickLabFolder(): Promise<string | undefined>;
+  pathForFile(file: File): string;
 }
 
 declare global {
@@ -72,6 +74,9 @@ export class IpcLabClient implements LabClient {
     // The shell routes window.open to the system browser (and refuses anything else).
     if (isWebUrl(url)) window.open(url, '_blank');
   }
+
+  pickLabFolder(): Promise<string | undefined> { return this.preload.pickLabFolder(); }
+  pathForFile(file: File): string { return this.preload.pathForFile(file); }
 
   private onWindowMessage(e: MessageEvent): void {
     if (e.source !== window) return;

@@ -31,6 +31,10 @@ export interface LabClient {
   /** Opens a link outside the app: a browser tab, or (Electron) the system browser. */
   openExternal(url: string): void;
   readonly kind: 'browser' | 'electron';
+  /** Electron only: the system's folder picker; undefined when the learner cancelled. */
+  pickLabFolder?(): Promise<string | undefined>;
+  /** Electron only: where a dropped file or folder is on disk (a browser never tells a page). */
+  pathForFile?(file: File): string;
 }
 
 /** Only web links leave the app; anything else (file:, javascript:, custom schemes) is refused. */

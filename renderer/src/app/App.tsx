@@ -1,8 +1,12 @@
 // The app's frame: a title bar (where you are, the connection, presenter mode, help), then the
-// catalog or a lab. Global single-key shortcuts live here; the player adds its own.
-import { useCallback, useEffect, useState } from 'react';
+// catalog or a lab. Global single-key shortcuts live here; the player adds its own. The trust
+// dialog too: the catalog asks it after opening a folder, and any startLab the engine refuses
+// for want of trust asks it through the page's client.
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { LabClient } from '../api/lab-client.js';
 import { Catalog } from '../catalog/Catalog.js';
+import { TrustPrompt } from '../catalog/TrustDialog.js';
+import { TrustGate, TrustingClient } from '../catalog/trust-gate.js';
 import { Player } from '../player/Player.js';
 import { ClientContext, useConnectionState } from './client-context.js';
 import { HelpOverlay } from './HelpOverlay.js';
@@ -12,7 +16,9 @@ import { typingInto } from './shortcuts.js';
 
 const PRESENTER_KEY = 'labvisor.presenter';
 
-export function App({ client }: { client: LabClient }) {
+export function App({ client: given }: { client: LabClient }) {
+  const trust = useMemo(() => new TrustGate(), []);
+  const client = useMemo(() => new TrustingClient(given, trust), [given, trust]);
   const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
   const [help, setHelp] = useState(false);
   const [presenter, setPresenter] = useState(() => localStorage.getItem(PRESENTER_KEY) === '1');
@@ -72,9 +78,10 @@ export function App({ client }: { client: LabClient }) {
           </div>
         </header>
         {route.page === 'catalog'
-          ? <Catalog onOpen={(lab) => go({ page: 'lab', lab })} />
+          ? <Catalog onOpen={(lab) => go({ page: 'lab', lab })} trust={trust} />
           : <Player key={route.lab} labId={route.lab} presenter={presenter} onTitle={setLabTitle} onLeave={() => go({ page: 'catalog' })} />}
         {help && <HelpOverlay onClose={() => setHelp(false)} />}
+        <TrustPrompt gate={trust} />
       </div>
     </ClientContext.Provider>
   );

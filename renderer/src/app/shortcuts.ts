@@ -13,6 +13,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     { keys: ['L'], what: 'Lenses on or off: processes, kernels, footprint, images, volumes (Esc closes them)' },
   ] },
   { group: 'App', items: [
+    { keys: ['O'], what: 'Open a lab folder (in the catalog; or drop one on it)' },
     { keys: ['P'], what: 'Presenter mode on or off (large fonts, high contrast)' },
     { keys: ['?'], what: 'This help' },
     { keys: ['Esc'], what: 'Close a dialog or menu' },

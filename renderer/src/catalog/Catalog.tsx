@@ -1,13 +1,19 @@
-// The lab catalog: this machine's state, a search box, tag filters and a card per lab.
-import { useEffect, useMemo, useState } from 'react';
+// The lab catalog: this machine's state, a search box, tag filters and a card per lab — the
+// bundled labs and the lab folders the learner opened (button, O, or a folder dropped here).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LabProgress, LabSummary, SessionInfo } from '../../../electron/shared/api.js';
 import { errorText, useClient, useConnectionState } from '../app/client-context.js';
-import { SearchIcon } from '../app/icons.js';
+import { FolderIcon, SearchIcon } from '../app/icons.js';
+import { typingInto } from '../app/shortcuts.js';
 import { EngineStatus } from './EngineStatus.js';
 import { allTags, filterLabs } from './filter-labs.js';
 import { LabCard } from './LabCard.js';
+import { OpenFolderDialog } from './OpenFolderDialog.js';
+import type { TrustGate } from './trust-gate.js';
+import { useFolderDrop } from './use-folder-drop.js';
+import { useOpenFolder } from './use-open-folder.js';
 
-export function Catalog({ onOpen }: { onOpen(lab: string): void }) {
+export function Catalog({ onOpen, trust }: { onOpen(lab: string): void; trust: TrustGate }) {
   const client = useClient();
   const connection = useConnectionState(client);
   const [labs, setLabs] = useState<LabSummary[]>();
@@ -16,6 +22,42 @@ export function Catalog({ onOpen }: { onOpen(lab: string): void }) {
   const [error, setError] = useState<string>();
   const [query, setQuery] = useState('');
   const [tags, setTags] = useState<string[]>([]);
+  // Bumped to read the catalog again (a folder opened or removed).
+  const [generation, setGeneration] = useState(0);
+  // The lab just opened: its card is shown, marked and focused once the catalog has it.
+  const [selected, setSelected] = useState<{ lab: string; at: number }>();
+  const [notice, setNotice] = useState<string>();
+  const openButton = useRef<HTMLButtonElement>(null);
+
+  const opened = useCallback((lab: string) => {
+    setQuery('');
+    setTags([]);
+    setSelected({ lab, at: Date.now() });
+    setGeneration((g) => g + 1);
+  }, []);
+  const folder = useOpenFolder(trust, opened);
+  const drop = useFolderDrop(folder.dropped);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typingInto(e.target)) return;
+      if (e.target instanceof Element && e.target.closest('dialog')) return;
+      if (e.key === 'o' || e.key === 'O') { e.preventDefault(); void folder.choose(); }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [folder.choose]);
+
+  const remove = async (lab: LabSummary) => {
+    try {
+      await client.call('closeLabFolder', { lab: lab.id });
+      setNotice(`Removed “${lab.title}” from the catalog; its folder is untouched.`);
+      setGeneration((g) => g + 1);
+      openButton.current?.focus();
+    } catch (err) {
+      setNotice(`Could not remove “${lab.title}”: ${errorText(err)}`);
+    }
+  };
 
   useEffect(() => {
     if (connection !== 'open') return;
@@ -30,20 +72,24 @@ export function Catalog({ onOpen }: { onOpen(lab: string): void }) {
       setError(undefined);
     })().catch((err) => { if (live) setError(errorText(err)); });
     return () => { live = false; };
-  }, [client, connection]);
+  }, [client, connection, generation]);
 
   const tagList = useMemo(() => allTags(labs ?? []), [labs]);
   const shown = useMemo(() => filterLabs(labs ?? [], query, tags), [labs, query, tags]);
   const toggle = (tag: string) => setTags((t) => (t.includes(tag) ? t.filter((x) => x !== tag) : [...t, tag]));
 
   return (
-    <main id="main" className="catalog" tabIndex={-1}>
+    <main id="main" className={`catalog${drop.over ? ' drop-target' : ''}`} tabIndex={-1} {...drop.handlers}>
       <div className="catalog-inner">
         <div className="catalog-head">
           <div>
             <h1>Labs</h1>
             <p className="muted">Real containers and real virtual machines, side by side on this computer.</p>
           </div>
+          <button type="button" ref={openButton} className="button" onClick={() => void folder.choose()}
+            aria-keyshortcuts="O" title="Open a lab folder: pick it, type its path, or drop it here (O)">
+            <FolderIcon /> Open lab folder…
+          </button>
         </div>
         <EngineStatus />
         <div className="catalog-filters">
@@ -59,6 +105,7 @@ export function Catalog({ onOpen }: { onOpen(lab: string): void }) {
           </div>
         </div>
         {error && <p className="error-box" role="alert">Could not load the labs: {error}</p>}
+        <p className="catalog-notice" role="status">{notice}</p>
         {!labs && !error && <p className="muted"><span className="spinner" aria-hidden="true" /> Loading labs…</p>}
         {labs && (
           <>
@@ -68,12 +115,18 @@ export function Catalog({ onOpen }: { onOpen(lab: string): void }) {
               {shown.map((lab) => (
                 <LabCard key={lab.id} lab={lab} progress={progress[lab.id]}
                   running={sessions.some((s) => s.lab === lab.id && (s.state === 'running' || s.state === 'starting'))}
-                  onOpen={() => onOpen(lab.id)} />
+                  selected={selected?.lab === lab.id ? selected.at : undefined}
+                  onOpen={() => onOpen(lab.id)} onRemove={lab.source === 'folder' ? () => void remove(lab) : undefined} />
               ))}
             </div>
           </>
         )}
       </div>
+      {drop.over && <div className="drop-overlay" aria-hidden="true"><FolderIcon /> Drop a lab folder to open it</div>}
+      {folder.prompt && (
+        <OpenFolderDialog prompt={folder.prompt} onSubmit={(path) => void folder.open(path, folder.prompt?.dropped)} onCancel={folder.cancel}
+          engineHost={client.kind === 'electron' ? 'on this computer' : 'on the computer running labvisor serve'} />
+      )}
     </main>
   );
 }

@@ -1,20 +1,41 @@
-// One lab in the catalog: what it is, how long, how hard, what it runs, how far you got.
+// One lab in the catalog: what it is, how long, how hard, what it runs, how far you got; for an
+// opened lab folder also where it is, whether it still needs the learner's trust, and its removal.
+import { useEffect, useRef } from 'react';
 import type { LabProgress, LabSummary } from '../../../electron/shared/api.js';
-import { ClockIcon, MachineIcon } from '../app/icons.js';
+import { ClockIcon, FolderIcon, MachineIcon } from '../app/icons.js';
+import { needsTrust } from './trust-gate.js';
 
-interface Props { lab: LabSummary; progress?: LabProgress; running: boolean; onOpen(): void }
+interface Props {
+  lab: LabSummary;
+  progress?: LabProgress;
+  running: boolean;
+  /** When the lab was just opened: the card is marked and takes the focus (each new value again). */
+  selected?: number;
+  onOpen(): void;
+  /** Only opened folders can be removed (bundled labs come with the app). */
+  onRemove?(): void;
+}
 
-export function LabCard({ lab, progress, running, onOpen }: Props) {
+export function LabCard({ lab, progress, running, selected, onOpen, onRemove }: Props) {
+  const open = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (selected === undefined) return;
+    open.current?.focus();
+    open.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
   const done = progress ? lab.steps.filter((s) => progress.passed.includes(s.id)).length : 0;
   const total = lab.steps.length;
   const started = done > 0 || progress?.currentStep !== undefined;
   const headingId = `lab-${lab.id}-title`;
   return (
-    <article className="lab-card" aria-labelledby={headingId}>
+    <article className={`lab-card${selected !== undefined ? ' selected' : ''}`} aria-labelledby={headingId}>
       <div className="lab-card-head">
         <h2 id={headingId}>{lab.title}</h2>
         {running && <span className="badge live">Running</span>}
+        {lab.source === 'folder' && <span className="badge folder">Folder</span>}
+        {needsTrust(lab) && <span className="badge warn">Needs trust</span>}
       </div>
+      {lab.folder && <p className="lab-folder"><FolderIcon /><code title={lab.folder}>{lab.folder}</code></p>}
       <p className="lab-summary">{lab.summary}</p>
       <div className="lab-meta">
         <span className="meta"><ClockIcon /> {lab.duration} min</span>
@@ -29,7 +50,11 @@ export function LabCard({ lab, progress, running, onOpen }: Props) {
           <div className="bar"><div className="fill" style={{ width: `${(done / total) * 100}%` }} /></div>
           <span className="muted">{done}/{total} steps</span>
         </div>
-        <button type="button" className="button primary" onClick={onOpen} aria-label={`${running || started ? 'Continue' : 'Open lab'}: ${lab.title}`}>
+        {onRemove && (
+          <button type="button" className="button ghost small" onClick={onRemove} aria-label={`Remove from the catalog: ${lab.title}`}
+            title="Remove from the catalog (the folder stays on disk)">Remove</button>
+        )}
+        <button type="button" ref={open} className="button primary" onClick={onOpen} aria-label={`${running || started ? 'Continue' : 'Open lab'}: ${lab.title}`}>
           {running || started ? 'Continue' : 'Open lab'}
         </button>
       </div>
