@@ -1,12 +1,19 @@
 // lab.yaml as a YAML document that remembers where each field was written, so that every
 // problem found later (schema, references, files) can be reported at its line and column.
 import {
-  type Alias, type Document, isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, visit,
+  type Alias, CST, type Document, isAlias, isCollection, isMap, isPair, isScalar, Lexer, LineCounter, parseDocument, visit,
 } from 'yaml';
 import { type Diagnostic, LabFormatError } from './diagnostics.js';
 
 /** Bounds alias expansion in toJS, which is where a "billion laughs" document would explode. */
 const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Nesting deeper than this is refused before parsing. The yaml package composes nodes recursively:
+ * about a thousand levels (a few KiB of "[[[[") exhaust the stack, and there V8 can abort the
+ * whole process ("RegExpCompiler Allocation failed") rather than throw. Labs nest less than ten.
+ */
+const MAX_DEPTH = 100;
 
 export type FieldPath = readonly (string | number)[];
 
@@ -41,15 +48,24 @@ export class LabYaml {
   /** Parses lab.yaml into plain data; YAML errors (syntax, duplicate keys, alias bombs) throw a LabFormatError. */
   static parse(file: string, text: string): { yaml: LabYaml; data: unknown } {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const deep = tooDeepAt(text);
+    if (deep !== undefined) {
+      const before = text.slice(0, deep);
+      const line = before.split('\n').length;
+      const col = deep - before.lastIndexOf('\n');
+      throw new LabFormatError([{ file, line, col, message: `nested more than ${MAX_DEPTH} levels deep` }]);
+    }
+    // uniqueKeys off: yaml checks each key against every earlier one, quadratic in a map's size
+    // (seconds for a 256 KiB lab.yaml); duplicateKeys does the same check with a Set.
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
     const yaml = new LabYaml(file, doc, lines);
     // Deep nesting makes the parser report stack exhaustion once per level; once is enough.
     const errors = doc.errors.filter((e, i) => e.code !== 'RESOURCE_EXHAUSTION'
-      || doc.errors.findIndex((f) => f.code === e.code) === i);
+      || doc.errors.findIndex((f) => f.code === e.code) === i)
+      .map((e) => ({ offset: e.pos[0], message: e.message }));
+    if (errors.length === 0) errors.push(...duplicateKeys(doc));
     if (errors.length > 0) {
-      throw new LabFormatError(errors.map((e) => yaml.diagnosticAt(e.pos[0], e.code === 'DUPLICATE_KEY'
-        ? `duplicate key "${keyAt(doc, e.pos[0])}"`
-        : e.message)));
+      throw new LabFormatError(errors.sort((a, b) => a.offset - b.offset).map((e) => yaml.diagnosticAt(e.offset, e.message)));
     }
     if (!isMap(doc.contents)) {
       throw new LabFormatError([yaml.diagnosticAt(doc.contents?.range[0] ?? 0, doc.contents
@@ -102,15 +118,60 @@ export class LabYaml {
   }
 }
 
-/** The text of the mapping key that starts at `offset`. */
-function keyAt(doc: Document.Parsed, offset: number): string {
-  let key = '';
+/**
+ * Where the nesting of `text` passes MAX_DEPTH, if it does. An over-estimate made from yaml's own
+ * tokens, so brackets in strings and scripts do not count: two levels per open flow collection
+ * ([ or {) and per block indentation still open, one per block indicator (- ? :) on the line.
+ */
+function tooDeepAt(text: string): number | undefined {
+  let offset = 0;
+  let flow = 0;
+  const indents: number[] = [];
+  let indent = 0;
+  let indicators = 0;
+  let lineStart = true;
+  let scalarNext = false;
+  for (const token of new Lexer().lex(text)) {
+    const start = offset;
+    const type = CST.tokenType(token);
+    // The lexer's markers are not text of the file; the token after a scalar marker is the scalar's text.
+    if (type !== 'scalar' && type !== 'doc-mode' && type !== 'flow-error-end') offset += token.length;
+    if (scalarNext) {
+      scalarNext = false;
+      lineStart = false;
+      continue;
+    }
+    if (type === 'scalar') scalarNext = true;
+    if (type === 'newline') [lineStart, indent, indicators] = [true, 0, 0];
+    if (type === 'space' && lineStart) indent = token.length;
+    if (type === 'newline' || type === 'space' || type === 'comment' || type === 'doc-mode') continue;
+    if (lineStart && flow === 0) {
+      while (indents.length > 0 && indents.at(-1)! > indent) indents.pop();
+      if (indents.at(-1) !== indent) indents.push(indent);
+    }
+    lineStart = false;
+    if (type === 'flow-map-start' || type === 'flow-seq-start') flow++;
+    else if (type === 'flow-map-end' || type === 'flow-seq-end') flow = Math.max(0, flow - 1);
+    else if (flow === 0 && (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind')) indicators++;
+    if (2 * flow + 2 * indents.length + indicators > MAX_DEPTH) return start;
+  }
+  return undefined;
+}
+
+/** Keys written twice in one mapping, as yaml's uniqueKeys finds them: scalar keys of the same value. */
+function duplicateKeys(doc: Document.Parsed): { offset: number; message: string }[] {
+  const found: { offset: number; message: string }[] = [];
   visit(doc, {
-    Pair(_key, pair) {
-      if (isScalar(pair.key) && pair.key.range?.[0] === offset) key = String(pair.key.value);
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        if (!isScalar(key)) continue;
+        if (seen.has(key.value)) found.push({ offset: key.range?.[0] ?? 0, message: `duplicate key "${String(key.value)}"` });
+        seen.add(key.value);
+      }
     },
   });
-  return key;
+  return found;
 }
 
 /** The alias whose expansion is largest (unresolved and self-containing aliases count as infinite). */
