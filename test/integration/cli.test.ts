@@ -72,7 +72,7 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
       assert.equal(gc.code, 0, gc.stderr);
       assert.match(gc.stderr, new RegExp(`session ${victimId} \\(volume-backup`));
       assert.deepEqual(await labelled(docker, victimId), nothing);
-      assert.equal((await labelled(docker, survivorId)).containers.length, 2, 'the live session of another runner is untouched');
+      assert.equal((await labelled(docker, survivorId)).containers.length, 3, 'the live session of another runner is untouched (two machines, the port relay)');
 
       survivor.kill('SIGINT');
       const r = await survivor.result;
