@@ -198,6 +198,11 @@ function aliasChain(length: number, at: string): string {
   return `${LAB_HEAD}${lines.join('\n')}\n${at}: *c${length}\n`;
 }
 
+/** One anchor name defined again and again, each time around an alias of the one before. */
+function reusedAnchorChain(length: number, at: string): string {
+  return `${LAB_HEAD}c:\n- &a x\n${'- &a [*a]\n'.repeat(length)}${at}: *a\n`;
+}
+
 /** Many uses of one small anchor, around the loader's alias limit. */
 function manyAliases(count: number, at: string): string {
   return `${LAB_HEAD}${at}: [&t x, ${Array.from({ length: count }, () => '*t').join(', ')}]\n`;
@@ -248,9 +253,10 @@ function generatedCase(): fc.Arbitrary<LabCase> {
       .map(([style, depth, inLab]): [string, string] => [`nesting ${style} ${depth}`, (inLab ? `${LAB_HEAD}tags: ` : '') + nested(style, depth)]),
     fc.tuple(fc.integer({ min: 1, max: 14 }), fc.integer({ min: 2, max: 12 }), fc.constantFrom('tags', 'machines', 'steps', 'title', 'x'), fc.boolean())
       .map(([levels, width, at, flow]): [string, string] => [`alias bomb ${levels}x${width} at ${at}`, aliasBomb(levels, width, at, flow)]),
-    // Longer chains are more than 100 KiB: their time is the parser's throughput, not the aliases.
-    fc.tuple(fc.integer({ min: 1, max: 4000 }), fc.constantFrom('tags', 'steps'))
+    fc.tuple(fc.integer({ min: 1, max: 11_000 }), fc.constantFrom('tags', 'steps'))
       .map(([length, at]): [string, string] => [`alias chain ${length} at ${at}`, aliasChain(length, at)]),
+    fc.tuple(fc.integer({ min: 1, max: 25_000 }), fc.constantFrom('tags', 'steps'))
+      .map(([length, at]): [string, string] => [`reused-anchor chain ${length} at ${at}`, reusedAnchorChain(length, at)]),
     fc.tuple(fc.integer({ min: 90, max: 110 }), fc.constantFrom('tags', 'machines', 'steps'))
       .map(([count, at]): [string, string] => [`${count} aliases at ${at}`, manyAliases(count, at)]),
     fc.constantFrom(...YAML_VALUES).map((v): [string, string] => ['lab field values', `${LAB_HEAD}duration: ${v}\ntags: ${v}\n`]),

@@ -69,3 +69,16 @@ test('duplicate keys are found in big mappings too', () => {
   ]);
   assert.deepEqual(parseFindings('a:\n  b: 1\n  b: 2\n').map((d) => [d.line, d.col, d.message]), [[3, 3, 'duplicate key "b"']]);
 });
+
+// Found by fuzzing: yaml finds each alias's anchor by scanning all before it, so a 100 KiB chain
+// of one anchor name redefined around an alias of itself took about 90 s, and 256 KiB minutes.
+test('more aliases than the limit are refused before they are resolved', () => {
+  const chain = `id: x\nc:\n- &a x\n${'- &a [*a]\n'.repeat(25_000)}steps: *a\n`;
+  const started = performance.now();
+  const findings = parseFindings(chain);
+  assert.ok(performance.now() - started < 1000, 'took too long');
+  assert.deepEqual(findings.map((d) => [d.line, d.col, d.message]), [[104, 7, 'more than 100 aliases (*a); the limit is 100']]);
+  // Aliases within the limit still work.
+  assert.deepEqual(LabYaml.parse('lab.yaml', `a: &a x\nb: [${Array(50).fill('*a').join(', ')}]\n`).data,
+    { a: 'x', b: Array(50).fill('x') });
+});

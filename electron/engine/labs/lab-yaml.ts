@@ -72,6 +72,10 @@ export class LabYaml {
         ? 'expected a mapping of fields at the top level (id: …, title: …)'
         : 'lab.yaml is empty; expected a mapping of fields (id: …, title: …)')]);
     }
+    const tooMany = aliasBeyondLimit(doc);
+    if (tooMany) {
+      throw new LabFormatError([yaml.diagnosticAt(tooMany.range?.[0] ?? 0, `more than ${MAX_ALIAS_COUNT} aliases (*${tooMany.source}); the limit is ${MAX_ALIAS_COUNT}`)]);
+    }
     try {
       return { yaml, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
     } catch (e) {
@@ -172,6 +176,23 @@ function duplicateKeys(doc: Document.Parsed): { offset: number; message: string 
     },
   });
   return found;
+}
+
+/**
+ * The alias after the first MAX_ALIAS_COUNT, if there are more. toJS finds each alias's anchor by
+ * scanning every anchor and alias before it: a 100 KiB chain of `- &a [*a]` took minutes.
+ */
+function aliasBeyondLimit(doc: Document.Parsed): Alias | undefined {
+  let count = 0;
+  let beyond: Alias | undefined;
+  visit(doc, {
+    Alias(_key, alias) {
+      if (++count <= MAX_ALIAS_COUNT) return undefined;
+      beyond = alias;
+      return visit.BREAK;
+    },
+  });
+  return beyond;
 }
 
 /** The alias whose expansion is largest (unresolved and self-containing aliases count as infinite). */
