@@ -161,7 +161,7 @@ describe('loadLab', () => {
 
   test('refuses a 10 MB lab.yaml without parsing it', async () => {
     const dir = await makeLab({ 'lab.yaml': `[${'x'.repeat(10 * 1024 * 1024)}` });
-    assert.deepEqual(await problems(dir), ['1:1: lab.yaml is 10 MiB; the limit is 256 KiB']);
+    assert.deepEqual(await problems(dir), ['1:1: lab.yaml is 10 MiB; the limit is 128 KiB']);
   });
 
   test('refuses an alias bomb quickly', async () => {
