@@ -10,12 +10,11 @@
 // `--open` hands the browser a one-time code instead of the token (argv is readable by others).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { TOKEN_PROTOCOL_PREFIX } from '../shared/api-wire.js';
+
+export { TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL } from '../shared/api-wire.js';
 
 export const newToken = (): string => randomBytes(32).toString('base64url');
-
-/** The subprotocol the server selects; the page offers it beside `labvisor.token.<token>`. */
-export const WS_PROTOCOL = 'labvisor';
-export const TOKEN_PROTOCOL_PREFIX = 'labvisor.token.';
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 

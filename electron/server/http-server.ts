@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CLOSE, MAX_FRAME_BYTES, WS_PATH } from '../shared/api-wire.js';
-import { checkRequest, checkUpgrade, newToken, OneTimeCodes, WS_PROTOCOL } from './auth.js';
+import { CLOSE, MAX_FRAME_BYTES, SESSION_PATH, WS_PATH, WS_PROTOCOL } from '../shared/api-wire.js';
+import { checkRequest, checkUpgrade, newToken, OneTimeCodes } from './auth.js';
 import { PLACEHOLDER_PAGE, resolveStatic, sendFile } from './static-files.js';
 import type { HostApi } from './lab-api.js';
 import { handleConnection } from './ws-connection.js';
@@ -33,7 +33,7 @@ export interface RunningServer {
 }
 
 export const HOST = '127.0.0.1';
-export const SESSION_PATH = '/session';
+export { SESSION_PATH } from '../shared/api-wire.js';
 /** A code is 43 characters: a body much larger than `{"code":"…"}` is not one. */
 const MAX_SESSION_BODY = 1024;
 

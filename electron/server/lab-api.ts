@@ -15,6 +15,7 @@ import type { TerminalSession } from '../engine/terminals/terminal-session.js';
 import { clearProgress as forgetProgress, readProgress, writeProgress, type LabProgress as EngineLabProgress } from '../engine/learner-progress.js';
 import { runDoctor, type DoctorReport as EngineDoctorReport } from '../engine/doctor.js';
 import { findLabDirs, loadLab, type LoadedLab } from '../engine/labs/load.js';
+import { TEXT_FILE_LIMIT } from '../engine/labs/lab-files.js';
 import { isTrusted, labContentHash, openedFolders, rememberTrust, setOpened } from '../engine/trusted-labs.js';
 import { connectEngine, type EngineInfo } from '../engine/machines/docker-engine.js';
 import { bundledLabsDir } from '../engine/paths.js';
@@ -32,8 +33,6 @@ export type _EngineFitsContract = [
   Fits<EngineCheckResult, CheckResult>, Fits<EngineDoctorReport, DoctorReport>, Fits<EngineLabProgress, LabProgress>,
 ];
 
-/** The loader's limit for a step's markdown (lab-files.ts), checked again when it is read. */
-const MARKDOWN_LIMIT = 1024 * 1024;
 
 export type EventListener = (event: EventMessage) => void;
 
@@ -46,7 +45,7 @@ export interface LabHostOptions {
 }
 
 /** An opened lab folder, as loaded now: what the learner decides on is this content. */
-interface OpenedLab { loaded: LoadedLab; hash: string; trust: TrustState }
+interface OpenedLab { loaded: LoadedLab; hash: string; trust: TrustState; /** The learner trusted exactly this content. */ remembered: boolean }
 
 /**
  * What a host offers every connection. Attaching a terminal is the one thing that belongs to a
@@ -173,19 +172,13 @@ export class LabHost implements HostApi {
     const hash = await labContentHash(dir);
     const loaded = await loadLab(dir);
     const reasons = loaded.trustReasons.map((d) => ({ message: d.message, where: `${path.relative(dir, d.file)}:${d.line}:${d.col}` }));
-    const trusted = reasons.length === 0 || await isTrusted(dir, hash);
-    return { loaded, hash, trust: { reasons, trusted, hash } };
+    const remembered = await isTrusted(dir, hash);
+    return { loaded, hash, remembered, trust: { reasons, trusted: reasons.length === 0 || remembered, hash } };
   }
 
   private openedFolders(): Promise<Map<string, string>> {
-    this.folders ??= openedFolders().then(async (dirs) => {
-      const byId = new Map<string, string>();
-      for (const dir of dirs) {
-        // The id is the folder's name (the lab format's rule); a folder that no longer loads still shows in the log.
-        byId.set(path.basename(dir), dir);
-      }
-      return byId;
-    });
+    // A lab's id is its folder's name (the lab format's rule), so no folder is read to list them.
+    this.folders ??= openedFolders().then((dirs) => new Map(dirs.map((dir) => [path.basename(dir), dir])));
     return this.folders;
   }
 
@@ -196,7 +189,7 @@ export class LabHost implements HostApi {
   }
 
   async getStep({ lab, step }: Params<'getStep'>): Promise<Result<'getStep'>> {
-    const loaded = await this.loadLab(lab);
+    const loaded = await this.catalogLab(lab);
     const s = loaded.lab.steps.find((x) => x.id === step);
     if (!s) throw new ApiError('not-found', `lab "${lab}" has no step "${step}"`);
     return {
@@ -212,7 +205,7 @@ export class LabHost implements HostApi {
   }
 
   async saveProgress(progress: Params<'saveProgress'>): Promise<Result<'saveProgress'>> {
-    const { lab } = await this.loadLab(progress.lab);
+    const { lab } = await this.catalogLab(progress.lab);
     const steps = new Set(lab.steps.map((s) => s.id));
     const named = [progress.currentStep, ...progress.passed, ...Object.keys(progress.hintsShown), ...progress.solutionsShown];
     const unknown = named.filter((s): s is string => s !== undefined && !steps.has(s));
@@ -367,7 +360,7 @@ export class LabHost implements HostApi {
   }
 
   /** A lab of the catalog by id; never a path. */
-  private async loadLab(id: string): Promise<LoadedLab> {
+  private async catalogLab(id: string): Promise<LoadedLab> {
     return loadLab(await this.labDir(id));
   }
 
@@ -379,18 +372,17 @@ export class LabHost implements HostApi {
    */
   private async loadForStart(id: string): Promise<{ loaded: LoadedLab; trusted: boolean }> {
     const opened = (await this.openedFolders()).get(id);
-    if (!opened) return { loaded: await this.loadLab(id), trusted: true };
-    const { loaded, hash } = await this.reviewFolder(opened);
-    const trusted = await isTrusted(opened, hash);
-    if (!trusted && loaded.trustReasons.length) throw new TrustRequiredError(id, loaded.trustReasons);
-    return { loaded, trusted };
+    if (!opened) return { loaded: await this.catalogLab(id), trusted: true };
+    const { loaded, remembered } = await this.reviewFolder(opened);
+    if (!remembered && loaded.trustReasons.length) throw new TrustRequiredError(id, loaded.trustReasons);
+    return { loaded, trusted: remembered };
   }
 
   /** The folder of a lab of the catalog; not-found names the ones there are. */
   private async labDir(id: string): Promise<string> {
-    const dirs = await findLabDirs(this.labsDir);
-    const dir = dirs.find((d) => path.basename(d) === id) ?? (await this.openedFolders()).get(id);
-    if (!dir) throw new ApiError('not-found', `no lab "${id}"; there are: ${[...dirs.map((d) => path.basename(d)), ...(await this.openedFolders()).keys()].join(', ')}`);
+    const [dirs, opened] = await Promise.all([findLabDirs(this.labsDir), this.openedFolders()]);
+    const dir = dirs.find((d) => path.basename(d) === id) ?? opened.get(id);
+    if (!dir) throw new ApiError('not-found', `no lab "${id}"; there are: ${[...dirs.map((d) => path.basename(d)), ...opened.keys()].join(', ')}`);
     return dir;
   }
 
@@ -441,7 +433,8 @@ async function readMarkdown(labDir: string, relative: string): Promise<string> {
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw new ApiError('internal', `step markdown "${relative}" is not a regular file`);
-    if (stats.size > MARKDOWN_LIMIT) throw new ApiError('internal', `step markdown "${relative}" is over ${MARKDOWN_LIMIT} bytes`);
+    // The loader's limit (lab-files.ts), checked again: the file may have grown since.
+    if (stats.size > TEXT_FILE_LIMIT) throw new ApiError('internal', `step markdown "${relative}" is over ${TEXT_FILE_LIMIT} bytes`);
     return await handle.readFile('utf8');
   } finally {
     await handle.close();

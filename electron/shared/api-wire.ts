@@ -4,6 +4,11 @@
 import type { TerminalIn, TerminalOut } from './terminal-protocol.js';
 
 export const WS_PATH = '/ws';
+/** The subprotocol the server selects; the page offers it beside `labvisor.token.<token>`. */
+export const WS_PROTOCOL = 'labvisor';
+export const TOKEN_PROTOCOL_PREFIX = 'labvisor.token.';
+/** Where `--open`'s one-time code is traded for the token (POST). */
+export const SESSION_PATH = '/session';
 /** Largest frame (text or binary) the server accepts; a larger one closes the socket with 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 

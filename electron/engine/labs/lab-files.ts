@@ -11,7 +11,8 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 // 128 KiB is twenty times the largest bundled lab, and keeps the worst parse well under a second on 2 cores.
 const LAB_YAML_LIMIT = 128 * KiB;
-const MARKDOWN_LIMIT = MiB;
+/** A step's markdown or an image's Dockerfile. */
+export const TEXT_FILE_LIMIT = MiB;
 
 /** Reads lab.yaml after checking that it is a regular file within the size limit. */
 export async function readLabYaml(file: string): Promise<string> {
@@ -41,7 +42,7 @@ async function markdownProblem(dir: string, realDir: string, relative: string): 
   if (!stats) return `file "${relative}" not found`;
   if (!stats.isFile()) return `"${relative}" is not a regular file`;
   if (!isInside(realDir, await realpath(file))) return `"${relative}" leads outside the lab folder (through a symlink)`;
-  if (stats.size > MARKDOWN_LIMIT) return `"${relative}" is ${size(stats.size)}; the limit is ${size(MARKDOWN_LIMIT)}`;
+  if (stats.size > TEXT_FILE_LIMIT) return `"${relative}" is ${size(stats.size)}; the limit is ${size(TEXT_FILE_LIMIT)}`;
   return undefined;
 }
 
@@ -78,7 +79,7 @@ export async function findImages(dir: string): Promise<{ images: Record<string, 
 export async function readDockerfile(folder: string): Promise<string> {
   const file = path.join(folder, 'Dockerfile');
   const stats = await stat(file);
-  if (stats.size > MARKDOWN_LIMIT) throw new LabFormatError([{ file, line: 1, col: 1, message: `Dockerfile is ${size(stats.size)}; the limit is ${size(MARKDOWN_LIMIT)}` }]);
+  if (stats.size > TEXT_FILE_LIMIT) throw new LabFormatError([{ file, line: 1, col: 1, message: `Dockerfile is ${size(stats.size)}; the limit is ${size(TEXT_FILE_LIMIT)}` }]);
   return readFile(file, 'utf8');
 }
 

@@ -51,8 +51,7 @@ export function trustReasons({ lab, locate, foreignFrom }: TrustInput): Diagnost
       return;
     }
     if (m.outbound) at([...here, 'outbound'], `machine "${m.name}" may reach the internet and the networks around the Docker engine (outbound: true)`);
-    const ports = m.kind === 'container' ? (m.ports ?? []).map((p) => p.host) : (m.ports ?? []).map((p) => p.host);
-    ports.forEach((port, j) => {
+    (m.ports ?? []).forEach(({ host: port }, j) => {
       if (port !== undefined && port < FIRST_UNPRIVILEGED_PORT) {
         at([...here, 'ports', j, 'host'], `machine "${m.name}" takes port ${port} on your computer, a port reserved for system services`);
       }

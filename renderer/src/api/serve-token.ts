@@ -4,12 +4,11 @@
 // sessionStorage (this tab, this origin: reloads and reconnects find it), takes the fragment out
 // of the address bar and history, and shows the token only to its own server, as a WebSocket
 // subprotocol. Never a cookie: cookies ignore ports, so every server on 127.0.0.1 would get it.
-// DOM-free (the page's parts come in), so the unit tests run it; the names below match
-// electron/server/auth.ts and http-server.ts, which a unit test checks.
+// DOM-free (the page's parts come in), so the unit tests run it. The names it shares with the
+// server come from the wire contract (api-wire.ts).
+import { SESSION_PATH, TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL } from '../../../electron/shared/api-wire.js';
 
-export const WS_PROTOCOL = 'labvisor';
-export const TOKEN_PROTOCOL_PREFIX = 'labvisor.token.';
-export const SESSION_PATH = '/session';
+export { SESSION_PATH, TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL };
 export const TOKEN_KEY = 'labvisor.token';
 
 /** What a fragment carries: `secret` undefined for "#token=" or "#code=" with a malformed value. */
