@@ -148,7 +148,9 @@ export class LabHost implements HostApi {
       await setOpened(dir, true);
     }
     this.log(`opened lab folder ${dir} (${review.trust.reasons.length} trust reason(s))`);
-    return { lab: summary(review.loaded.lab, bundled ? { source: 'bundled' } : { source: 'folder', folder: dir, trust: review.trust }), trust: review.trust };
+    // A bundled lab's own folder is trusted by being bundled, as everywhere else.
+    const trust = bundled ? { ...review.trust, trusted: true } : review.trust;
+    return { lab: summary(review.loaded.lab, bundled ? { source: 'bundled' } : { source: 'folder', folder: dir, trust }), trust };
   }
 
   async trustLab({ lab, hash }: Params<'trustLab'>): Promise<Result<'trustLab'>> {

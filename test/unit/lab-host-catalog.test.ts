@@ -75,3 +75,12 @@ test('opening a folder that is no lab, or a relative path, or a bundled lab\'s i
   await assert.rejects(host.openLabFolder({ path: clash }), /a bundled lab is called "first-steps"/);
   assert.deepEqual((await host.listLabs()).labs.filter((l) => l.source === 'folder'), []);
 });
+
+test('opening a bundled lab\'s own folder lists it once, as bundled and trusted', async () => {
+  const host = new LabHost();
+  const opened = await host.openLabFolder({ path: join(bundledLabsDir(), 'first-steps') });
+  assert.equal(opened.lab.source, 'bundled');
+  assert.ok(opened.trust.reasons.length > 0, 'it has a host machine');
+  assert.equal(opened.trust.trusted, true);
+  assert.equal((await host.listLabs()).labs.filter((l) => l.id === 'first-steps').length, 1);
+});
