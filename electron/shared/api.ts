@@ -35,9 +35,12 @@ export const BootTimeline = z.object({
   shellMs: z.number(),
 });
 
+/** The kinds of lab machines (labs/schema.ts). */
+export const MachineKind = z.enum(['container', 'vm', 'docker-host', 'learner-computer']);
+
 export const MachineStatus = z.object({
   name: z.string(),
-  kind: z.enum(['container', 'vm', 'host']),
+  kind: MachineKind,
   readyMs: z.number(),
   boot: BootTimeline.optional(),
   /** When each phase of the machine's start ended, in ms from its start. */
@@ -61,7 +64,7 @@ export const TerminalInfo = z.object({
   id: terminalId,
   session: sessionId,
   machine: z.string(),
-  kind: z.enum(['container', 'vm', 'host']),
+  kind: MachineKind,
   cols: z.number(),
   rows: z.number(),
   /** Set once the terminal ended (its shell exited, its machine stopped, or it was closed). */
@@ -102,7 +105,7 @@ export const FootprintLens = z.object({
   runs: z.array(z.object({
     session: z.string(), lab: z.string(), startedAt: z.string(),
     machines: z.array(z.object({
-      name: z.string(), kind: OwnerKind, readyMs: z.number(), accel: z.string().optional(),
+      name: z.string(), kind: MachineKind, readyMs: z.number(), accel: z.string().optional(),
       phases: z.array(z.object({ phase: z.string(), atMs: z.number() })),
     })),
     samples: z.array(z.object({ at: z.string(), memKb: z.record(z.string(), z.number()) })),
@@ -151,7 +154,7 @@ export const LabSummary = z.object({
   duration: z.number().describe('minutes'),
   difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
   tags: z.array(z.string()),
-  machines: z.array(z.object({ name: z.string(), kind: z.enum(['container', 'vm', 'host']) })),
+  machines: z.array(z.object({ name: z.string(), kind: MachineKind })),
   /** The lab's named volumes (the volume lens reads them). */
   volumes: z.array(z.string()),
   steps: z.array(StepSummary),

@@ -115,7 +115,7 @@ describe('terminals on real machines', { skip }, () => {
     console.log('measured:', JSON.stringify(measured));
   });
 
-  for (const machine of ['box', 'vm']) {
+  for (const machine of ['box', 'vm', 'host']) {
     test(`${machine}: input is echoed and run; the size is the one asked, and follows a resize`, async () => {
       const v = new Viewer(await session.openTerminal(machine, 100, 30));
       await v.setPrompt();
@@ -203,8 +203,17 @@ describe('terminals on real machines', { skip }, () => {
     assert.deepEqual(v.exits, [{ type: 'exit', code: 3 }, { type: 'exit', code: 3 }]);
   });
 
-  test('host: a shell in the work folder with the LAB_* variables; close kills everything it started', async () => {
-    const term = await session.openTerminal('host', 80, 24);
+  test('host (the Docker host view): says where it is, sees the host\'s processes, drives the engine', async () => {
+    const v = new Viewer(await session.openTerminal('host', 100, 30));
+    await v.waitFor(/This shell runs on the Docker host/);
+    await v.waitFor(/\[Docker host\] \/lab # /);
+    const boxPid = (await docker.getContainer(`lv-${session.id}-box`).inspect()).State.Pid;
+    v.type(`cat /proc/${boxPid}/cgroup >/dev/null && echo sees-box-$((1+1)); docker inspect -f '{{.State.Running}}' "$LAB_MACHINE_BOX"\r`);
+    await v.waitFor(/^sees-box-2\r?\ntrue$/m);
+  });
+
+  test('me (the learner\'s computer): a shell in the work folder with the LAB_* variables; close kills everything it started', async () => {
+    const term = await session.openTerminal('me', 80, 24);
     const v = new Viewer(term);
     v.type('[ "$PWD" = "$LAB_WORKDIR" ] && echo "in-work-$LAB_SESSION $TERM"\r');
     // Not anchored at the line start: the tty echoes input typed ahead at once, so the shell's
@@ -224,7 +233,7 @@ describe('terminals on real machines', { skip }, () => {
 
   test('stopping the session ends its terminals: the VM console says why', async () => {
     const vmTerm = await session.openTerminal('vm', 80, 24);
-    const hostTerm = await session.openTerminal('host', 80, 24);
+    const hostTerm = await session.openTerminal('me', 80, 24);
     const vmView = new Viewer(vmTerm);
     const hostView = new Viewer(hostTerm);
     await session.stop();

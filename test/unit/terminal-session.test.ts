@@ -144,7 +144,7 @@ test('output and an exit that came before the session listened are not lost', ()
   const source = new FakeSource();
   source.print('banner\n');
   source.end({ code: 0 });
-  const term = new TerminalSession('host', 'host', source, { cols: 80, rows: 24 });
+  const term = new TerminalSession('host', 'docker-host', source, { cols: 80, rows: 24 });
   const frames: TerminalOut[] = [];
   term.attach((f) => frames.push(f));
   assert.equal(Buffer.from((frames[0] as { data: Uint8Array }).data).toString(), 'banner\n');

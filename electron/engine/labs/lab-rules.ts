@@ -53,7 +53,7 @@ export function labRuleFindings(lab: Lab, folderName: string, images: ReadonlySe
   uniqueNames(lab.steps.map((s) => s.id), ['steps', 'id'], 'step id', report);
 
   lab.machines.forEach((machine, i) => {
-    if (machine.kind === 'host') return;
+    if (!('image' in machine)) return; // the Docker host view and the learner's computer run no lab image
     imageRef(['machines', i, 'image'], machine.image);
     if (machine.kind === 'container') machine.mounts?.forEach((mount, j) => volumeRef(['machines', i, 'mounts', j, 'volume'], mount.volume));
   });

@@ -58,7 +58,7 @@ export async function loadLab(dir: string): Promise<LoadedLab> {
   return {
     dir: root, file, lab, images,
     trustReasons: trustReasons({ lab, locate: (f) => yaml.diagnostic(f), foreignFrom }),
-    fixedPorts: lab.machines.flatMap((m, i) => m.kind === 'host' ? [] : (m.ports ?? []).flatMap((p, j) =>
+    fixedPorts: lab.machines.flatMap((m, i) => m.kind !== 'container' && m.kind !== 'vm' ? [] : (m.ports ?? []).flatMap((p, j) =>
       p.host === undefined ? [] : [{ machine: m.name, port: p.host, where: yaml.diagnostic({ path: ['machines', i, 'ports', j, 'host'], message: '' }) }])),
   };
 }

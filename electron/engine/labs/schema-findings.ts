@@ -2,7 +2,7 @@
 // authors: one finding per problem, at the field (or unknown key) it is about.
 import { z } from 'zod';
 import { type FieldPath, type Finding, fieldMessage, fieldPath } from './lab-yaml.js';
-import { Check, Lab } from './schema.js';
+import { Check, Lab, RENAMED_KINDS } from './schema.js';
 
 export type Validation = { lab: Lab; findings?: undefined } | { lab?: undefined; findings: Finding[] };
 
@@ -39,6 +39,11 @@ function addFindings(issue: z.core.$ZodIssue, base: FieldPath, data: unknown, ou
     case 'invalid_union':
       if (issue.discriminator !== undefined) {
         const options = ('options' in issue ? issue.options ?? [] : []).join(', ');
+        const renamed = issue.discriminator === 'kind' && typeof value === 'string' ? RENAMED_KINDS[value] : undefined;
+        if (renamed) {
+          out.push({ path, message: fieldMessage(path, `kind "${value}" is no more: use ${renamed}`) });
+          return;
+        }
         out.push({ path, message: fieldMessage(path, `unknown ${issue.discriminator} ${describeValue(value)}; expected one of: ${options}`) });
         return;
       }

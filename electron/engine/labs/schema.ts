@@ -66,9 +66,16 @@ export const ContainerMachine = z.strictObject({
   outbound,
 });
 
-export const HostMachine = z.strictObject({
+/** The machine whose kernel the lab's containers share: on Docker Desktop, its Linux VM. */
+export const DockerHostMachine = z.strictObject({
   name,
-  kind: z.literal('host').describe('a shell on the machine that runs the Docker engine; requires trust'),
+  kind: z.literal('docker-host').describe('a root shell on the machine that runs the Docker engine (its processes, kernel, cgroups and the docker CLI), in a helper container on the engine; requires trust'),
+});
+
+/** Only for lessons about the learner's own computer: any OS, so portable sh scripts only. */
+export const LearnerComputerMachine = z.strictObject({
+  name,
+  kind: z.literal('learner-computer').describe('a shell on the learner\'s own computer (macOS, Windows or Linux); requires trust'),
 });
 
 const VmPort = z.strictObject({
@@ -87,7 +94,12 @@ export const VmMachine = z.strictObject({
   outbound,
 });
 
-export const Machine = z.discriminatedUnion('kind', [ContainerMachine, VmMachine, HostMachine]);
+export const Machine = z.discriminatedUnion('kind', [ContainerMachine, VmMachine, DockerHostMachine, LearnerComputerMachine]);
+
+/** Kinds of earlier drafts of the format, and what replaced them. */
+export const RENAMED_KINDS: Record<string, string> = {
+  host: 'docker-host (a shell on the machine that runs the Docker engine) or learner-computer (a shell on the learner\'s own computer)',
+};
 
 const ScriptCheck = z.strictObject({
   machine: name,

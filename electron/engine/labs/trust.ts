@@ -46,8 +46,12 @@ export function trustReasons({ lab, locate, foreignFrom }: TrustInput): Diagnost
   const at = (path: FieldPath, message: string) => reasons.push(locate({ path, message }));
   lab.machines.forEach((m, i) => {
     const here = ['machines', i];
-    if (m.kind === 'host') {
-      at([...here, 'kind'], `machine "${m.name}" is a shell on your computer (kind: host): it can read and change your files`);
+    if (m.kind === 'learner-computer') {
+      at([...here, 'kind'], `machine "${m.name}" is a shell on your computer (kind: learner-computer): it can read and change your files`);
+      return;
+    }
+    if (m.kind === 'docker-host') {
+      at([...here, 'kind'], `machine "${m.name}" is a root shell on the Docker host (kind: docker-host): it holds the engine's socket and can do anything to the Docker host and its containers`);
       return;
     }
     if (m.outbound) at([...here, 'outbound'], `machine "${m.name}" may reach the internet and the networks around the Docker engine (outbound: true)`);

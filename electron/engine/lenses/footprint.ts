@@ -8,12 +8,13 @@ import { dataDir } from '../paths.js';
 import { LABEL } from '../labels.js';
 import { readVmRecords } from '../machines/vm/vm-records.js';
 import { parseStatus } from './proc-table.js';
+import type { Machine } from '../labs/schema.js';
 
 export interface MachinePhase { phase: string; atMs: number }
 
 export interface MachineFootprint {
   name: string;
-  kind: 'container' | 'vm' | 'host';
+  kind: Machine['kind'];
   readyMs: number;
   /** From the start of the machine: container created/started/usable, or the VM's boot timeline. */
   phases: MachinePhase[];

@@ -40,3 +40,8 @@ export class CappedOutput {
     return Buffer.concat(this.chunks).toString('utf8');
   }
 }
+
+/** A script that could not run at all: the machine is missing, stopped or unreachable. */
+export function cannotRun(machine: string, why: string): ScriptResult {
+  return { exitCode: 125, output: `machine "${machine}" ${why}`, timedOut: false, truncated: false };
+}

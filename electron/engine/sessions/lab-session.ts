@@ -5,52 +5,33 @@ import { TrustRequiredError } from '../errors.js';
 import type Docker from 'dockerode';
 import { rm } from 'node:fs/promises';
 import type { LoadedLab } from '../labs/load.js';
-import type { ContainerMachine, Machine, Step, VmMachine as VmMachineSpec } from '../labs/schema.js';
-import { VM_DEFAULTS } from '../labs/trust.js';
+import type { Step } from '../labs/schema.js';
 import { labelsFor } from '../labels.js';
 import type { EngineInfo } from '../machines/docker-engine.js';
 import { ensureBaseImage } from '../images/base-image.js';
 import { ensureLabImages, resolveImageRef, type LabImages } from '../images/lab-images.js';
-import { containerSpec } from '../machines/container-spec.js';
-import { runContainerScript } from '../machines/container-exec.js';
-import { runHostScript } from '../machines/host-script.js';
-import { lastLogLines } from '../machines/container-logs.js';
 import { runHelper } from '../machines/helper-container.js';
-import { VmMachine, type BootTimeline } from '../machines/vm/vm-machine.js';
-import { findQemu, QemuMissingError, type QemuBinary } from '../machines/vm/qemu-binary.js';
+import { createDrivers } from '../machines/drivers.js';
+import type { MachineDriver, MachineStatus, SessionContext } from '../machines/machine-driver.js';
 import { collectVms } from '../machines/vm/vm-records.js';
-import { writeFootprint, type MachinePhase } from '../lenses/footprint.js';
-import { freePort } from '../machines/vm/free-port.js';
-import { ensureGuestKernel, GuestKernelUnavailableError, type GuestKernel } from '../images/guest-kernel.js';
-import { buildGuestInitramfs } from '../images/guest-initramfs.js';
-import type { ScriptResult } from '../machines/script-result.js';
+import { writeFootprint } from '../lenses/footprint.js';
+import { cannotRun, type ScriptResult } from '../machines/script-result.js';
 import { runCheck, describeScriptFailure, type CheckContext } from '../checks/run-check.js';
 import type { CheckResult } from '../checks/check-result.js';
-import { noProgress, progressTask, type ProgressSink } from '../progress.js';
+import { noProgress, type ProgressSink } from '../progress.js';
 import { containerName, egressNetworkName, networkName, newSessionId, portRelayName, volumeName } from './names.js';
 import { startPortRelay, type PublishedPort } from '../machines/port-publisher.js';
 import { portInUse } from '../machines/host-ports.js';
 import type { Diagnostic } from '../labs/diagnostics.js';
-import { hostEnv, machineEnv, sessionIdentity } from './script-env.js';
+import { driverEnv, machineEnv } from './script-env.js';
 import { findSessionResources, removeSessionResources } from './cleanup.js';
 import { removeRecord, writeRecord, type SessionRecord } from './registry.js';
-import { TerminalRegistry, type TerminalTarget } from '../terminals/terminal-registry.js';
+import { TerminalRegistry } from '../terminals/terminal-registry.js';
 import type { TerminalSession } from '../terminals/terminal-session.js';
 
-export const SOLVE_TIMEOUT_S = 60;
+export type { MachineStatus } from '../machines/machine-driver.js';
 
-export interface MachineStatus {
-  name: string;
-  kind: Machine['kind'];
-  /** From the start of this machine's work (build included) until it can run commands. */
-  readyMs: number;
-  /** VMs: the boot's phases and the accelerator used. */
-  boot?: BootTimeline;
-  /** When each phase of the start ended, from the machine's start (the footprint lens). */
-  phases?: MachinePhase[];
-  /** Why the machine could not start (no QEMU, no guest kernel); the lab's other machines run. */
-  unavailable?: string;
-}
+export const SOLVE_TIMEOUT_S = 60;
 
 export interface StartOptions {
   /** The user trusts this lab: required when it asks for more than the safe default (trust.ts). */
@@ -64,15 +45,28 @@ export class LabSession {
   /** Closed when the session stops or resets. */
   readonly terminals = new TerminalRegistry();
   private images: LabImages = {};
-  private readonly vms = new Map<string, VmMachine>();
-  private kernel?: Promise<GuestKernel>;
+  /** The drivers of the machines, by name, once they are being started. */
+  private readonly drivers = new Map<string, MachineDriver>();
   private hostBootId?: Promise<string>;
-  private readonly unavailable = new Map<string, string>();
   private record?: SessionRecord;
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
 
-  constructor(readonly docker: Docker, readonly engine: EngineInfo, readonly loaded: LoadedLab) {}
+  /** What the machine drivers ask of this session. */
+  private readonly context: SessionContext;
+
+  constructor(readonly docker: Docker, readonly engine: EngineInfo, readonly loaded: LoadedLab) {
+    this.context = {
+      docker, engine, session: this.id, lab: loaded.lab,
+      labels: (role) => labelsFor(this.lab.id, this.id, role),
+      imageRef: (image) => resolveImageRef(this.images, image),
+      machineEnv: async () => machineEnv(this.lab, this.id, await this.engineBootId()),
+      driverEnv: async () => driverEnv(this.lab, this.id, await this.engineBootId(), this.images),
+      computerWorkdir: () => this.record!.workdir,
+      factsFor: (place) => Object.assign({}, ...[...this.drivers.values()].filter((d) => d.runsOn === place).map((d) => d.facts())),
+      assertNotStopping: () => this.assertNotStopping(),
+    };
+  }
 
   get lab() { return this.loaded.lab; }
 
@@ -148,8 +142,10 @@ export class LabSession {
 
   private async startMachines(sink: ProgressSink): Promise<void> {
     this.assertNotStopping();
+    const drivers = createDrivers(this.lab.machines, this.context, sink);
+    for (const d of drivers) this.drivers.set(d.name, d);
     // Wait for every machine to settle, even when one fails: cleanup must not race a start.
-    const settled = await Promise.allSettled(this.lab.machines.map((m) => this.startMachine(m, sink)));
+    const settled = await Promise.allSettled(drivers.map((d) => d.start(sink)));
     const failure = settled.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
     const ports = this.publishedPorts();
@@ -168,88 +164,6 @@ export class LabSession {
     }).catch(() => {}); // a lens's history: never a reason for a lab not to start
   }
 
-  private async startMachine(machine: Machine, sink: ProgressSink): Promise<MachineStatus> {
-    const began = Date.now();
-    if (machine.kind === 'host') return { name: machine.name, kind: machine.kind, readyMs: 0 };
-    if (machine.kind === 'vm') return this.startVm(machine, sink);
-    const task = progressTask(sink, `machine ${machine.name}`);
-    const phases: MachinePhase[] = [];
-    const phase = (name: string) => phases.push({ phase: name, atMs: Date.now() - began });
-    task.update('creating container');
-    try {
-      await this.createContainer(machine);
-      phase('created');
-      task.update('starting');
-      await this.docker.getContainer(containerName(this.id, machine.name)).start();
-      await this.waitUntilUsable(machine.name);
-      phase('running');
-    } catch (err) {
-      task.failed((err as Error).message);
-      throw err;
-    }
-    task.done();
-    return { name: machine.name, kind: machine.kind, readyMs: Date.now() - began, phases };
-  }
-
-  /** A VM made from the machine's image: guest kernel (once per session), initramfs, boot. */
-  private async startVm(machine: VmMachineSpec, sink: ProgressSink): Promise<MachineStatus> {
-    const began = Date.now();
-    this.kernel ??= ensureGuestKernel(this.docker, this.engine, sink);
-    let qemu: QemuBinary;
-    let kernel: GuestKernel;
-    try {
-      [qemu, kernel] = await Promise.all([findQemu(), this.kernel]);
-    } catch (err) {
-      // Without QEMU or a kernel the VMs cannot run, but the containers of the lab still can.
-      if (!(err instanceof QemuMissingError || err instanceof GuestKernelUnavailableError)) throw err;
-      this.unavailable.set(machine.name, `is unavailable: ${err.message}`);
-      progressTask(sink, `machine ${machine.name}`).failed('unavailable');
-      return { name: machine.name, kind: machine.kind, readyMs: 0, unavailable: err.message };
-    }
-    const initrd = await buildGuestInitramfs(this.docker, resolveImageRef(this.images, machine.image), kernel, sink);
-    const bootFrom = Date.now() - began;
-    this.assertNotStopping();
-    const task = progressTask(sink, `machine ${machine.name}`);
-    task.update('booting');
-    try {
-      const ports = await Promise.all((machine.ports ?? []).map(async (p) => ({ guest: p.guest, host: p.host ?? await freePort() })));
-      const vm = await VmMachine.start({
-        session: this.id, machine: machine.name, qemu, kernel: kernel.vmlinuz, initrd,
-        memoryMb: machine.memoryMb ?? VM_DEFAULTS.memoryMb, cpus: machine.cpus ?? VM_DEFAULTS.cpus, hostname: machine.hostname ?? machine.name, ports,
-        // The guest reaches only its own forwarded ports unless the lab is trusted for outbound.
-        outbound: machine.outbound ?? false,
-      });
-      this.vms.set(machine.name, vm);
-      task.done(`ready (${vm.timeline.accelReason})`);
-      const t = vm.timeline;
-      const phases: MachinePhase[] = [
-        { phase: 'guest kernel and initramfs', atMs: bootFrom },
-        ...([['QEMU up', t.processMs], ['kernel started', t.kernelMs], ['init ran', t.initMs], ['shell prompt', t.shellMs]] as const)
-          .map(([phase, ms]) => ({ phase, atMs: bootFrom + ms })),
-      ];
-      return { name: machine.name, kind: machine.kind, readyMs: Date.now() - began, boot: t, phases };
-    } catch (err) {
-      task.failed((err as Error).message);
-      throw err;
-    }
-  }
-
-  private async createContainer(machine: ContainerMachine): Promise<void> {
-    const image = resolveImageRef(this.images, machine.image);
-    const config = (await this.docker.getImage(image).inspect()).Config;
-    await this.docker.createContainer(containerSpec({
-      machine,
-      containerName: containerName(this.id, machine.name),
-      image,
-      imageCmd: config.Cmd,
-      network: networkName(this.id),
-      volumeNames: Object.fromEntries((this.lab.volumes ?? []).map((v) => [v.name, volumeName(this.id, v.name)])),
-      labels: labelsFor(this.lab.id, this.id, 'machine'),
-      env: sessionIdentity(this.lab, this.id),
-    }));
-    if (machine.outbound) await this.docker.getNetwork(egressNetworkName(this.id)).connect({ Container: containerName(this.id, machine.name) });
-  }
-
   /** The boot id of the kernel containers run on, as a container sees it: true for any engine. */
   private engineBootId(): Promise<string> {
     this.hostBootId ??= runHelper(this.docker, { cmd: ['cat', '/proc/sys/kernel/random/boot_id'], labels: labelsFor(this.lab.id, this.id, 'helper') })
@@ -257,25 +171,10 @@ export class LabSession {
     return this.hostBootId;
   }
 
-  /**
-   * Ready means a process can be started in it (what a terminal or a check needs): its first
-   * process runs. Asked of the engine rather than proven with an `exec true`, which would add a
-   * round trip to every start; the first terminal or check is that proof.
-   */
-  private async waitUntilUsable(machine: string): Promise<void> {
-    const name = containerName(this.id, machine);
-    const state = await this.docker.getContainer(name).inspect().then((c) => c.State, (err: Error) => err);
-    if (state instanceof Error || !state.Running) {
-      const logs = await lastLogLines(this.docker, name);
-      const why = state instanceof Error ? state.message : `it exited with code ${state.ExitCode}`;
-      throw new Error(`machine "${machine}" did not start: ${why}${logs ? `\n${logs}` : ''}`);
-    }
-  }
-
-  private machine(name: string): Machine {
-    const m = this.lab.machines.find((x) => x.name === name);
-    if (!m) throw new Error(`lab "${this.lab.id}" has no machine "${name}"`);
-    return m;
+  /** The machine's driver; undefined while it is not started (yet, or any more). */
+  private driver(name: string): MachineDriver | undefined {
+    if (!this.lab.machines.some((m) => m.name === name)) throw new Error(`lab "${this.lab.id}" has no machine "${name}"`);
+    return this.drivers.get(name);
   }
 
   private step(id: string): Step {
@@ -284,44 +183,16 @@ export class LabSession {
     return s;
   }
 
-  /** Runs a script in a machine: exec in a container, /bin/sh on the host. */
+  /** Runs a script in a machine, whatever its kind. */
   async runScript(machine: string, script: string, timeoutMs: number): Promise<ScriptResult> {
-    const m = this.machine(machine);
-    const bootId = await this.engineBootId();
-    if (m.kind === 'host') return runHostScript(script, this.record!.workdir, { timeoutMs, env: this.hostScriptEnv(bootId) });
-    const cannot = (why: string): ScriptResult => ({ exitCode: 125, output: `machine "${machine}" ${why}`, timedOut: false, truncated: false });
-    if (m.kind === 'vm') {
-      const vm = this.vms.get(machine);
-      if (!vm) return cannot(this.unavailable.get(machine) ?? 'is not running');
-      return vm.runScript(script, { timeoutMs, env: machineEnv(this.lab, this.id, bootId) })
-        .catch((err: Error) => cannot(`cannot run commands: ${err.message}`));
-    }
-    return runContainerScript(this.docker, containerName(this.id, machine), script, {
-      timeoutMs, env: machineEnv(this.lab, this.id, bootId),
-    }).catch((err: Error) => ({
-      exitCode: 125, output: `machine "${machine}" cannot run commands: ${err.message}`, timedOut: false, truncated: false,
-    }));
-  }
-
-  private hostScriptEnv(bootId: string): Record<string, string> {
-    const qemuPids = Object.fromEntries([...this.vms].map(([name, vm]) => [name, vm.pid]));
-    return hostEnv(this.lab, this.id, bootId, this.images, this.record!.workdir, qemuPids);
+    return this.driver(machine)?.runScript(script, { timeoutMs }) ?? cannotRun(machine, 'is not running');
   }
 
   /** A terminal on a machine; a VM's serial console is one terminal, shared by every open. */
   async openTerminal(machine: string, cols: number, rows: number): Promise<TerminalSession> {
-    return this.terminals.open(machine, await this.terminalTarget(machine), cols, rows);
-  }
-
-  private async terminalTarget(name: string): Promise<TerminalTarget> {
-    const m = this.machine(name);
-    if (m.kind === 'container') return { kind: 'container', docker: this.docker, container: containerName(this.id, name) };
-    if (m.kind === 'vm') {
-      const vm = this.vms.get(name);
-      if (!vm) throw new Error(`machine "${name}" ${this.unavailable.get(name) ?? 'is not running'}`);
-      return { kind: 'vm', vm };
-    }
-    return { kind: 'host', cwd: this.record!.workdir, env: this.hostScriptEnv(await this.engineBootId()) };
+    const d = this.driver(machine);
+    if (!d) throw new Error(`machine "${machine}" is not running`);
+    return this.terminals.open(machine, d.kind, await d.terminalTarget(), cols, rows);
   }
 
   private checkContext(): CheckContext {
@@ -356,7 +227,7 @@ export class LabSession {
   /** Back to the lab's first state: machines and volumes made anew, images kept. */
   async reset(sink: ProgressSink = noProgress): Promise<void> {
     await this.terminals.closeAll(false);
-    await this.stopVms();
+    await this.stopMachines();
     await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
     await rm(this.record!.workdir, { recursive: true, force: true });
     this.record = await writeRecord({ id: this.id, lab: this.lab.id, labDir: this.loaded.dir, engine: this.engine.target });
@@ -366,7 +237,7 @@ export class LabSession {
 
   /** Leaves the session running after this process exits (`run --keep`). */
   keep(): void {
-    for (const vm of this.vms.values()) vm.release();
+    for (const d of this.drivers.values()) d.keep();
   }
 
   /** Stops and removes everything of this session; safe to call more than once, and while starting. */
@@ -378,15 +249,16 @@ export class LabSession {
     return this.stopping;
   }
 
-  private async stopVms(): Promise<void> {
-    await Promise.all([...this.vms.values()].map((vm) => vm.stop().catch(() => {})));
-    this.vms.clear();
+  /** Stops what lives outside the engine (QEMU processes); the labelled resources go after. */
+  private async stopMachines(): Promise<void> {
+    await Promise.all([...this.drivers.values()].map((d) => d.stop().catch(() => {})));
+    this.drivers.clear();
     await collectVms({ session: this.id }); // any VM whose start was cut short
   }
 
   private async cleanup(): Promise<void> {
     await this.terminals.closeAll(true);
-    await this.stopVms();
+    await this.stopMachines();
     const errors = await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
     await removeRecord(this.id);
     if (errors.length) throw new Error(`session ${this.id} was not fully removed:\n${errors.join('\n')}`);

@@ -14,19 +14,15 @@ export function machineEnv(lab: Lab, session: string, hostBootId: string): Recor
   return { ...sessionIdentity(lab, session), LAB_HOST_BOOT_ID: hostBootId };
 }
 
-/** Host scripts drive the engine themselves, so they get the names of everything. */
-export function hostEnv(
-  lab: Lab, session: string, hostBootId: string, images: LabImages, workdir: string, qemuPids: Record<string, number> = {},
-): Record<string, string> {
+/** The shells that drive the engine (the Docker host view, the learner's computer) get the names of everything. */
+export function driverEnv(lab: Lab, session: string, hostBootId: string, images: LabImages): Record<string, string> {
   const env: Record<string, string> = {
     ...machineEnv(lab, session, hostBootId),
-    LAB_WORKDIR: workdir,
     LAB_NETWORK: networkName(session),
     LAB_BASE_IMAGE: BASE_IMAGE,
   };
   for (const m of lab.machines) if (m.kind === 'container') env[`LAB_MACHINE_${envName(m.name)}`] = containerName(session, m.name);
   for (const v of lab.volumes ?? []) env[`LAB_VOLUME_${envName(v.name)}`] = volumeName(session, v.name);
   for (const [name, ref] of Object.entries(images)) env[`LAB_IMAGE_${envName(name)}`] = ref;
-  for (const [name, pid] of Object.entries(qemuPids)) env[`LAB_QEMU_PID_${envName(name)}`] = String(pid);
   return env;
 }

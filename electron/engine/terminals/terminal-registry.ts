@@ -1,23 +1,23 @@
 // The terminals of one lab session, by id. A VM has one serial console, so opening its
-// terminal again returns the running one; containers and the host get a new shell each time.
+// terminal again returns the running one; every other machine gets a new shell each time.
 import type Docker from 'dockerode';
-import { assertSize, TerminalSession } from './terminal-session.js';
+import { assertSize, TerminalSession, type MachineKind } from './terminal-session.js';
 import type { TerminalSource } from './terminal-source.js';
 import { openContainerTerminal } from './container-source.js';
 import { openVmConsole, type VmConsole } from './vm-console-source.js';
 import { openHostTerminal } from './host-pty-source.js';
 
-/** What a machine's terminal runs on, as the lab session knows it. */
+/** How a machine's terminal is reached: an exec in a container, a VM's serial console, a local pty. */
 export type TerminalTarget =
-  | { kind: 'container'; docker: Docker; container: string }
-  | { kind: 'vm'; vm: VmConsole }
-  | { kind: 'host'; cwd: string; env: Record<string, string> };
+  | { via: 'exec'; docker: Docker; container: string }
+  | { via: 'console'; vm: VmConsole }
+  | { via: 'pty'; cwd: string; env: Record<string, string> };
 
 function openSource(target: TerminalTarget, cols: number, rows: number): Promise<TerminalSource> | TerminalSource {
-  switch (target.kind) {
-    case 'container': return openContainerTerminal(target.docker, target.container, cols, rows);
-    case 'vm': return openVmConsole(target.vm, cols, rows);
-    case 'host': return openHostTerminal(target.cwd, target.env, cols, rows);
+  switch (target.via) {
+    case 'exec': return openContainerTerminal(target.docker, target.container, cols, rows);
+    case 'console': return openVmConsole(target.vm, cols, rows);
+    case 'pty': return openHostTerminal(target.cwd, target.env, cols, rows);
   }
 }
 
@@ -27,21 +27,21 @@ export class TerminalRegistry {
   private readonly consoles = new Map<string, Promise<TerminalSession>>();
   private closed = false;
 
-  async open(machine: string, target: TerminalTarget, cols: number, rows: number): Promise<TerminalSession> {
+  async open(machine: string, kind: MachineKind, target: TerminalTarget, cols: number, rows: number): Promise<TerminalSession> {
     assertSize(cols, rows);
     if (this.closed) throw new Error('the lab session is stopping: no new terminals');
-    if (target.kind !== 'vm') return this.add(new TerminalSession(machine, target.kind, await openSource(target, cols, rows), { cols, rows }));
-    return this.openConsole(machine, target, cols, rows);
+    if (target.via !== 'console') return this.add(new TerminalSession(machine, kind, await openSource(target, cols, rows), { cols, rows }));
+    return this.openConsole(machine, kind, target, cols, rows);
   }
 
   /** Chained per machine, so two opens at once still share one console terminal. */
-  private openConsole(machine: string, target: TerminalTarget, cols: number, rows: number): Promise<TerminalSession> {
+  private openConsole(machine: string, kind: MachineKind, target: TerminalTarget, cols: number, rows: number): Promise<TerminalSession> {
     const previous = this.consoles.get(machine) ?? Promise.reject(new Error('no console terminal yet'));
     const opening = previous.then((t) => {
       if (t.exit || !this.sessions.has(t.id)) throw new Error('the console terminal ended');
       t.resize(cols, rows); // the newest view sets the size of the one serial line
       return t;
-    }).catch(async () => this.add(new TerminalSession(machine, 'vm', await openSource(target, cols, rows), { cols, rows })));
+    }).catch(async () => this.add(new TerminalSession(machine, kind, await openSource(target, cols, rows), { cols, rows })));
     this.consoles.set(machine, opening);
     return opening;
   }

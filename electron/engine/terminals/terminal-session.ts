@@ -6,9 +6,10 @@ import { FLOW, SCROLLBACK_BYTES, type TerminalIn, type TerminalOut } from '../..
 import { ByteRing } from './byte-ring.js';
 import { fromCharStart, Utf8Chunker, utf8Pieces } from './utf8-chunks.js';
 import type { SourceExit, TerminalSource } from './terminal-source.js';
+import type { Machine } from '../labs/schema.js';
 
 export type TerminalListener = (out: TerminalOut) => void;
-export type MachineKind = 'container' | 'vm' | 'host';
+export type MachineKind = Machine['kind'];
 
 /** Data frames stay below this size, so a replayed scrollback is not one huge message. */
 export const MAX_FRAME_BYTES = 32 * 1024;

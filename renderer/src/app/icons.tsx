@@ -1,5 +1,6 @@
 // The few icons the UI uses, as inline SVG (no icon font, nothing fetched).
 import type { ReactNode } from 'react';
+import type { ShownKind } from './machine-kinds.js';
 
 function Svg({ children, label }: { children: ReactNode; label?: string }) {
   return (
@@ -10,9 +11,10 @@ function Svg({ children, label }: { children: ReactNode; label?: string }) {
   );
 }
 
-export function MachineIcon({ kind }: { kind: 'container' | 'vm' | 'host' }) {
+export function MachineIcon({ kind }: { kind: ShownKind }) {
   if (kind === 'container') return <Svg><path d="M2 5.5 8 2.5l6 3v5l-6 3-6-3z" /><path d="M2 5.5l6 3 6-3M8 8.5v5" /></Svg>;
   if (kind === 'vm') return <Svg><rect x="1.5" y="2.5" width="13" height="9" rx="1.2" /><path d="M5.5 14h5M8 11.5V14" /></Svg>;
+  if (kind === 'learner-computer') return <Svg><rect x="2.5" y="3" width="11" height="7.5" rx="1" /><path d="M1 13.5h14" /></Svg>;
   return <Svg><rect x="2" y="2" width="12" height="5" rx="1" /><rect x="2" y="9" width="12" height="5" rx="1" /><path d="M4.5 4.5h.01M4.5 11.5h.01" /></Svg>;
 }
 

@@ -6,7 +6,7 @@ import type { FootprintRun } from './chart-scale.js';
 import { phaseSegments } from './chart-scale.js';
 
 export function PhaseChart({ run, maxMs, colorOf }: { run: FootprintRun; maxMs: number; colorOf(machine: string): number }) {
-  const machines = run.machines.filter((m) => m.kind !== 'host');
+  const machines = run.machines.filter((m) => m.kind === 'container' || m.kind === 'vm');
   if (!machines.length) return <p className="lens-empty">No machine start recorded in this run.</p>;
   const pct = (ms: number) => `${maxMs > 0 ? (ms / maxMs) * 100 : 0}%`;
   return (

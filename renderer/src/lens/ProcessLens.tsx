@@ -5,6 +5,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useClient } from '../app/client-context.js';
 import { MachineIcon, SearchIcon } from '../app/icons.js';
+import { KIND_LABEL } from '../app/machine-kinds.js';
 import { formatKb } from './format.js';
 import type { Highlight } from './lenses.js';
 import { LensFrame } from './LensFrame.js';
@@ -12,8 +13,6 @@ import { groupProcesses, initProcess, type LensProcess, type ProcessGroup } from
 import { usePolled } from './use-polled.js';
 
 interface Props { session: string; highlight: Highlight | null; onHighlight(h: Highlight | null): void }
-
-const KIND_LABEL = { host: 'host', container: 'container', vm: 'VM' } as const;
 
 /** The machine a group stands for in the other views: a lab machine, else its own name. */
 const machineOf = (g: ProcessGroup) => g.owner.machine ?? g.owner.name;

@@ -3,13 +3,14 @@
 import { useState } from 'react';
 import { CheckIcon, CopyIcon, MachineIcon, PlayIcon } from '../app/icons.js';
 import type { LensName } from '../lens/lenses.js';
+import type { MachineKind } from '../app/machine-kinds.js';
 
 export interface Runner {
   /** Types the code into the machine's terminal; false when it has none (yet). `block` names the block (for "ran"). */
   run(machine: string, code: string, block: string): boolean;
   /** Whether a block was run in this step (kept by the player: blocks re-render freely). */
   ran(block: string): boolean;
-  kindOf(machine: string): 'container' | 'vm' | 'host' | undefined;
+  kindOf(machine: string): MachineKind | undefined;
   /** Why Run is not possible now (no session, machine unavailable), or undefined. */
   blocked(machine: string): string | undefined;
   /** Opens a lens beside the terminals (a `lens:` link in the markdown). */

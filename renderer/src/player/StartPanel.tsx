@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { DoctorReport, LabSummary } from '../../../electron/shared/api.js';
 import { MachineIcon, PlayIcon } from '../app/icons.js';
+import { KIND_DESCRIPTION } from '../app/machine-kinds.js';
 import { formatElapsed, shownElapsed, taskMachine, type StartProgress } from './start-progress.js';
 
 interface Props {
@@ -37,7 +38,7 @@ export function StartPanel({ lab, progress, busy, error, doctor, canStart, onSta
           <p className="muted">Labvisor will start these machines on this computer:</p>
           <ul className="machine-list">
             {lab.machines.map((m) => (
-              <li key={m.name}><MachineIcon kind={m.kind} /> <strong>{m.name}</strong> <span className="muted">{m.kind === 'vm' ? 'QEMU microVM' : m.kind === 'host' ? 'a shell on the Docker host' : 'Docker container'}</span></li>
+              <li key={m.name}><MachineIcon kind={m.kind} /> <strong>{m.name}</strong> <span className="muted">{KIND_DESCRIPTION[m.kind]}</span></li>
             ))}
           </ul>
           <button type="button" className="button primary large" onClick={onStart} disabled={!canStart}>

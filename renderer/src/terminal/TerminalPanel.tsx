@@ -4,6 +4,7 @@ import { useRef, type RefObject } from 'react';
 import type { MachineStatus, TerminalInfo } from '../../../electron/shared/api.js';
 import type { LabClient } from '../api/lab-client.js';
 import { MachineIcon } from '../app/icons.js';
+import { KIND_LABEL } from '../app/machine-kinds.js';
 import type { Zoom } from './font-size.js';
 import { TerminalView, type TerminalHandle } from './TerminalView.js';
 
@@ -50,7 +51,7 @@ export function TerminalPanel(props: TerminalPanelProps) {
               onClick={() => props.onActivate(m.name)} onKeyDown={(e) => onTabKey(e, i)}>
               <MachineIcon kind={m.kind} />
               <span className="tab-name">{m.name}</span>
-              <span className="tab-kind">{m.kind === 'vm' ? 'VM' : m.kind}</span>
+              <span className="tab-kind">{KIND_LABEL[m.kind]}</span>
             </button>
           ))}
         </div>

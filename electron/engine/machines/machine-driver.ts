@@ -1,0 +1,63 @@
+// One driver per machine kind, behind one interface: the lab session starts, scripts, opens
+// terminals on and stops its machines without knowing what they are. A new kind is a new driver
+// (drivers.ts), not an edit of the session.
+import type Docker from 'dockerode';
+import type { Lab, Machine } from '../labs/schema.js';
+import type { EngineInfo } from './docker-engine.js';
+import type { ProgressSink } from '../progress.js';
+import type { MachinePhase } from '../lenses/footprint.js';
+import type { BootTimeline } from './vm/vm-machine.js';
+import type { ScriptOptions, ScriptResult } from './script-result.js';
+import type { TerminalTarget } from '../terminals/terminal-registry.js';
+import type { Role } from '../labels.js';
+
+export interface MachineStatus {
+  name: string;
+  kind: Machine['kind'];
+  /** From the start of this machine's work (build included) until it can run commands. */
+  readyMs: number;
+  /** VMs: the boot's phases and the accelerator used. */
+  boot?: BootTimeline;
+  /** When each phase of the start ended, from the machine's start (the footprint lens). */
+  phases?: MachinePhase[];
+  /** Why the machine could not start (no QEMU, no guest kernel); the lab's other machines run. */
+  unavailable?: string;
+}
+
+/** What a driver may ask of the session it belongs to. */
+export interface SessionContext {
+  readonly docker: Docker;
+  readonly engine: EngineInfo;
+  readonly session: string;
+  readonly lab: Lab;
+  labels(role: Role): Record<string, string>;
+  /** The engine's reference of a lab image (or labvisor/base). */
+  imageRef(image: string): string;
+  /** What every machine is told of its lab (LAB_ID, LAB_SESSION, LAB_HOST_BOOT_ID). */
+  machineEnv(): Promise<Record<string, string>>;
+  /** Also the names of everything, for the shells that drive the engine. */
+  driverEnv(): Promise<Record<string, string>>;
+  /** The session's work folder on the learner's computer. */
+  computerWorkdir(): string;
+  /** The facts of the session's machines whose processes run at `place`. */
+  factsFor(place: MachineDriver['runsOn']): Record<string, string>;
+  /** Throws once the session is being stopped. */
+  assertNotStopping(): void;
+}
+
+export interface MachineDriver {
+  readonly name: string;
+  readonly kind: Machine['kind'];
+  /** Where its processes run: on the Docker host (containers, the host view) or on the learner's computer. */
+  readonly runsOn: 'docker-host' | 'computer';
+  /** Creates and starts the machine; resolves once it can run commands. */
+  start(sink: ProgressSink): Promise<MachineStatus>;
+  runScript(script: string, opts: ScriptOptions): Promise<ScriptResult>;
+  terminalTarget(): Promise<TerminalTarget>;
+  /** Stops what the engine's labels cannot find (processes on this computer); containers go with the session. */
+  stop(): Promise<void>;
+  /** Variables about this machine for the shells that can see it (LAB_QEMU_PID_VM). */
+  facts(): Record<string, string>;
+  /** Leaves it running after this process exits (`run --keep`). */
+  keep(): void;
+}
