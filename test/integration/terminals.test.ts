@@ -210,6 +210,9 @@ describe('terminals on real machines', { skip }, () => {
     const boxPid = (await docker.getContainer(`lv-${session.id}-box`).inspect()).State.Pid;
     v.type(`cat /proc/${boxPid}/cgroup >/dev/null && echo sees-box-$((1+1)); docker inspect -f '{{.State.Running}}' "$LAB_MACHINE_BOX"\r`);
     await v.waitFor(/^sees-box-2\r?\ntrue$/m);
+    // The VM's QEMU runs on this computer, which is the Docker host here: the view finds it under its own PID.
+    v.type('tr "\\0" " " < /proc/$LAB_QEMU_PID_VM/cmdline | grep -o "lv-$LAB_SESSION-vm-[^/]*/qemu.pid" | sed "s/^/qemu=/"\r');
+    await v.waitFor(new RegExp(`^qemu=lv-${session.id}-vm-`, 'm'));
   });
 
   test('me (the learner\'s computer): a shell in the work folder with the LAB_* variables; close kills everything it started', async () => {

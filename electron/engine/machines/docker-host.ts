@@ -100,7 +100,7 @@ export class DockerHostView implements MachineDriver {
   }
 
   async terminalTarget(): Promise<TerminalTarget> {
-    return { via: 'exec', docker: this.ctx.docker, container: this.container };
+    return { via: 'exec', docker: this.ctx.docker, container: this.container, env: this.ctx.factsFor('docker-host') };
   }
 
   async stop(): Promise<void> {} // removed with the session's labelled resources

@@ -24,6 +24,9 @@ export interface MachineStatus {
   unavailable?: string;
 }
 
+/** Where a machine's processes run, and where a shell looks from. */
+export type Place = 'docker-host' | 'computer';
+
 /** What a driver may ask of the session it belongs to. */
 export interface SessionContext {
   readonly docker: Docker;
@@ -39,8 +42,8 @@ export interface SessionContext {
   driverEnv(): Promise<Record<string, string>>;
   /** The session's work folder on the learner's computer. */
   computerWorkdir(): string;
-  /** The facts of the session's machines whose processes run at `place`. */
-  factsFor(place: MachineDriver['runsOn']): Record<string, string>;
+  /** What the session's machines tell the shells at `place` about themselves. */
+  factsFor(place: Place): Record<string, string>;
   /** Throws once the session is being stopped. */
   assertNotStopping(): void;
 }
@@ -49,15 +52,15 @@ export interface MachineDriver {
   readonly name: string;
   readonly kind: Machine['kind'];
   /** Where its processes run: on the Docker host (containers, the host view) or on the learner's computer. */
-  readonly runsOn: 'docker-host' | 'computer';
+  readonly runsOn: Place;
   /** Creates and starts the machine; resolves once it can run commands. */
   start(sink: ProgressSink): Promise<MachineStatus>;
   runScript(script: string, opts: ScriptOptions): Promise<ScriptResult>;
   terminalTarget(): Promise<TerminalTarget>;
   /** Stops what the engine's labels cannot find (processes on this computer); containers go with the session. */
   stop(): Promise<void>;
-  /** Variables about this machine for the shells that can see it (LAB_QEMU_PID_VM). */
-  facts(): Record<string, string>;
+  /** Variables about this machine for the shells at `place` that can see it (LAB_QEMU_PID_VM). */
+  facts(place: Place): Record<string, string>;
   /** Leaves it running after this process exits (`run --keep`). */
   keep(): void;
 }

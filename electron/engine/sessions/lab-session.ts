@@ -63,7 +63,7 @@ export class LabSession {
       machineEnv: async () => machineEnv(this.lab, this.id, await this.engineBootId()),
       driverEnv: async () => driverEnv(this.lab, this.id, await this.engineBootId(), this.images),
       computerWorkdir: () => this.record!.workdir,
-      factsFor: (place) => Object.assign({}, ...[...this.drivers.values()].filter((d) => d.runsOn === place).map((d) => d.facts())),
+      factsFor: (place) => Object.assign({}, ...[...this.drivers.values()].map((d) => d.facts(place))),
       assertNotStopping: () => this.assertNotStopping(),
     };
   }

@@ -6,7 +6,9 @@ import type { Duplex } from 'node:stream';
 import { killMarked, newExecMarker } from '../machines/exec-marker.js';
 import { SourceEvents, type TerminalSource } from './terminal-source.js';
 
-export async function openContainerTerminal(docker: Docker, container: string, cols: number, rows: number): Promise<TerminalSource> {
+export async function openContainerTerminal(
+  docker: Docker, container: string, cols: number, rows: number, env: Record<string, string> = {},
+): Promise<TerminalSource> {
   const { marker, env: markerEnv } = newExecMarker();
   const exec = await docker.getContainer(container).exec({
     Cmd: ['/bin/sh', '-l'],
@@ -14,7 +16,7 @@ export async function openContainerTerminal(docker: Docker, container: string, c
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
-    Env: ['TERM=xterm-256color', markerEnv],
+    Env: [...Object.entries(env).map(([k, v]) => `${k}=${v}`), 'TERM=xterm-256color', markerEnv],
     // Honoured from API 1.42; older engines start at 80x24 until the resize below.
     ConsoleSize: [rows, cols],
   });

@@ -9,13 +9,13 @@ import { openHostTerminal } from './host-pty-source.js';
 
 /** How a machine's terminal is reached: an exec in a container, a VM's serial console, a local pty. */
 export type TerminalTarget =
-  | { via: 'exec'; docker: Docker; container: string }
+  | { via: 'exec'; docker: Docker; container: string; env?: Record<string, string> }
   | { via: 'console'; vm: VmConsole }
   | { via: 'pty'; cwd: string; env: Record<string, string> };
 
 function openSource(target: TerminalTarget, cols: number, rows: number): Promise<TerminalSource> | TerminalSource {
   switch (target.via) {
-    case 'exec': return openContainerTerminal(target.docker, target.container, cols, rows);
+    case 'exec': return openContainerTerminal(target.docker, target.container, cols, rows, target.env);
     case 'console': return openVmConsole(target.vm, cols, rows);
     case 'pty': return openHostTerminal(target.cwd, target.env, cols, rows);
   }

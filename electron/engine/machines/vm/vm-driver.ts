@@ -1,7 +1,8 @@
 // A lab machine of kind `vm`: a QEMU microVM booting the guest kernel with an initramfs made
-// from the machine's image. QEMU runs on this computer for now (so its PID is a fact of the
-// learner's computer); without QEMU or a guest kernel the machine is unavailable and the lab's
-// other machines still run.
+// from the machine's image. QEMU runs on this computer for now: its PID is a fact of the
+// learner's computer, and of the Docker host only when that is this computer's kernel (a local
+// Linux engine), where the Docker host view finds it under its own PID. Without QEMU or a guest
+// kernel the machine is unavailable and the lab's other machines still run.
 import { buildGuestInitramfs } from '../../images/guest-initramfs.js';
 import { ensureGuestKernel, GuestKernelUnavailableError, type GuestKernel } from '../../images/guest-kernel.js';
 import type { VmMachine as VmMachineSpec } from '../../labs/schema.js';
@@ -10,7 +11,8 @@ import type { MachinePhase } from '../../lenses/footprint.js';
 import { progressTask, type ProgressSink } from '../../progress.js';
 import { envName } from '../../sessions/names.js';
 import type { TerminalTarget } from '../../terminals/terminal-registry.js';
-import type { MachineDriver, MachineStatus, SessionContext } from '../machine-driver.js';
+import type { MachineDriver, MachineStatus, Place, SessionContext } from '../machine-driver.js';
+import { runHelper } from '../helper-container.js';
 import { cannotRun, type ScriptOptions, type ScriptResult } from '../script-result.js';
 import { freePort } from './free-port.js';
 import { findQemu, QemuMissingError, type QemuBinary } from './qemu-binary.js';
@@ -22,6 +24,7 @@ export class VmDriver implements MachineDriver {
   readonly name: string;
   private vm?: VmMachine;
   private unavailable?: string;
+  private pidOnDockerHost?: number;
 
   /** `kernel`: the session's guest kernel, made once for all its VMs. */
   constructor(private readonly spec: VmMachineSpec, private readonly ctx: SessionContext, private readonly kernel: () => Promise<GuestKernel>) {
@@ -59,6 +62,7 @@ export class VmDriver implements MachineDriver {
         // The guest reaches only its own forwarded ports unless the lab is trusted for outbound.
         outbound: this.spec.outbound ?? false,
       });
+      this.pidOnDockerHost = await this.findOnDockerHost(this.vm.runDir);
       task.done(`ready (${this.vm.timeline.accelReason})`);
       const t = this.vm.timeline;
       const phases: MachinePhase[] = [
@@ -90,8 +94,24 @@ export class VmDriver implements MachineDriver {
     await vm?.stop().catch(() => {});
   }
 
-  facts(): Record<string, string> {
-    return this.vm ? { [`LAB_QEMU_PID_${envName(this.name)}`]: String(this.vm.pid) } : {};
+  facts(place: Place): Record<string, string> {
+    const pid = place === 'computer' ? this.vm?.pid : this.pidOnDockerHost;
+    return pid ? { [`LAB_QEMU_PID_${envName(this.name)}`]: String(pid) } : {};
+  }
+
+  /**
+   * QEMU's PID as the Docker host sees it, if QEMU runs there: the process whose command line
+   * names this VM's run folder (unique per VM). This computer may be in other PID namespaces
+   * than the Docker host's, so its own PID for QEMU does not do.
+   */
+  private async findOnDockerHost(runDir: string): Promise<number | undefined> {
+    // Only a qemu-system program counts: the helper's own shell carries the folder name too.
+    const script = 'for p in /proc/[0-9]*; do c=$(tr "\\0" " " < "$p/cmdline" 2>/dev/null); ' +
+      'case "${c%% *}" in *qemu-system-*) case "$c" in *"$1"*) echo "${p#/proc/}";; esac;; esac; done';
+    const r = await runHelper(this.ctx.docker, { cmd: ['/bin/sh', '-c', script, 'find', `${runDir}/qemu.pid`], labels: this.ctx.labels('helper'), pidHost: true })
+      .catch(() => undefined);
+    const pids = (r?.stdout ?? '').split('\n').map(Number).filter((n) => n > 0);
+    return pids.length === 1 ? pids[0] : undefined;
   }
 
   keep(): void { this.vm?.release(); }

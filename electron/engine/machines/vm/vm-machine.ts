@@ -64,7 +64,7 @@ export class VmMachine {
     private readonly agent: AgentClient,
     /** The learner's console (ttyS0); terminals attach here. */
     readonly console: Socket,
-    private readonly runDir: string,
+    readonly runDir: string,
   ) {}
 
   static async start(spec: VmSpec): Promise<VmMachine> {
