@@ -5,11 +5,11 @@ export const LABEL = {
   lab: 'io.labvisor.lab',
   session: 'io.labvisor.session',
   owner: 'io.labvisor.owner',
-  /** What the resource is for: machine, volume, network, image, helper, base. */
+  /** What the resource is for: machine, host-view (the Docker host view), volume, network, image, helper, base. */
   role: 'io.labvisor.role',
 } as const;
 
-export type Role = 'machine' | 'volume' | 'network' | 'image' | 'helper' | 'base';
+export type Role = 'machine' | 'host-view' | 'volume' | 'network' | 'image' | 'helper' | 'base';
 
 export function labelsFor(lab: string, session: string, role: Role): Record<string, string> {
   return {

@@ -9,7 +9,6 @@ import { sessionWorkdir } from '../engine/sessions/registry.js';
 import { recordAccess, type MachineRunner } from '../engine/lenses/machine-access.js';
 import { processLens } from '../engine/lenses/process-lens.js';
 import { kernelLens } from '../engine/lenses/kernel-lens.js';
-import { localFacts } from '../engine/lenses/host-facts.js';
 import { readFootprints, sampleFootprint } from '../engine/lenses/footprint.js';
 import { imageDiff, imageLens, sessionImageRefs } from '../engine/lenses/image-lens.js';
 import { volumeLens } from '../engine/lenses/volume-lens.js';
@@ -24,13 +23,13 @@ export class LensHost {
   ) {}
 
   async processes({ session }: Params<'lensProcesses'>): Promise<Result<'lensProcesses'>> {
-    const { docker, info } = await this.connect();
-    return processLens(docker, { via: info.location === 'local' ? 'local' : 'helper', session, run: this.runner(docker) });
+    const { docker } = await this.connect();
+    return processLens(docker, { session, run: this.runner(docker) });
   }
 
   async kernels({ session }: Params<'lensKernels'>): Promise<Result<'lensKernels'>> {
-    const { docker, info } = await this.connect();
-    return kernelLens(docker, { local: info.location === 'local', session, run: this.runner(docker), localFacts });
+    const { docker } = await this.connect();
+    return kernelLens(docker, { session, run: this.runner(docker) });
   }
 
   async footprint({ session }: Params<'lensFootprint'>): Promise<Result<'lensFootprint'>> {

@@ -86,7 +86,6 @@ const OwnerKind = z.enum(['host', 'container', 'vm']);
 const ProcessOwner = z.object({ kind: OwnerKind, name: z.string(), session: z.string().optional(), machine: z.string().optional() });
 
 export const ProcessLens = z.object({
-  via: z.enum(['local', 'helper']),
   processes: z.array(z.object({ pid: z.number(), ppid: z.number(), nspid: z.number(), command: z.string(), rssKb: z.number(), owner: ProcessOwner })),
   owners: z.array(ProcessOwner.extend({
     processes: z.number(), rssKb: z.number(), initPid: z.number().optional(), qemuPid: z.number().optional(), guestProcesses: z.number().optional(),

@@ -52,6 +52,7 @@ describe('hostile labs are refused without trust, with their reasons, leaving no
     ['capabilities', [/lab\.yaml:12:27: machine "box" gets capability SYS_ADMIN/, /SYS_PTRACE/, /NET_ADMIN/]],
     ['privileged', [/lab\.yaml:\d+:\d+: machine "box" runs privileged/]],
     ['host-shell', [/lab\.yaml:\d+:\d+: machine "mine" is a shell on your computer/]],
+    ['docker-host-view', [/lab\.yaml:\d+:\d+: machine "view" is a root shell on the Docker host \(kind: docker-host\)/]],
     ['outbound', [/machine "box" may reach the internet/, /machine "guest" may reach the internet/]],
     ['low-port', [/lab\.yaml:\d+:\d+: machine "web" takes port 80 on your computer/]],
     ['taken-port', [/machine "web" takes port 47913 on your computer, which another program already listens on/]],
@@ -70,6 +71,14 @@ describe('hostile labs are refused without trust, with their reasons, leaving no
       assert.equal(qemuProcesses(), qemuBefore, 'no QEMU was started');
     });
   }
+
+  test('taken-port on a remote engine: the port cannot be looked at beforehand, so the start fails naming it, leaving nothing', async () => {
+    // The engine here is local; told it is remote, the session skips the local look, as it must for a real remote one.
+    const remote: EngineInfo = { ...(engine.info as EngineInfo), location: 'remote' };
+    const session = new LabSession(docker, remote, await loadLab(hostile('taken-port')));
+    await assert.rejects(session.start({ trust: true }), /cannot publish port 47913 \(machine "web"\): already in use on the Docker host/);
+    assert.deepEqual(await labelledForLab(docker, 'taken-port'), []);
+  });
 
   const lintErrors: Array<[string, RegExp]> = [
     ['foreign-from', /images\/app\/Dockerfile:1:1: FROM debian:bookworm-slim: a lab image builds FROM labvisor\/base/],

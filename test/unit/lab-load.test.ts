@@ -97,7 +97,9 @@ describe('loadLab', () => {
       'images/notes/README': 'no Dockerfile here\n',
       'lab.yaml': edit('image: labvisor/base\n', `image: web
   - name: shell
-    kind: host
+    kind: learner-computer
+  - name: view
+    kind: docker-host
   - name: root
     kind: container
     image: labvisor/base
@@ -107,8 +109,9 @@ describe('loadLab', () => {
     const loaded = await loadLab(dir);
     assert.deepEqual(loaded.images, { web: path.join(dir, 'images', 'web') });
     assert.deepEqual(loaded.trustReasons.map((r) => `${r.line}:${r.col} ${r.message}`), [
-      '12:11 machine "shell" is a shell on your computer (kind: host): it can read and change your files',
-      '16:17 machine "root" runs privileged: every capability and the host\'s devices, enough to take over the Docker host',
+      '12:11 machine "shell" is a shell on your computer (kind: learner-computer): it can read and change your files',
+      '14:11 machine "view" is a root shell on the Docker host (kind: docker-host): it holds the engine\'s socket and can do anything to the Docker host and its containers',
+      '18:17 machine "root" runs privileged: every capability and the host\'s devices, enough to take over the Docker host',
     ]);
   });
 
@@ -133,9 +136,16 @@ describe('loadLab', () => {
     }
   });
 
+  test('kind host, of earlier drafts, names the two kinds that replace it', async () => {
+    const dir = await makeLab({ 'lab.yaml': edit('kind: container', 'kind: host') });
+    assert.deepEqual(await problems(dir), [
+      '9:11: machines[0].kind: kind "host" is no more: use docker-host (a shell on the machine that runs the Docker engine) or learner-computer (a shell on the learner\'s own computer)',
+    ]);
+  });
+
   test('points at an unknown kind and lists the allowed ones', async () => {
     const dir = await makeLab({ 'lab.yaml': edit('kind: container', 'kind: kontainer') });
-    assert.deepEqual(await problems(dir), ['9:11: machines[0].kind: unknown kind "kontainer"; expected one of: container, vm, host']);
+    assert.deepEqual(await problems(dir), ['9:11: machines[0].kind: unknown kind "kontainer"; expected one of: container, vm, docker-host, learner-computer']);
   });
 
   test('reports a wrong type at the value', async () => {
@@ -258,7 +268,7 @@ describe('loadLab', () => {
     assert.deepEqual(await problems(dir), [
       '4:11: duration: expected a number, got "ten"',
       '5:13: difficulty: expected one of: beginner, intermediate, advanced; got "easy"',
-      '9:11: machines[0].kind: unknown kind "virtual-machine"; expected one of: container, vm, host',
+      '9:11: machines[0].kind: unknown kind "virtual-machine"; expected one of: container, vm, docker-host, learner-computer',
     ]);
   });
 

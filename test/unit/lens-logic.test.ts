@@ -17,7 +17,6 @@ const host = { kind: 'host' as const, name: 'host' };
 const box = { kind: 'container' as const, name: 'lv-abcd1234-box', session: 'abcd1234', machine: 'box' };
 const vm = { kind: 'vm' as const, name: 'lv-abcd1234-vm', session: 'abcd1234', machine: 'vm' };
 const lens: ProcessLens = {
-  via: 'local',
   processes: [
     { pid: 1, ppid: 0, nspid: 1, command: '/sbin/init', rssKb: 9000, owner: host },
     { pid: 7973, ppid: 7972, nspid: 8, command: 'sleep 3600', rssKb: 1372, owner: box },

@@ -6,7 +6,6 @@ import { isSessionId } from '../../engine/sessions/names.js';
 import { recordAccess } from '../../engine/lenses/machine-access.js';
 import { processLens } from '../../engine/lenses/process-lens.js';
 import { kernelLens } from '../../engine/lenses/kernel-lens.js';
-import { localFacts } from '../../engine/lenses/host-facts.js';
 import { readFootprints, sampleFootprint } from '../../engine/lenses/footprint.js';
 import { printJson, say, UsageError } from '../output.js';
 
@@ -19,12 +18,11 @@ export async function lens(args: string[]): Promise<number> {
   if (!which || rest.length || !['processes', 'kernels', 'footprint'].includes(which)) throw new UsageError(USAGE);
   const session = values.session;
   if (session !== undefined && !isSessionId(session)) throw new UsageError(`"${session}" is not a session id (8 lowercase letters and digits)`);
-  const { docker, info } = await connectEngine();
-  const local = info.location === 'local';
+  const { docker } = await connectEngine();
   const run = recordAccess(docker);
 
   if (which === 'processes') {
-    const result = await processLens(docker, { via: local ? 'local' : 'helper', session, run });
+    const result = await processLens(docker, { session, run });
     if (values.json) printJson(result);
     else {
       for (const o of result.owners) {
@@ -35,7 +33,7 @@ export async function lens(args: string[]): Promise<number> {
     return 0;
   }
   if (which === 'kernels') {
-    const result = await kernelLens(docker, { local, session, run, localFacts });
+    const result = await kernelLens(docker, { session, run });
     if (values.json) printJson(result);
     else {
       for (const shared of [true, false]) {

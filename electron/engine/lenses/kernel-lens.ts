@@ -39,17 +39,13 @@ export function parseFacts(text: string): KernelFacts | undefined {
 }
 
 export interface KernelLensOptions {
-  /** The engine's host is this machine: read it here; otherwise through a helper container (which reports the engine host's kernel). */
-  local: boolean;
   session?: string;
   run: MachineRunner;
-  /** The facts of this machine, read locally (tests pass the same script's output). */
-  localFacts: () => Promise<string>;
 }
 
 export async function kernelLens(docker: Docker, opts: KernelLensOptions): Promise<{ machines: MachineKernel[] }> {
-  const hostText = opts.local ? await opts.localFacts()
-    : (await runHelper(docker, { cmd: ['/bin/sh', '-c', FACTS_SCRIPT], labels: helperLabels() })).stdout;
+  // The Docker host's facts through a helper in its namespaces: its hostname too, not the helper's.
+  const hostText = (await runHelper(docker, { cmd: ['/bin/sh', '-c', FACTS_SCRIPT], labels: helperLabels(), hostNamespaces: true })).stdout;
   const host = parseFacts(hostText);
   const wanted = (session: string | undefined) => opts.session === undefined || session === opts.session;
   const [containers, vms] = await Promise.all([

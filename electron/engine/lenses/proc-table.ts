@@ -1,8 +1,7 @@
-// The Docker host's process table, read from /proc: here directly when the engine is local, or
-// through a read-only helper container in the host's PID namespace when the engine runs
-// elsewhere (Docker Desktop's VM, a remote host) — the same text either way, parsed once.
+// The Docker host's process table, read from its /proc through a read-only helper container in
+// the host's PID namespace — the same way for a local engine, Docker Desktop's VM or a remote
+// host; never this computer's own /proc.
 import type Docker from 'dockerode';
-import { readdir, readFile } from 'node:fs/promises';
 import { runHelper } from '../machines/helper-container.js';
 import { helperLabels } from '../labels.js';
 
@@ -46,17 +45,6 @@ function entry(pid: number, status: string, cgroup: string, cmdline: string): Pr
     pid, ppid: s.ppid, nspid: s.nspid.length ? s.nspid : [pid], command: args || `[${s.name}]`, rssKb: s.rssKb,
     ...(containerId ? { containerId } : {}),
   };
-}
-
-/** This machine's /proc (a process may end while it is read: it is skipped). */
-export async function readLocalProcs(): Promise<ProcEntry[]> {
-  const pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p)).map(Number);
-  const read = (pid: number, file: string) => readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '');
-  const entries = await Promise.all(pids.map(async (pid) => {
-    const [status, cgroup, cmdline] = await Promise.all([read(pid, 'status'), read(pid, 'cgroup'), read(pid, 'cmdline')]);
-    return entry(pid, status, cgroup, cmdline);
-  }));
-  return entries.filter((e): e is ProcEntry => e !== undefined).sort((a, b) => a.pid - b.pid);
 }
 
 const MARK = '@@lv-proc';

@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import { LABEL } from '../labels.js';
 import { readVmRecords } from '../machines/vm/vm-records.js';
 import type { MachineRunner } from './machine-access.js';
-import { readEngineHostProcs, readLocalProcs } from './proc-table.js';
+import { readEngineHostProcs } from './proc-table.js';
 
 export type OwnerKind = 'host' | 'container' | 'vm';
 
@@ -40,15 +40,11 @@ export interface OwnerSummary extends ProcessOwner {
 }
 
 export interface ProcessLens {
-  /** Where the table came from: this machine's /proc, or a helper in the engine host's PID namespace. */
-  via: 'local' | 'helper';
   processes: LensProcess[];
   owners: OwnerSummary[];
 }
 
 export interface ProcessLensOptions {
-  /** Read this machine's /proc (the engine is local) or the engine host's through a helper. */
-  via: 'local' | 'helper';
   /** Only this session's containers and VMs (host processes are always listed). */
   session?: string;
   /** Counts the guest's processes of VMs; without it the count is left out. */
@@ -65,7 +61,7 @@ const group = (owner: ProcessOwner, extra: Partial<OwnerSummary> = {}): Group =>
 
 export async function processLens(docker: Docker, opts: ProcessLensOptions): Promise<ProcessLens> {
   const [procs, containers, vms] = await Promise.all([
-    opts.via === 'local' ? readLocalProcs() : readEngineHostProcs(docker),
+    readEngineHostProcs(docker),
     docker.listContainers(),
     readVmRecords(),
   ]);
@@ -74,7 +70,8 @@ export async function processLens(docker: Docker, opts: ProcessLensOptions): Pro
   const byContainer = new Map<string, Group>();
   for (const c of containers) {
     const session = c.Labels?.[LABEL.session];
-    if (!wanted(session)) continue;
+    // The Docker host view's shells are the learner's hands on the Docker host: listed as the host's.
+    if (!wanted(session) || c.Labels?.[LABEL.role] === 'host-view') continue;
     const name = c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12);
     const machine = session && name.startsWith(`lv-${session}-`) ? name.slice(`lv-${session}-`.length) : undefined;
     byContainer.set(c.Id, group({ kind: 'container', name, ...(session ? { session } : {}), ...(machine ? { machine } : {}) }));
@@ -107,5 +104,5 @@ export async function processLens(docker: Docker, opts: ProcessLensOptions): Pro
     }));
   }
   const owners = [host, ...byContainer.values(), ...liveVms].map((g) => g.summary);
-  return { via: opts.via, processes, owners };
+  return { processes, owners };
 }

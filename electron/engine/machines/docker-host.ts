@@ -67,7 +67,7 @@ export class DockerHostView implements MachineDriver {
         Hostname: 'docker-host',
         WorkingDir: DOCKER_HOST_WORKDIR,
         Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-        Labels: this.ctx.labels('machine'),
+        Labels: this.ctx.labels('host-view'),
         HostConfig: {
           // The host's process table, and the engine itself: this shell is root on the Docker host.
           PidMode: 'host',

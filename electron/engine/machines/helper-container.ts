@@ -17,6 +17,8 @@ export async function runHelper(docker: Docker, opts: {
   timeoutMs?: number;
   /** In the engine host's PID namespace, to read its process table (the process lens). */
   pidHost?: boolean;
+  /** In the engine host's PID and UTS namespaces: its processes and its hostname (the kernel lens). */
+  hostNamespaces?: boolean;
 }): Promise<HelperRun> {
   const container = await docker.createContainer({
     Image: BASE_IMAGE,
@@ -30,7 +32,8 @@ export async function runHelper(docker: Docker, opts: {
       ReadonlyRootfs: true,
       Memory: 64 * 1024 * 1024,
       PidsLimit: 32,
-      ...(opts.pidHost ? { PidMode: 'host' } : {}),
+      ...(opts.pidHost || opts.hostNamespaces ? { PidMode: 'host' } : {}),
+      ...(opts.hostNamespaces ? { UTSMode: 'host' } : {}),
       Mounts: (opts.mounts ?? []).map((m) => ({ Type: 'volume' as const, Source: m.volume, Target: m.target, ReadOnly: true })),
     },
   });

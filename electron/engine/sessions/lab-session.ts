@@ -86,8 +86,14 @@ export class LabSession {
     return this.starting;
   }
 
-  /** The lab's trust reasons, and each fixed host port that another program already listens on. */
+  /**
+   * The lab's trust reasons, and each fixed host port that another program already listens on.
+   * Ports are published on the Docker host's loopback, which Docker Desktop and colima forward to
+   * this computer's: only a remote engine's ports cannot be looked at from here (a taken one
+   * fails the start instead, see port-publisher.ts).
+   */
   async trustReasons(): Promise<Diagnostic[]> {
+    if (this.engine.location === 'remote') return this.loaded.trustReasons;
     const taken = await Promise.all(this.loaded.fixedPorts.map(async (p) => (await portInUse(p.port)
       ? [{ ...p.where, message: `machine "${p.machine}" takes port ${p.port} on your computer, which another program already listens on` }]
       : [])));
