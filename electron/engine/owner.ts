@@ -1,6 +1,8 @@
 // Who owns a Docker resource: this process, identified so that a reused PID is not mistaken
-// for a live owner. Recorded in the `io.labvisor.owner` label as `host/pid/start`.
-import { readFileSync } from 'node:fs';
+// for a live owner. Recorded in the `io.labvisor.owner` label as `host/pid/start`, where host
+// also names the PID namespace on Linux: a client in a container or another namespace has PIDs
+// that mean nothing here, so its resources are never judged by them.
+import { readFileSync, readlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { hostname } from 'node:os';
 
@@ -22,9 +24,19 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
+/** This machine and, on Linux, its PID namespace ("laptop" or "ci-runner@pid:[4026531836]"). */
+export function ownerHost(): string {
+  if (process.platform !== 'linux') return hostname();
+  try {
+    return `${hostname()}@${readlinkSync('/proc/self/ns/pid')}`;
+  } catch {
+    return hostname();
+  }
+}
+
 let self: Owner | undefined;
 export function currentOwner(): Owner {
-  self ??= { host: hostname(), pid: process.pid, start: processStartTime(process.pid) ?? '' };
+  self ??= { host: ownerHost(), pid: process.pid, start: processStartTime(process.pid) ?? '' };
   return self;
 }
 
@@ -40,12 +52,12 @@ export function parseOwner(label: string | undefined): Owner | undefined {
 export type OwnerState = 'alive' | 'dead' | 'unknown';
 
 /**
- * Whether the owner still runs. An owner on another host (a shared remote engine) is
- * 'unknown': we cannot tell, so gc leaves its resources alone unless told --all.
+ * Whether the owner still runs. An owner on another host (a shared remote engine) or in another
+ * PID namespace is 'unknown': we cannot tell, so gc leaves its resources alone unless told --all.
  */
 export function ownerState(o: Owner | undefined): OwnerState {
   if (!o) return 'dead';
-  if (o.host !== hostname()) return 'unknown';
+  if (o.host !== ownerHost()) return 'unknown';
   const start = processStartTime(o.pid);
   if (start === undefined) return 'dead';
   return o.start === '' || start === o.start ? 'alive' : 'dead';

@@ -1,23 +1,42 @@
-// The bundled labs scope, isolation-surface, spin-up-and-size and vms-host-containers, end to
-// end through the CLI on a real engine and real QEMU: `run ID --solve --json` must pass every
-// step (each check failed first, the solution ran, the check passed) and leave nothing behind:
-// no labelled resource, no container the learner made by hand (lv-<session>-…), no VM record.
+// Every bundled lab, end to end through the CLI on a real engine and real QEMU, with the client
+// apart from the engine (its own PID and mount namespaces, private /tmp and HOME: what a laptop
+// with Docker Desktop or a remote engine is): `run ID --solve --json` must pass every step (each
+// check failed first, the solution ran, the check passed) and leave nothing behind — no labelled
+// resource, no container the learner made by hand (lv-<session>-…), no QEMU process.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import { findQemu } from '../../electron/engine/machines/vm/qemu-binary.js';
 import { readVmRecords } from '../../electron/engine/machines/vm/vm-records.js';
-import { cli, engineOrSkip, labelled, nothing, root } from './support.js';
+import { cli, cliApart, engineOrSkip, labelled, nothing, root } from './support.js';
 
 const engine = await engineOrSkip();
 const qemu = await findQemu().catch((err: Error) => {
   if (process.env.CI) throw new Error(`the bundled labs with VMs need QEMU in CI: ${err.message}`);
   return undefined;
 });
-const skip = engine.skip || (!qemu && 'no QEMU on PATH');
+const unshare = (() => {
+  try {
+    execFileSync('unshare', ['--pid', '--fork', '--mount-proc', '--mount', 'true'], { stdio: 'ignore' });
+    return undefined;
+  } catch (err) {
+    if (process.env.CI) throw new Error(`the client-apart runs need unshare (util-linux) as root in CI: ${(err as Error).message}`);
+    return 'cannot unshare namespaces (util-linux, root)';
+  }
+})();
+const skip = engine.skip || (!qemu && 'no QEMU on PATH') || unshare;
+const BUNDLED = readdirSync(join(root, 'labs')).sort();
+
+/** QEMU processes of a session, as the engine's host sees them. */
+function qemuOf(session: string): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`lv-${session}-`); } catch { return false; }
+  }).map(Number);
+}
 
 interface RunJson {
   lab: string; ok: boolean; session: string;
@@ -41,20 +60,30 @@ function assertSolved(out: RunJson, id: string, ids: string[]) {
   assert.equal(out.ok, true, JSON.stringify(out.steps));
   assert.deepEqual(out.steps.map((s) => s.id), ids);
   for (const s of out.steps) assert.equal(s.ok, true, `step ${s.id}: ${s.message}`);
-  const vm = out.machines.find((m) => m.kind === 'vm');
-  assert.ok(vm && vm.readyMs > 0, 'the lab booted its VM');
+  for (const vm of out.machines.filter((m) => m.kind === 'vm')) assert.ok(vm.readyMs > 0, `the lab booted its VM ${vm.name}`);
 }
 
 describe('bundled labs, solved end to end', { skip }, () => {
   const docker = engine.docker as Docker;
 
-  for (const id of ['isolation-surface', 'spin-up-and-size', 'vms-host-containers']) {
-    test(`run ${id} --solve --json: every step passes, nothing is left`, async () => {
-      const r = await cli(['run', id, '--solve', '--json']);
+  test('the client apart sees none of the engine host\'s processes, nor its /tmp', async () => {
+    const dockerd = readdirSync('/proc').find((p) => /^\d+$/.test(p) && readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'dockerd');
+    assert.ok(dockerd, 'dockerd runs here');
+    const r = await cliApart(['lint', 'labs']);
+    assert.equal(r.code, 0, r.stderr);
+    const look = execFileSync('unshare', ['--pid', '--fork', '--mount-proc', '--mount', 'sh', '-c',
+      `mount -t tmpfs tmpfs /tmp; ls /proc/${dockerd} >/dev/null 2>&1 && echo sees-dockerd; ls /tmp | wc -l`], { encoding: 'utf8' });
+    assert.equal(look.trim(), '0');
+  });
+
+  for (const id of BUNDLED) {
+    test(`run ${id} --solve --json, the client apart from the engine: every step passes, nothing is left`, async () => {
+      const r = await cliApart(['run', id, '--solve', '--json']);
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout) as RunJson;
       assertSolved(out, id, await stepIds(id));
       assert.deepEqual(await leftBehind(docker, out.session), { labelled: nothing, named: [], vms: [] });
+      assert.deepEqual(qemuOf(out.session), [], 'no QEMU process left');
     });
   }
 

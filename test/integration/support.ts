@@ -117,3 +117,23 @@ export async function labelled(docker: Docker, session?: string): Promise<{ cont
 }
 
 export const nothing = { containers: [], volumes: [], networks: [] };
+
+/**
+ * `labvisor ARGS` with the client apart from the engine, the way a laptop with Docker Desktop or
+ * a remote engine is: in its own PID and mount namespaces (it sees none of the engine's
+ * processes), with a private /tmp, HOME and data dir (none of its files are the engine host's).
+ * Only the engine's socket joins them. Linux with util-linux `unshare`, as root.
+ */
+export function cliApart(args: string[]): Promise<CliResult> {
+  const setup = 'mount -t tmpfs tmpfs /tmp && mkdir -p /tmp/home /tmp/data && ' +
+    'exec env HOME=/tmp/home LABVISOR_DATA_DIR=/tmp/data "$0" "$@"';
+  const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--mount', 'sh', '-c', setup,
+    process.execPath, join(root, 'bin', 'labvisor.js'), ...args], {
+    cwd: root, env: { ...process.env, SHELL: '/bin/sh' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}

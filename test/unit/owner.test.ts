@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { hostname } from 'node:os';
-import { currentOwner, formatOwner, ownerState, parseOwner } from '../../electron/engine/owner.js';
+import { currentOwner, formatOwner, ownerHost, ownerState, parseOwner } from '../../electron/engine/owner.js';
 
 test('the owner label round-trips and names this process as alive', () => {
   const me = currentOwner();
@@ -16,8 +15,10 @@ test('an exited process is dead; a reused PID (other start time) is dead; anothe
   const child = spawn('sleep', ['0']);
   const pid = child.pid!;
   await new Promise((r) => child.on('exit', r));
-  assert.equal(ownerState({ host: hostname(), pid, start: '1' }), 'dead');
+  assert.equal(ownerState({ host: ownerHost(), pid, start: '1' }), 'dead');
   assert.equal(ownerState({ ...currentOwner(), start: 'not-my-start-time' }), 'dead');
   assert.equal(ownerState({ ...currentOwner(), host: 'some-other-laptop' }), 'unknown');
+  // The same machine, another PID namespace (a client in a container): its PIDs are not ours to judge.
+  assert.equal(ownerState({ ...currentOwner(), host: `${ownerHost().split('@')[0]}@pid:[1]` }), 'unknown');
   assert.equal(ownerState(parseOwner('garbage')), 'dead');
 });
