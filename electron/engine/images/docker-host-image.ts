@@ -65,14 +65,14 @@ export async function findLocalCli(engine: EngineInfo): Promise<{ binary?: strin
   if (!sameArch(elf.arch, engine.arch)) return { libraries: [], why: `${binary} is for ${elf.arch}, the engine runs ${engine.arch}` };
   if (elf.isStatic) return { binary, libraries: [], why: `docker CLI at ${binary}` };
   // ldd prints "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x…)" and the loader's own line.
-  const { stdout } = await run('ldd', [binary]).catch((err: Error) => ({ stdout: '', err }));
+  const { stdout } = await run('ldd', [binary]).catch(() => ({ stdout: '' }));
   const libraries = [...stdout.matchAll(/(\/\S+) \(0x[0-9a-f]+\)/g)].map((m) => m[1]!);
   if (!libraries.length) return { libraries: [], why: `ldd could not list the libraries of ${binary}` };
   return { binary, libraries, why: `docker CLI at ${binary}` };
 }
 
 /** Builds the image from the local CLI: its binary and libraries go in at their own paths. */
-async function buildFromLocalCli(docker: Docker, binary: string, libraries: string[], sink: ProgressSink): Promise<void> {
+async function buildFromLocalCli(docker: Docker, ref: string, binary: string, libraries: string[], sink: ProgressSink): Promise<void> {
   const tar = pack();
   const mtime = new Date(0);
   tar.entry({ name: 'Dockerfile', mtime }, dockerfile('COPY rootfs/ /'));
@@ -81,22 +81,24 @@ async function buildFromLocalCli(docker: Docker, binary: string, libraries: stri
   // A library is read through its symlinks, and stored under the name the loader looks for.
   for (const lib of libraries) tar.entry({ name: `rootfs${lib}`, mode: 0o755, mtime }, await readFile(lib));
   tar.finalize();
-  await buildImage(docker, asNodeStream(tar), DOCKER_HOST_IMAGE, LABELS, sink, 'Docker host view image');
+  await buildImage(docker, asNodeStream(tar), ref, LABELS, sink, 'Docker host view image');
 }
 
-async function buildFromRegistry(docker: Docker, sink: ProgressSink): Promise<void> {
+async function buildFromRegistry(docker: Docker, ref: string, sink: ProgressSink): Promise<void> {
   await pullImage(docker, DOCKER_CLI_IMAGE, 60_000);
   const tar = pack();
   const mtime = new Date(0);
   tar.entry({ name: 'Dockerfile', mtime }, dockerfile(`COPY --from=${DOCKER_CLI_IMAGE} /usr/local/bin/docker /usr/local/bin/docker`));
   tar.entry({ name: 'profile', mtime }, PROFILE);
   tar.finalize();
-  await buildImage(docker, asNodeStream(tar), DOCKER_HOST_IMAGE, LABELS, sink, 'Docker host view image');
+  await buildImage(docker, asNodeStream(tar), ref, LABELS, sink, 'Docker host view image');
 }
 
-/** Makes sure the Docker host view's image exists, by the first source that works. */
-export async function ensureDockerHostImage(docker: Docker, engine: EngineInfo, sink: ProgressSink = noProgress): Promise<DockerHostSource> {
-  if (await baseImagePresent(docker, DOCKER_HOST_IMAGE)) return 'present';
+/** Makes sure the Docker host view's image (or `ref`, in tests) exists, by the first source that works. */
+export async function ensureDockerHostImage(
+  docker: Docker, engine: EngineInfo, sink: ProgressSink = noProgress, ref = DOCKER_HOST_IMAGE,
+): Promise<DockerHostSource> {
+  if (await baseImagePresent(docker, ref)) return 'present';
   await ensureBaseImage(docker, engine, sink);
   const task = progressTask(sink, 'Docker host view');
   const reasons: string[] = [];
@@ -104,7 +106,7 @@ export async function ensureDockerHostImage(docker: Docker, engine: EngineInfo, 
   if (local.binary) {
     task.update(`adding the ${local.why}`);
     try {
-      await buildFromLocalCli(docker, local.binary, local.libraries, sink);
+      await buildFromLocalCli(docker, ref, local.binary, local.libraries, sink);
       task.done(`made from the ${local.why}`);
       return 'local-cli';
     } catch (err) {
@@ -116,7 +118,7 @@ export async function ensureDockerHostImage(docker: Docker, engine: EngineInfo, 
   if (process.env.LABVISOR_OFFLINE !== '1') {
     task.update('pulling the docker CLI image from the registry');
     try {
-      await buildFromRegistry(docker, sink);
+      await buildFromRegistry(docker, ref, sink);
       task.done('built from the official docker CLI image');
       return 'registry';
     } catch (err) {
