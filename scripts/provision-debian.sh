@@ -20,6 +20,11 @@ declare -A WANT=(
   [busybox-static]=/bin/busybox
   [linux-image-cloud-amd64]=/usr/share/doc/linux-image-cloud-amd64
   [chromium]=/usr/bin/chromium
+  # The ssh:// engine test runs a private sshd of its own on 127.0.0.1; Labvisor's ssh:// engines use the client.
+  [openssh-server]=/usr/sbin/sshd
+  [openssh-client]=/usr/bin/ssh
+  # The tcp:// + TLS engine test makes its certificates with it.
+  [openssl]=/usr/bin/openssl
 )
 
 install_missing() {
@@ -36,7 +41,17 @@ install_missing() {
   need_root
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" iptables >/dev/null
+  # openssh-server's install would start a system sshd; the tests start their own. A policy-rc.d
+  # that refuses service starts (only while installing, only where none exists) keeps it stopped.
+  local policy=/usr/sbin/policy-rc.d added_policy=""
+  if [[ " ${missing[*]} " == *" openssh-server "* ]] && [ ! -e "$policy" ]; then
+    $SUDO sh -c "printf '#!/bin/sh\\nexit 101\\n' > $policy && chmod 755 $policy"
+    added_policy=1
+  fi
+  local rc=0
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" iptables >/dev/null || rc=$?
+  if [ -n "$added_policy" ]; then $SUDO rm -f "$policy"; fi
+  return "$rc"
 }
 
 docker_ok() { timeout 10 docker info >/dev/null 2>&1; }

@@ -2,7 +2,7 @@
 // the base image, QEMU and its accelerator, a guest kernel, the docker CLI, the data dir.
 import { constants } from 'node:fs';
 import { access, mkdir, readFile } from 'node:fs/promises';
-import { connectEngine, type EngineInfo } from './machines/docker-engine.js';
+import { connectEngine, type EngineConnection, type EngineInfo } from './machines/docker-engine.js';
 import type Docker from 'dockerode';
 import { baseImagePresent, BASE_IMAGE, findHostBusybox } from './images/base-image.js';
 import { runHelper } from './machines/helper-container.js';
@@ -15,20 +15,35 @@ import type { QemuBinary } from './machines/vm/qemu-binary.js';
 import { findHostKernel, KERNEL_REPO } from './images/guest-kernel.js';
 
 export type Status = 'ok' | 'warn' | 'error';
-export interface Finding { id: string; status: Status; detail: string; fix?: string }
+export interface Finding {
+  id: string; status: Status; detail: string; fix?: string;
+  /** engine-location only, when proven by boot ids: whether the engine shares this machine's kernel. */
+  sharesKernel?: boolean;
+}
 export interface DoctorReport { ok: boolean; engine?: EngineInfo; checks: Finding[] }
 
+/**
+ * Where the engine runs, and whether it shares the learner's kernel. The address says local, vm
+ * or remote; on Linux a helper container proves it: it reports the boot id of the kernel it runs on.
+ */
 async function engineLocation(docker: Docker, info: EngineInfo): Promise<Finding> {
   const words = { local: 'shares this machine\'s kernel', vm: 'runs in a VM on this machine', remote: 'runs on another machine' };
   let evidence = `kernel ${info.kernel}, ${info.os}`;
-  // Where possible, prove it: a container reports the boot id of the kernel it runs on.
+  let sharesKernel: boolean | undefined;
   if (process.platform === 'linux' && await baseImagePresent(docker)) {
     const ours = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
     const theirs = await runHelper(docker, { cmd: ['cat', '/proc/sys/kernel/random/boot_id'], labels: helperLabels() })
       .then((r) => r.stdout.trim(), () => '');
-    if (theirs) evidence = ours === theirs ? 'containers report this machine\'s boot id' : `containers report boot id ${theirs.slice(0, 8)}…, not this machine's ${ours.slice(0, 8)}…`;
+    if (theirs) {
+      sharesKernel = ours === theirs;
+      evidence = sharesKernel ? 'containers report this machine\'s boot id' : `containers report boot id ${theirs.slice(0, 8)}…, not this machine's ${ours.slice(0, 8)}…`;
+    }
   }
-  return { id: 'engine-location', status: 'ok', detail: `${info.location}: the engine ${words[info.location]} (${evidence})` };
+  let detail = `${info.location}: the engine ${words[info.location]} (${evidence})`;
+  // The address can mislead (ssh:// to this very machine, a socket into a VM): the boot id has the last word.
+  if (sharesKernel === true && info.location !== 'local') detail = `${info.location}: reached as a ${info.location} engine, yet it shares this machine's kernel (${evidence})`;
+  if (sharesKernel === false && info.location === 'local') detail = `vm: the engine's socket is local, but it does not share this machine's kernel (${evidence})`;
+  return { id: 'engine-location', status: 'ok', detail, ...(sharesKernel !== undefined ? { sharesKernel } : {}) };
 }
 
 async function baseImage(docker: Docker, info: EngineInfo): Promise<Finding> {
@@ -100,19 +115,25 @@ async function dataDirWritable(): Promise<Finding> {
 export async function runDoctor(): Promise<DoctorReport> {
   const checks: Finding[] = [];
   let engine: EngineInfo | undefined;
-  let docker: Docker | undefined;
+  let connection: EngineConnection | undefined;
   try {
-    const connected = await connectEngine();
-    docker = connected.docker;
-    const info = connected.info;
-    engine = info;
-    checks.push({ id: 'engine', status: 'ok', detail: `Docker ${info.version} (API ${info.apiVersion}, ${info.arch}) at ${info.target}` });
-    checks.push(await engineLocation(docker, info), await baseImage(docker, info));
-  } catch (err) {
-    const [detail, fix] = (err as Error).message.split('\nFix: ');
-    checks.push({ id: 'engine', status: 'error', detail: detail!, ...(fix ? { fix } : {}) });
+    try {
+      connection = await connectEngine();
+      const { docker, info } = connection;
+      engine = info;
+      checks.push({
+        id: 'engine', status: 'ok',
+        detail: `Docker ${info.version} (API ${info.apiVersion}, ${info.os}, ${info.arch}) at ${info.target}, found by ${info.foundBy}`,
+      });
+      checks.push(await engineLocation(docker, info), await baseImage(docker, info));
+    } catch (err) {
+      const [detail, fix] = (err as Error).message.split('\nFix: ');
+      checks.push({ id: 'engine', status: 'error', detail: detail!, ...(fix ? { fix } : {}) });
+    }
+    const kernel = await guestKernel(connection?.docker, engine);
+    checks.push(await dockerCli(), ...await qemu(kernel.vmlinuz), kernel.finding, await dataDirWritable());
+  } finally {
+    await connection?.close();
   }
-  const kernel = await guestKernel(docker, engine);
-  checks.push(await dockerCli(), ...await qemu(kernel.vmlinuz), kernel.finding, await dataDirWritable());
   return { ok: checks.every((c) => c.status !== 'error'), engine, checks };
 }

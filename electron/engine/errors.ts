@@ -3,23 +3,43 @@
 import type { Accelerator } from './machines/vm/qemu-args.js';
 import { type Diagnostic, formatDiagnostic } from './labs/diagnostics.js';
 
+/**
+ * The engine does not answer. `Cannot reach the Docker engine at TARGET: REASON.` and a `Fix:`
+ * line; `foundBy` (how the engine was found: a docker context…) joins the first line when the
+ * address came from somewhere the learner may not think of, `fix` replaces the generic fix.
+ */
 export class EngineUnreachableError extends Error {
-  constructor(readonly target: string, reason: string) {
-    super(`Cannot reach the Docker engine at ${target}: ${reason}.\n` + fixHint(target, reason));
+  constructor(readonly target: string, reason: string, opts: { foundBy?: string; fix?: string } = {}) {
+    super(`Cannot reach the Docker engine at ${target}${opts.foundBy ? `, found by ${opts.foundBy}` : ''}: ${reason}.\n` +
+      `Fix: ${opts.fix ?? fixHint(target, reason)}`);
     this.name = 'EngineUnreachableError';
+  }
+}
+
+/**
+ * Where the engine is cannot even be worked out: a docker context that names a missing socket or
+ * does not exist, a bad DOCKER_HOST, TLS files that are not there. One line naming the setting
+ * and the fix. A kind of EngineUnreachableError, so every caller that tells that one apart
+ * (the CLI's report, the API's `engine` error) tells this one apart too.
+ */
+export class EngineSettingsError extends EngineUnreachableError {
+  constructor(target: string, line: string) {
+    super(target, line);
+    this.message = line;
+    this.name = 'EngineSettingsError';
   }
 }
 
 function fixHint(target: string, reason: string): string {
   if (/EACCES|permission denied/i.test(reason)) {
-    return 'Fix: add your user to the "docker" group (sudo usermod -aG docker $USER, then log in again), or run as root.';
+    return 'add your user to the "docker" group (sudo usermod -aG docker $USER, then log in again), or run as root.';
   }
   if (process.env.DOCKER_HOST) {
-    return `Fix: start the engine behind DOCKER_HOST=${process.env.DOCKER_HOST}, or unset DOCKER_HOST to use the local engine.`;
+    return `start the engine behind DOCKER_HOST=${process.env.DOCKER_HOST}, or unset DOCKER_HOST to use the local engine.`;
   }
   return target.startsWith('unix://')
-    ? 'Fix: start Docker (sudo systemctl start docker, or open Docker Desktop), or set DOCKER_HOST to a running engine.'
-    : 'Fix: start Docker Desktop, or set DOCKER_HOST to a running engine.';
+    ? 'start Docker (sudo systemctl start docker, or open Docker Desktop), or set DOCKER_HOST to a running engine.'
+    : 'start Docker Desktop, or set DOCKER_HOST to a running engine.';
 }
 
 /** A lab asks for more than the safe default and the user has not trusted it: nothing was started. */
