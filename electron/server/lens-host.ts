@@ -5,7 +5,6 @@ import type Docker from 'dockerode';
 import { ApiError, type Params, type Result } from '../shared/api.js';
 import type { EngineInfo } from '../engine/machines/docker-engine.js';
 import type { LabSession } from '../engine/sessions/lab-session.js';
-import { sessionWorkdir } from '../engine/sessions/registry.js';
 import { recordAccess, type MachineRunner } from '../engine/lenses/machine-access.js';
 import { processLens } from '../engine/lenses/process-lens.js';
 import { kernelLens } from '../engine/lenses/kernel-lens.js';
@@ -60,7 +59,9 @@ export class LensHost {
     const { docker } = await this.connect();
     const s = this.session(session);
     if (!(s.lab.volumes ?? []).some((v) => v.name === volume)) throw new ApiError('not-found', `lab "${s.lab.id}" has no volume "${volume}"`);
-    return volumeLens(docker, s.lab.id, session, volume, sessionWorkdir(session));
+    // Backups are the archives in the lab's other volumes, read on the engine like the volume itself.
+    const others = (s.lab.volumes ?? []).map((v) => v.name).filter((name) => name !== volume);
+    return volumeLens(docker, s.lab.id, session, volume, others);
   }
 
   private session(id: string): LabSession {

@@ -1,7 +1,8 @@
 // The volume-backup lab done as a learner does it, in a real browser against a real engine:
-// only Run and Check, asserting on what the terminals show. Midway, a reload must bring back
-// the step and the terminals with their scrollback. Then the split view's screenshot, axe on
-// the player, and the lab stopped from the UI with nothing left behind.
+// only Run and Check, asserting on what the terminals show. The host terminal is the Docker host
+// view; the backup goes to the lab's second volume, where the volume lens finds it. Midway, a
+// reload must bring back the step and the terminals with their scrollback. Then the split view's
+// screenshot, axe on the player, and the lab stopped from the UI with nothing left behind.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -35,6 +36,9 @@ describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
     await checkUntilPassed(page);
     await page.getByRole('tab', { name: /host/ }).click();
     await waitForTerminal(page, 'host', /volume: +lv-[a-z0-9]{8}-records/);
+    // The Docker host view says where it runs, and its prompt says which machine it is.
+    assert.match(await terminalText(page, 'host'), /This shell runs on the Docker host/);
+    assert.match(await terminalText(page, 'host'), /\[Docker host\] \/lab #/);
     await next();
   });
 
@@ -42,7 +46,13 @@ describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
     assert.equal(await currentStepTitle(page), 'Back up the container? Look inside');
     await runBlocks(page);
     await checkUntilPassed(page);
-    assert.match(await terminalText(page, 'host'), /container\.tar/);
+    // A few hundred names from the image (wc -l), an empty data/, and no records.txt (grep -c: 0).
+    const text = await waitForTerminal(page, 'host', /^\s*0\s*$/m);
+    assert.match(text, /container\.tar/);
+    // Blocks are typed while earlier ones still run: find wc's line by its shape, a number alone.
+    const count = /^\s*(\d{3,})\s*$/m.exec(text);
+    assert.ok(count && Number(count[1]) >= 100, `the export's entry count: ${count?.[1]}; the terminal shows:\n${text}`);
+    assert.match(text, /^data\/\s*$/m);
     await next();
   });
 
@@ -63,7 +73,14 @@ describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
     await runBlocks(page);
     await checkUntilPassed(page);
     const text = await waitForTerminal(page, 'host', /([0-9a-f]{64}) +-[\s\S]*\1 +-/);
-    assert.match(text, /records\.tar\.gz/);
+    assert.match(text, /^\.\/records\.txt\s*$/m, 'tar -tzf lists the backup');
+    // The volume lens finds the backup in the lab's other volume, holding every file of records.
+    await page.locator('[data-lens-link="volumes"]').click();
+    const backup = page.locator('tr[data-backup="backups/records.tar.gz"]');
+    await backup.waitFor({ timeout: 30_000 });
+    assert.match(await backup.innerText(), /holds 1 of the volume's 1 file/);
+    await page.screenshot({ path: screenshotPath('volume-backup-lens') });
+    await page.getByRole('button', { name: 'Close the lenses' }).click();
     await page.getByRole('button', { name: 'Split view' }).click();
     await page.locator('.terminal-panel.split .terminal-pane:not(.hidden)').nth(1).waitFor();
     await page.screenshot({ path: screenshotPath('lab-split-view') });
@@ -74,7 +91,9 @@ describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
   test('step 4: the container and the volume are lost', async () => {
     await runBlocks(page);
     await checkUntilPassed(page);
-    await waitForTerminal(page, 'host', /DRIVER +VOLUME NAME/);
+    // Only the backups volume is left.
+    const text = await waitForTerminal(page, 'host', /DRIVER +VOLUME NAME\s+local +lv-[a-z0-9]{8}-backups/);
+    assert.doesNotMatch(text.slice(text.lastIndexOf('DRIVER')), /-records/);
     await next();
   });
 

@@ -6,7 +6,7 @@ import { containerIdFromCgroup, parseProcDump, parseStatus } from '../../electro
 import { parseFacts } from '../../electron/engine/lenses/kernel-lens.js';
 import { containerMemoryKb } from '../../electron/engine/lenses/footprint.js';
 import { cleanCreatedBy, layersOf } from '../../electron/engine/lenses/image-lens.js';
-import { countHeld, parseFileList } from '../../electron/engine/lenses/volume-lens.js';
+import { countHeld, parseFileList, parseLensDump } from '../../electron/engine/lenses/volume-lens.js';
 
 const ID = 'a'.repeat(12) + '0123456789abcdef'.repeat(3) + 'b'.repeat(4);
 
@@ -76,4 +76,28 @@ test('volume files from the helper, and which archives hold them', () => {
   assert.equal(countHeld(['records.txt', 'sub/dir/a b.txt'], files), 2, 'a volume backup (tar -C /data .)');
   assert.equal(countHeld(['bin/busybox', 'etc/passwd', 'data/'], files), 0, 'a container export: /data was a volume');
   assert.equal(countHeld(['data/records.txt'], files), 1, 'a copy taken from the mount path');
+});
+
+test('the helper dump: the volume\'s files, and the archives in the other volumes with the names in each', () => {
+  const dump = [
+    'F 37 records.txt', 'F 4 sub/dir/a b.txt',
+    'A 185 1795824000 backups/records.tar.gz', 'E ./', 'E ./records.txt', 'E ./sub/', 'E ./sub/dir/a b.txt',
+    'A 2048 1795824060 backups/container.tar', 'E bin/', 'E bin/busybox', 'E data/',
+    'A 8 1795824100 backups/broken.tar.gz', 'X',
+    'A 20 1795824200 other/photos.zip',
+    'A nonsense',
+  ].join('\n');
+  const { files, archives } = parseLensDump(dump);
+  assert.deepEqual(files, [{ path: 'records.txt', sizeBytes: 37 }, { path: 'sub/dir/a b.txt', sizeBytes: 4 }]);
+  assert.deepEqual(archives, [
+    { file: 'backups/records.tar.gz', sizeBytes: 185, modified: '2026-11-28T00:00:00.000Z', entries: ['', 'records.txt', 'sub/', 'sub/dir/a b.txt'] },
+    { file: 'backups/container.tar', sizeBytes: 2048, modified: '2026-11-28T00:01:00.000Z', entries: ['bin/', 'bin/busybox', 'data/'] },
+    { file: 'backups/broken.tar.gz', sizeBytes: 8, modified: '2026-11-28T00:01:40.000Z' },
+    { file: 'other/photos.zip', sizeBytes: 20, modified: '2026-11-28T00:03:20.000Z' },
+  ], 'a tar that cannot be read and a zip have no names: they are not compared');
+  assert.equal(countHeld(archives[0]!.entries!, files), 2);
+  assert.equal(countHeld(archives[1]!.entries!, files), 0);
+  const many = ['A 1 0 b/huge.tar', ...Array.from({ length: 20_001 }, (_, i) => `E f${i}`)].join('\n');
+  assert.equal(parseLensDump(many).archives[0]!.entries, undefined, 'more names than the helper reads: not compared, rather than a wrong count');
+  assert.deepEqual(parseLensDump(''), { files: [], archives: [] });
 });

@@ -1,24 +1,20 @@
-// The volume lens: what a session's volume holds (files and sizes, read by a locked-down helper
-// that mounts it read-only) and the backups taken of it (archives in the session's work folder,
-// where the labs' host steps write them), each with how many of the volume's files it really
-// holds — a container export, however big, holds none of them.
+// The volume lens: what a session's volume holds (files and sizes) and the backups taken of it —
+// the archives in the session's other volumes (where the labs' throwaway containers write them),
+// each with how many of the volume's files it really holds: a container export, however big,
+// holds none of them. All of it is read on the engine, by one locked-down helper container that
+// mounts the volumes read-only; nothing is read from this computer's disk.
 import type Docker from 'dockerode';
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import { extract } from 'tar-stream';
 import { runHelper } from '../machines/helper-container.js';
 import { labelsFor } from '../labels.js';
 import { volumeName } from '../sessions/names.js';
 
 export interface VolumeFile { path: string; sizeBytes: number }
 export interface Backup {
+  /** Where the archive is: the lab volume's name, then its path in that volume (`backups/records.tar.gz`). */
   file: string;
   sizeBytes: number;
   modified: string;
-  /** How many of the volume's files the archive holds (tar and tar.gz): a container export holds none. */
+  /** How many of the volume's files the archive holds (tar, tar.gz, tar.xz, tar.bz2): a container export holds none. */
   holdsVolumeFiles?: number;
 }
 
@@ -34,7 +30,43 @@ export interface VolumeLens {
 
 /** Files listed at most: a lens, not a file manager. */
 const MAX_FILES = 500;
-const LIST = `cd /v && find . -type f | head -n ${MAX_FILES} | while read -r f; do echo "$(stat -c %s "$f") \${f#./}"; done`;
+/** Archives looked at, and names read from each, at most. */
+const MAX_ARCHIVES = 50;
+const MAX_ENTRIES = 20_000;
+
+/**
+ * The helper's script. The volume is at /v (when it exists), the other volumes at /b/<name>.
+ * Prints `F <size> <path>` per file of the volume; per archive in the others `A <size> <mtime>
+ * <volume>/<path>`, then `E <name>` per name in it, or `X` when tar cannot read it.
+ */
+export const LENS_SCRIPT = `(set -o pipefail) 2>/dev/null && set -o pipefail
+if [ -d /v ]; then
+  cd /v && find . -type f | head -n ${MAX_FILES} | while read -r f; do echo "F $(stat -c %s "$f") \${f#./}"; done
+fi
+[ -d /b ] || exit 0
+cd /b && find . -type f | while read -r f; do
+  lower=$(echo "$f" | tr A-Z a-z)
+  case "$lower" in
+    *.tar) z= ;;
+    *.tgz|*.tar.gz) z=z ;;
+    *.txz|*.tar.xz) z=J ;;
+    *.tbz2|*.tar.bz2) z=j ;;
+    *.tar.zst|*.zip) z=- ;;
+    *) continue ;;
+  esac
+  echo "A $(stat -c '%s %Y' "$f") \${f#./}"
+  [ "$z" = - ] && continue
+  tar -t\${z}f "$f" 2>/dev/null | head -n ${MAX_ENTRIES + 1} | sed 's/^/E /' || echo X
+done | awk '/^A /{ if (++n > ${MAX_ARCHIVES}) exit } { print }'
+`;
+
+export interface ArchiveListing {
+  file: string;
+  sizeBytes: number;
+  modified: string;
+  /** The names in the archive, without a leading `./`; none when it could not be read or has too many to compare. */
+  entries?: string[];
+}
 
 export function parseFileList(text: string): VolumeFile[] {
   return text.split('\n').flatMap((line) => {
@@ -43,21 +75,31 @@ export function parseFileList(text: string): VolumeFile[] {
   }).sort((a, b) => a.path.localeCompare(b.path));
 }
 
-const ARCHIVE = /\.(tar|tgz|tar\.gz|tar\.xz|tar\.zst|zip)$/i;
-const READABLE = /\.(tar|tgz|tar\.gz)$/i;
-
-/** The file names in a tar or tar.gz archive, without a leading `./`. */
-async function archiveEntries(file: string): Promise<string[]> {
-  const names: string[] = [];
-  const tar = extract();
-  tar.on('entry', (header, stream, next) => {
-    names.push(header.name.replace(/^\.\//, ''));
-    stream.on('end', next);
-    stream.resume();
-  });
-  const gz = /\.(tgz|gz)$/i.test(file);
-  await (gz ? pipeline(createReadStream(file), createGunzip(), tar) : pipeline(createReadStream(file), tar));
-  return names;
+/** Reads the helper's output (see LENS_SCRIPT): the volume's files, and the archives with the names in each. */
+export function parseLensDump(text: string): { files: VolumeFile[]; archives: ArchiveListing[] } {
+  const files: string[] = [];
+  const archives: Array<ArchiveListing & { names: string[]; unreadable: boolean; listed: boolean }> = [];
+  for (const line of text.split('\n')) {
+    const kind = line.slice(0, 2);
+    const rest = line.slice(2);
+    if (kind === 'F ') files.push(rest);
+    else if (kind === 'A ') {
+      const m = /^(\d+) (\d+) (.+)$/.exec(rest);
+      if (!m) continue;
+      const file = m[3]!;
+      archives.push({ file, sizeBytes: Number(m[1]), modified: new Date(Number(m[2]) * 1000).toISOString(), names: [], unreadable: false,
+        listed: !/\.(tar\.zst|zip)$/i.test(file) });
+    } else if (kind === 'E ' && archives.length) archives.at(-1)!.names.push(rest.replace(/^\.\//, ''));
+    else if (line === 'X' && archives.length) archives.at(-1)!.unreadable = true;
+  }
+  return {
+    files: parseFileList(files.join('\n')),
+    archives: archives.map(({ names, unreadable, listed, ...a }) => {
+      // A tar we cannot read, one we do not read (zip, zstd), or one with more names than we read: not compared.
+      const readable = listed && !unreadable && names.length <= MAX_ENTRIES;
+      return readable ? { ...a, entries: names } : a;
+    }),
+  };
 }
 
 /** Volume files found in the archive, at its top (a volume backup) or under a mount path (`data/records.txt`). */
@@ -65,18 +107,24 @@ export function countHeld(entries: string[], files: VolumeFile[]): number {
   return files.filter((f) => entries.some((e) => e === f.path || e.endsWith(`/${f.path}`))).length;
 }
 
-export async function volumeLens(docker: Docker, lab: string, session: string, volume: string, workdir: string): Promise<VolumeLens> {
+/**
+ * The volume `volume` of a session, and the archives in its `others` (the lab's other volumes).
+ * A volume that does not exist is never mounted: mounting would create it again.
+ */
+export async function volumeLens(docker: Docker, lab: string, session: string, volume: string, others: string[]): Promise<VolumeLens> {
+  const exists = (name: string) => docker.getVolume(volumeName(session, name)).inspect().then(() => true, () => false);
   const dockerName = volumeName(session, volume);
-  const exists = await docker.getVolume(dockerName).inspect().then(() => true, () => false);
-  const files = exists ? parseFileList((await runHelper(docker, {
-    cmd: ['/bin/sh', '-c', LIST], labels: labelsFor(lab, session, 'helper'), mounts: [{ volume: dockerName, target: '/v' }],
-  })).stdout) : [];
-  const names = await readdir(workdir).catch(() => [] as string[]);
-  const backups = (await Promise.all(names.filter((n) => ARCHIVE.test(n)).map(async (file): Promise<Backup | undefined> => {
-    const s = await stat(join(workdir, file)).catch(() => undefined);
-    if (!s?.isFile()) return undefined;
-    const entries = READABLE.test(file) && files.length ? await archiveEntries(join(workdir, file)).catch(() => undefined) : undefined;
-    return { file, sizeBytes: s.size, modified: s.mtime.toISOString(), ...(entries ? { holdsVolumeFiles: countHeld(entries, files) } : {}) };
-  }))).filter((b): b is Backup => b !== undefined);
-  return { volume, dockerName, exists, files, totalBytes: files.reduce((n, f) => n + f.sizeBytes, 0), backups };
+  const [here, ...there] = await Promise.all([volume, ...others].map(exists));
+  const present = others.filter((_, i) => there[i]);
+  const mounts = [
+    ...(here ? [{ volume: dockerName, target: '/v' }] : []),
+    ...present.map((name) => ({ volume: volumeName(session, name), target: `/b/${name}` })),
+  ];
+  const { files, archives } = mounts.length ? parseLensDump((await runHelper(docker, {
+    cmd: ['/bin/sh', '-c', LENS_SCRIPT], labels: labelsFor(lab, session, 'helper'), mounts, maxOutput: 8 << 20,
+  })).stdout) : { files: [], archives: [] };
+  const backups = archives.map(({ entries, ...a }): Backup =>
+    ({ ...a, ...(entries && files.length ? { holdsVolumeFiles: countHeld(entries, files) } : {}) }))
+    .sort((a, b) => a.file.localeCompare(b.file));
+  return { volume, dockerName, exists: here!, files, totalBytes: files.reduce((n, f) => n + f.sizeBytes, 0), backups };
 }

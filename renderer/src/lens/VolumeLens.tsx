@@ -1,6 +1,7 @@
-// The volume lens: what a session's volume holds, and the backups taken of it — each with how
-// many of the volume's files it really holds. A container export, however big, holds none of
-// them: volumes are not part of a container. That is the volume-backup lesson in one line.
+// The volume lens: what a session's volume holds, and the backups taken of it — the archives in
+// the lab's other volumes, each with how many of the volume's files it really holds. A container
+// export, however big, holds none of them: volumes are not part of a container. That is the
+// volume-backup lesson in one line. Everything is read on the engine, never on this computer.
 import { useCallback, useState } from 'react';
 import type { LabSummary } from '../../../electron/shared/api.js';
 import { useClient } from '../app/client-context.js';
@@ -29,8 +30,10 @@ export function VolumeLens({ session, lab }: { session: string; lab: LabSummary 
     </label>
   );
   const current = data?.volume === volume ? data : undefined;
+  // Backups are looked for in the lab's other volumes: with one volume, there is nowhere to look.
+  const others = volumes.filter((v) => v !== volume);
   return (
-    <LensFrame intro="What the volume holds, read through a read-only mount, and the archives in the lab's work folder: does a backup really hold the data?"
+    <LensFrame intro="What the volume holds, read through a read-only mount, and the archives in the lab's other volumes: does a backup really hold the data?"
       liveEveryMs={4000} error={error} loading={!current} tools={tools}>
       {current && (
         <div className="lens-scroll volume-lens" data-volume={current.volume}>
@@ -52,16 +55,18 @@ export function VolumeLens({ session, lab }: { session: string; lab: LabSummary 
           </section>
           <section aria-labelledby="volume-backups">
             <h3 id="volume-backups">Backups <span className="count num">{current.backups.length}</span></h3>
-            {current.backups.length === 0 ? <p className="lens-empty">No archive in the lab's work folder yet: backups (.tar, .tar.gz) appear here as you take them.</p> : (
+            {current.backups.length === 0 ? <p className="lens-empty">{others.length === 0
+              ? 'This lab has no other volume: backups are looked for in a lab\'s other volumes.'
+              : <>No archive in {others.length === 1 ? 'the volume' : 'the volumes'} {others.map((v, i) => <span key={v}>{i ? ', ' : ''}<span className="mono">{v}</span></span>)} yet: backups (.tar, .tar.gz) written there appear here as you take them.</>}</p> : (
               <table className="lens-table backup-table">
-                <caption className="visually-hidden">Archives in the lab's work folder and what they hold of the volume</caption>
-                <thead><tr><th scope="col">Archive</th><th scope="col" className="num">Size</th><th scope="col" className="num">Taken</th><th scope="col">Holds the data?</th></tr></thead>
+                <caption className="visually-hidden">Archives in the lab's other volumes and what they hold of this volume</caption>
+                <thead><tr><th scope="col">Archive (volume/path)</th><th scope="col" className="num">Size</th><th scope="col" className="num">Taken</th><th scope="col">Holds the data?</th></tr></thead>
                 <tbody>
                   {current.backups.map((b) => {
                     const verdict = holdsVerdict(b.holdsVolumeFiles, current.files.length);
                     return (
                       <tr key={b.file} data-backup={b.file}>
-                        <td className="mono">{b.file}</td>
+                        <td className="mono" title={b.file}>{b.file}</td>
                         <td className="num">{formatBytes(b.sizeBytes)}</td>
                         <td className="num">{new Date(b.modified).toLocaleTimeString()}</td>
                         <td><span className={`holds holds-${verdict}`}>{verdict === 'none' ? '✗ ' : verdict === 'ok' ? '✓ ' : ''}{holdsText(b.holdsVolumeFiles, current.files.length)}</span></td>
