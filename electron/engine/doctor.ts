@@ -1,5 +1,5 @@
 // What this machine can do for labs, each finding with a fix: the engine and where it runs,
-// the base image, QEMU and its accelerator, a guest kernel, the docker CLI, the data dir.
+// the base image, QEMU and its accelerator, a guest kernel, the Docker host view's image, the data dir.
 import { constants } from 'node:fs';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { connectEngine, type EngineConnection, type EngineInfo } from './machines/docker-engine.js';
@@ -8,7 +8,7 @@ import { baseImagePresent, BASE_IMAGE, findHostBusybox } from './images/base-ima
 import { runHelper } from './machines/helper-container.js';
 import { helperLabels } from './labels.js';
 import { dataDir } from './paths.js';
-import { onPath } from './which.js';
+import { DOCKER_HOST_IMAGE, findLocalCli } from './images/docker-host-image.js';
 import { findQemu } from './machines/vm/qemu-binary.js';
 import { acceleratorPlan, probeAccelerator } from './machines/vm/accelerator.js';
 import type { QemuBinary } from './machines/vm/qemu-binary.js';
@@ -94,11 +94,17 @@ async function guestKernel(docker: Docker | undefined, info: EngineInfo | undefi
   return { finding: { id: 'guest-kernel', status: 'warn', detail: `no guest kernel: ${host.why}`, fix } };
 }
 
-async function dockerCli(): Promise<Finding> {
-  const path = await onPath('docker');
-  return path
-    ? { id: 'docker-cli', status: 'ok', detail: `docker CLI at ${path} (labs' host steps use it)` }
-    : { id: 'docker-cli', status: 'warn', detail: 'no docker CLI on PATH: steps on the host machine cannot run docker commands', fix: 'sudo apt-get install docker.io (or docker-ce-cli)' };
+/** The Docker host view's image: present, or what will make it (this computer's docker CLI is not needed otherwise). */
+async function dockerHostView(docker: Docker, info: EngineInfo): Promise<Finding> {
+  const id = 'docker-host-view';
+  if (await baseImagePresent(docker, DOCKER_HOST_IMAGE)) return { id, status: 'ok', detail: `${DOCKER_HOST_IMAGE} is present (the Docker host terminal of labs)` };
+  const local = await findLocalCli(info);
+  if (local.binary) return { id, status: 'ok', detail: `${DOCKER_HOST_IMAGE} will be made from the ${local.why} on first use` };
+  return {
+    id, status: 'warn',
+    detail: `${DOCKER_HOST_IMAGE} is missing and ${local.why}: the official docker CLI image is the only source left, which needs a registry once`,
+    fix: 'connect to a registry once, load a workshop bundle, or (Linux) install the docker CLI: sudo apt-get install docker.io',
+  };
 }
 
 async function dataDirWritable(): Promise<Finding> {
@@ -125,13 +131,13 @@ export async function runDoctor(): Promise<DoctorReport> {
         id: 'engine', status: 'ok',
         detail: `Docker ${info.version} (API ${info.apiVersion}, ${info.os}, ${info.arch}) at ${info.target}, found by ${info.foundBy}`,
       });
-      checks.push(await engineLocation(docker, info), await baseImage(docker, info));
+      checks.push(await engineLocation(docker, info), await baseImage(docker, info), await dockerHostView(docker, info));
     } catch (err) {
       const [detail, fix] = (err as Error).message.split('\nFix: ');
       checks.push({ id: 'engine', status: 'error', detail: detail!, ...(fix ? { fix } : {}) });
     }
     const kernel = await guestKernel(connection?.docker, engine);
-    checks.push(await dockerCli(), ...await qemu(kernel.vmlinuz), kernel.finding, await dataDirWritable());
+    checks.push(...await qemu(kernel.vmlinuz), kernel.finding, await dataDirWritable());
   } finally {
     await connection?.close();
   }

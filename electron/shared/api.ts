@@ -171,6 +171,8 @@ export const DoctorReport = z.object({
   engine: z.object({
     target: z.string(), version: z.string(), apiVersion: z.string(), os: z.string(),
     kernel: z.string(), arch: z.string(), location: z.enum(['local', 'vm', 'remote']),
+    /** How the engine was found: DOCKER_HOST, a docker context, a known socket. */
+    foundBy: z.string(),
   }).optional(),
   checks: z.array(DoctorFinding),
 });

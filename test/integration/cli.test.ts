@@ -3,8 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { currentOwner } from '../../electron/engine/owner.js';
+import { currentOwner, formatOwner, ownerHost } from '../../electron/engine/owner.js';
 import { readVmRecords } from '../../electron/engine/machines/vm/vm-records.js';
 import { cli, engineOrSkip, fixture, labelled, nothing, startCli, waitForStderr } from './support.js';
 
@@ -26,7 +25,7 @@ describe('labvisor lint', () => {
   test('an unknown machine kind fails with file:line:col', async () => {
     const r = await cli(['lint', fixture('unknown-kind')]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /unknown-kind\/lab\.yaml:9:11: machines\[0\]\.kind: unknown kind "kontainer"; expected one of: container, vm, host/);
+    assert.match(r.stderr, /unknown-kind\/lab\.yaml:9:11: machines\[0\]\.kind: unknown kind "kontainer"; expected one of: container, vm, docker-host, learner-computer/);
   });
 });
 
@@ -40,7 +39,7 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
     assert.equal(out.lab, 'volume-backup');
     assert.equal(out.ok, true);
     assert.match(out.session, /^[a-z0-9]{8}$/);
-    assert.deepEqual(out.machines.map((m: { name: string; kind: string }) => [m.name, m.kind]), [['app', 'container'], ['host', 'host']]);
+    assert.deepEqual(out.machines.map((m: { name: string; kind: string }) => [m.name, m.kind]), [['app', 'container'], ['host', 'docker-host']]);
     assert.ok(out.machines.every((m: { readyMs: number }) => Number.isInteger(m.readyMs) && m.readyMs >= 0));
     assert.deepEqual(out.steps.map((s: { id: string; ok: boolean }) => [s.id, s.ok]), [
       ['write-records', true], ['export-container', true], ['backup-volume', true], ['disaster', true],
@@ -72,7 +71,7 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
       assert.equal(gc.code, 0, gc.stderr);
       assert.match(gc.stderr, new RegExp(`session ${victimId} \\(volume-backup`));
       assert.deepEqual(await labelled(docker, victimId), nothing);
-      assert.equal((await labelled(docker, survivorId)).containers.length, 3, 'the live session of another runner is untouched (two machines, the port relay)');
+      assert.equal((await labelled(docker, survivorId)).containers.length, 4, 'the live session of another runner is untouched (two machines, the Docker host view, the port relay)');
 
       survivor.kill('SIGINT');
       const r = await survivor.result;
@@ -90,8 +89,8 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
     const make = (owner: string) => docker.createContainer({
       Image: 'labvisor/base:latest', Cmd: ['true'], Labels: { 'io.labvisor.role': 'helper', 'io.labvisor.owner': owner },
     });
-    const orphan = await make(`${hostname()}/999999999/1`);
-    const live = await make(`${hostname()}/${process.pid}/${currentOwner().start}`);
+    const orphan = await make(`${ownerHost()}/999999999/1`);
+    const live = await make(formatOwner(currentOwner()));
     try {
       const r = await cli(['gc']);
       assert.equal(r.code, 0, r.stderr);
@@ -150,7 +149,7 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
     }
   });
 
-  test('a lab from outside the bundle with a host machine needs --trust', async () => {
+  test('a lab from outside the bundle with a shell on your computer needs --trust', async () => {
     const refused = await cli(['run', fixture('trust-me'), '--solve']);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /needs your trust[\s\S]*--trust/);

@@ -170,7 +170,7 @@ describe('labvisor serve', { skip: engine.skip }, () => {
     const started = await c.ok<SessionInfo>('startLab', { lab: 'volume-backup' });
     try {
       assert.equal(started.state, 'running');
-      assert.deepEqual(started.machines.map((m) => [m.name, m.kind]), [['app', 'container'], ['host', 'host']]);
+      assert.deepEqual(started.machines.map((m) => [m.name, m.kind]), [['app', 'container'], ['host', 'docker-host']]);
       const mine = c.events.filter((e) => (e.event === 'progress' ? e.session : e.session.id) === started.id);
       assert.equal(mine[0]?.event, 'session', 'the session event with its id comes first');
       assert.equal(mine[0]?.event === 'session' && mine[0].session.state, 'starting');

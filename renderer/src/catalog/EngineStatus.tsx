@@ -6,7 +6,7 @@ import { errorText, useClient } from '../app/client-context.js';
 
 const LOCATION: Record<string, string> = {
   local: 'Docker on this machine',
-  vm: 'Docker Desktop VM',
+  vm: 'Docker in a VM on this machine',
   remote: 'Remote Docker engine',
 };
 
@@ -37,7 +37,9 @@ export function EngineStatus() {
       <div className="engine-facts">
         <div className={`fact ${report.engine ? 'ok' : 'error'}`}>
           <span className="fact-label">Containers</span>
-          <span className="fact-value">{report.engine ? `${LOCATION[report.engine.location]} · Docker ${report.engine.version}` : 'No Docker engine'}</span>
+          <span className="fact-value" title={report.engine ? `${report.engine.target}, found by ${report.engine.foundBy}` : undefined}>
+            {report.engine ? `${LOCATION[report.engine.location]} · Docker ${report.engine.version}` : 'No Docker engine'}
+          </span>
         </div>
         <div className={`fact ${qemu?.status === 'ok' ? 'ok' : 'warn'}`}>
           <span className="fact-label">Virtual machines</span>
@@ -45,7 +47,7 @@ export function EngineStatus() {
         </div>
         {report.engine && (
           <div className="fact ok">
-            <span className="fact-label">Host</span>
+            <span className="fact-label">Docker host</span>
             <span className="fact-value">{report.engine.os} · {report.engine.arch} · kernel {report.engine.kernel}</span>
           </div>
         )}

@@ -112,7 +112,7 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
   }, [client, needDoctor, doctor]);
   const fixFor = useCallback((m: MachineStatus) => {
     if (!doctor) return undefined;
-    const ids = m.kind === 'vm' ? ['qemu', 'guest-kernel', 'accelerator'] : ['engine', 'base-image', 'docker-cli'];
+    const ids = m.kind === 'vm' ? ['qemu', 'guest-kernel', 'accelerator'] : m.kind === 'docker-host' ? ['engine', 'base-image', 'docker-host-view'] : ['engine', 'base-image'];
     return doctor.checks.find((c) => ids.includes(c.id) && c.status !== 'ok' && c.fix)?.fix;
   }, [doctor]);
 
