@@ -20,6 +20,15 @@ export function labelsFor(lab: string, session: string, role: Role): Record<stri
   };
 }
 
+/**
+ * Labels of a lab image: the lab and the role only. An image is a cache shared by sessions, and
+ * containers inherit their image's labels: a session's or owner's label here would mark a
+ * container a learner runs from it as another (maybe ended) session's, for gc to take.
+ */
+export function imageLabels(lab: string): Record<string, string> {
+  return { [LABEL.lab]: lab, [LABEL.role]: 'image' };
+}
+
 /** Labels of the engine's own short-lived helpers outside a session (doctor, kernel and guest builds). */
 export function helperLabels(): Record<string, string> {
   return { [LABEL.owner]: formatOwner(currentOwner()), [LABEL.role]: 'helper' };

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { homedir, tmpdir, userInfo } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
 import { contextDigest, tilde } from '../../electron/engine/machines/engine-discovery.js';
 import { onPath } from '../../electron/engine/which.js';
@@ -158,9 +158,6 @@ describe('through ssh://, with the system ssh client and a private sshd', { skip
     ].join('\n');
     writeFileSync(join(dir, 'ssh_config'), client('client'));
     writeFileSync(join(dir, 'stranger_config'), client('stranger'));
-    // The docker CLI of a lab's host steps runs `ssh` from PATH: give it the same config.
-    mkdirSync(join(dir, 'bin'));
-    writeFileSync(join(dir, 'bin', 'ssh'), `#!/bin/sh\nexec '${sshPath}' -F '${join(dir, 'ssh_config')}' "$@"\n`, { mode: 0o755 });
 
     daemon = spawn(sshd, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
@@ -177,7 +174,6 @@ describe('through ssh://, with the system ssh client and a private sshd', { skip
       // An absolute ssh and a quoted path: the command line is split as a shell would.
       LABVISOR_SSH_COMMAND: `${sshPath} -F '${join(dir, 'ssh_config')}'`,
       TMPDIR: tmp,
-      PATH: `${join(dir, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
     });
   });
 

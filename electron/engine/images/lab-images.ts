@@ -2,19 +2,20 @@
 // the context and the base image, so an unchanged image is reused across sessions.
 import type Docker from 'dockerode';
 import type { LoadedLab } from '../labs/load.js';
-import { labelsFor } from '../labels.js';
+import { imageLabels } from '../labels.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
 import { BASE_IMAGE } from './base-image.js';
 import { BASE_IMAGE as LAB_BASE_NAME } from '../labs/lab-rules.js';
 import { hashContext, packContext, readContext } from './build-context.js';
 import { asNodeStream, buildImage, LAB_BUILD_LIMITS } from './build-image.js';
 
+/** Bumped when a lab image changes beyond its context and base (2: labels without a session), so old tags are not reused. */
+const RECIPE = 2;
+
 /** image name in the lab → image reference (tag) to run. */
 export type LabImages = Record<string, string>;
 
-export async function ensureLabImages(
-  docker: Docker, loaded: LoadedLab, session: string, sink: ProgressSink = noProgress,
-): Promise<LabImages> {
+export async function ensureLabImages(docker: Docker, loaded: LoadedLab, sink: ProgressSink = noProgress): Promise<LabImages> {
   const base = await docker.getImage(BASE_IMAGE).inspect();
   // A build never pulls: an image the lab names under build.from must already be on the engine.
   for (const ref of loaded.lab.build?.from ?? []) {
@@ -25,11 +26,11 @@ export async function ensureLabImages(
   const limits = { ...LAB_BUILD_LIMITS, network: loaded.lab.build?.network ?? false };
   const entries = await Promise.all(Object.entries(loaded.images).map(async ([name, dir]) => {
     const files = await readContext(dir, loaded.dir);
-    const tag = `labvisor/lab-${loaded.lab.id}-${name}:${hashContext(files, base.Id).slice(0, 12)}`;
+    const tag = `labvisor/lab-${loaded.lab.id}-${name}:${hashContext(files, `${base.Id} recipe ${RECIPE}`).slice(0, 12)}`;
     const taskName = `image ${name}`;
     const exists = await docker.getImage(tag).inspect().then(() => true, () => false);
     if (exists) progressTask(sink, taskName).done('up to date');
-    else await buildImage(docker, asNodeStream(packContext(files)), tag, labelsFor(loaded.lab.id, session, 'image'), sink, taskName, limits);
+    else await buildImage(docker, asNodeStream(packContext(files)), tag, imageLabels(loaded.lab.id), sink, taskName, limits);
     return [name, tag] as const;
   }));
   return Object.fromEntries(entries);

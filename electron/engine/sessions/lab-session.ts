@@ -107,7 +107,7 @@ export class LabSession {
     const [images, network] = await Promise.allSettled([
       (async () => {
         await ensureBaseImage(this.docker, this.engine, sink);
-        this.images = await ensureLabImages(this.docker, this.loaded, this.id, sink);
+        this.images = await ensureLabImages(this.docker, this.loaded, sink);
       })(),
       this.createNetworkAndVolumes(),
     ]);
