@@ -116,7 +116,7 @@ describe('a lab session on a real engine', { skip: engine.skip }, () => {
       assert.notEqual(other.id, session.id);
       const mine = await labelled(docker, session.id);
       const theirs = await labelled(docker, other.id);
-      assert.equal(theirs.containers.length, 3, 'two machines and the port relay');
+      assert.equal(theirs.containers.length, 4, 'two machines, the Docker host view and the port relay');
       assert.ok(!theirs.containers.some((c) => mine.containers.includes(c)));
     } finally {
       await other.stop();
@@ -154,9 +154,9 @@ describe('all or nothing', { skip: engine.skip }, () => {
     await assert.rejects(docker.getVolume(volumeName(session.id, 'data')).inspect(), /no such volume/i);
   });
 
-  test('a lab with a host machine does not start without trust, and creates nothing', async () => {
+  test('a lab with a shell on your computer does not start without trust, and creates nothing', async () => {
     const session = new LabSession(docker, info, await loadLab(fixture('trust-me')));
-    await assert.rejects(session.start(), /needs your trust[\s\S]*kind: host[\s\S]*--trust/);
+    await assert.rejects(session.start(), /needs your trust[\s\S]*kind: learner-computer[\s\S]*--trust/);
     assert.deepEqual(await labelled(docker, session.id), nothing);
   });
 });
