@@ -1,6 +1,8 @@
 // The shared-kernel lab in a real browser: a container and a QEMU microVM from one image, done
-// with Run and Check only, asserting on what the container's, the VM's and the host's terminals
-// show. Presenter mode is checked (and photographed) on the way; the lab is stopped from the UI.
+// with Run and Check only, asserting on what the container's, the VM's and the Docker host's
+// terminals show (the host machine is the Docker host view: a helper container on the engine in
+// the host's PID namespace, a tab like the others). Presenter mode is checked (and photographed)
+// on the way; the lab is stopped from the UI.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -24,9 +26,17 @@ describe('shared-kernel in the browser', { skip, timeout: 900_000 }, () => {
   const next = () => nextStep(page);
   const show = (machine: string) => page.getByRole('tab', { name: new RegExp(`^${machine}`) }).click();
 
-  test('starts a container, a VM and a host shell', async () => {
+  test('starts a container, a VM and a Docker host shell, each a tab', async () => {
     await startLab(page, 'A container is a process; a VM is a machine', ['box', 'vm', 'host']);
-    assert.equal(await currentStepTitle(page), "Find the container among the host's processes");
+    assert.equal(await currentStepTitle(page), "Find the container among the Docker host's processes");
+    const kinds = await page.locator('.terminal-tab').evaluateAll((tabs) => tabs.map((t) => [
+      t.querySelector('.tab-name')?.textContent, t.querySelector('.tab-kind')?.textContent]));
+    assert.deepEqual(kinds, [['box', 'container'], ['vm', 'VM'], ['host', 'Docker host']]);
+    // The Docker host's terminal says which machine it is, and its prompt says so too.
+    await show('host');
+    const text = await waitForTerminal(page, 'host', /\[Docker host\] \/lab # *$/m);
+    assert.match(text.replace(/\n/g, ''), /This shell runs on the Docker host/);
+    await page.screenshot({ path: screenshotPath('shared-kernel-docker-host-tab') });
   });
 
   test('step 1: the container is a host process', async () => {
@@ -63,15 +73,17 @@ describe('shared-kernel in the browser', { skip, timeout: 900_000 }, () => {
     await checkUntilPassed(page);
     await show('host');
     await page.screenshot({ path: screenshotPath('presenter-mode') });
-    await waitForTerminal(page, 'host', /root +\d+ +\d+ .*sleep 4242/);
+    // busybox ps -o pid,user,args in the Docker host view: the container's sleep, as root.
+    await waitForTerminal(page, 'host', /^\s*\d+ +root +sleep 4242/m);
+    // QEMU runs on this computer for now, which with a local Linux engine (here, and CI) is the Docker host.
     await waitForTerminal(page, 'host', /qemu-system/);
     assert.deepEqual(await axeViolations(page), []);
     await page.keyboard.press('p');
     await next();
   });
 
-  test('step 4: the host kills the container; the check ticks by itself', async () => {
-    assert.equal(await currentStepTitle(page), 'The host can end the container');
+  test('step 4: the Docker host kills the container; the check ticks by itself', async () => {
+    assert.equal(await currentStepTitle(page), 'The Docker host can end the container');
     await runBlocks(page);
     // poll: 3 in lab.yaml: no click needed.
     await page.locator('.check-result .result.pass').waitFor({ timeout: 60_000 });
