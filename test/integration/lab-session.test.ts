@@ -122,7 +122,7 @@ describe('a lab session on a real engine', { skip: engine.skip }, () => {
       await other.stop();
     }
     assert.deepEqual(await labelled(docker, other.id), nothing);
-    assert.equal((await labelled(docker, session.id)).containers.length, 3);
+    assert.equal((await labelled(docker, session.id)).containers.length, 4);
   });
 });
 
