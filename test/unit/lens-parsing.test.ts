@@ -36,6 +36,9 @@ test('the helper dump is read like /proc', () => {
     { pid: 2, ppid: 0, nspid: [2], command: '[kthreadd]', rssKb: 0 },
     { pid: 4242, ppid: 4200, nspid: [4242, 1], command: 'sleep 4242', rssKb: 64, containerId: ID },
   ]);
+  // A command line that holds the marker (a script quoting it) makes no process of its own.
+  const quoted = `@@lv-proc 7\nName:\tsh\nPPid:\t1\n@@lv-proc-cgroup\n0::/\n@@lv-proc-cmdline\nsh -c echo "@@lv-proc $p" \n`;
+  assert.deepEqual(parseProcDump(quoted).map((p) => p.pid), [7]);
 });
 
 test('kernel facts: six lines, a real boot id or nothing', () => {

@@ -49,12 +49,17 @@ function entry(pid: number, status: string, cgroup: string, cmdline: string): Pr
 
 const MARK = '@@lv-proc';
 
-/** What the helper prints for each process: a marker line with the PID, then status, cgroup and cmdline. */
-const DUMP_SCRIPT = `for d in /proc/[0-9]*; do
+/**
+ * What the helper prints for each process: a marker line with the PID, then status, cgroup and
+ * cmdline. The helper lists itself too, so the marker is put together at run time: its own
+ * command line never holds it.
+ */
+const DUMP_SCRIPT = `m='${MARK.slice(0, 4)}'; m="$m${MARK.slice(4)}"
+for d in /proc/[0-9]*; do
   p=\${d#/proc/}
   s=$(cat $d/status 2>/dev/null) || continue
-  echo "${MARK} $p"; echo "$s"; echo "${MARK}-cgroup"; cat $d/cgroup 2>/dev/null
-  echo "${MARK}-cmdline"; tr '\\0' ' ' < $d/cmdline 2>/dev/null; echo
+  echo "$m $p"; echo "$s"; echo "$m-cgroup"; cat $d/cgroup 2>/dev/null
+  echo "$m-cmdline"; tr '\\0' ' ' < $d/cmdline 2>/dev/null; echo
 done`;
 
 /** Parses the helper's dump (see DUMP_SCRIPT). */
@@ -63,6 +68,7 @@ export function parseProcDump(text: string): ProcEntry[] {
   for (const block of text.split(`${MARK} `).slice(1)) {
     const nl = block.indexOf('\n');
     const pid = Number(block.slice(0, nl));
+    if (!Number.isInteger(pid) || pid <= 0) continue;
     const [status = '', rest = ''] = block.slice(nl + 1).split(`${MARK}-cgroup\n`);
     const [cgroup = '', cmd = ''] = rest.split(`${MARK}-cmdline\n`);
     const e = entry(pid, status, cgroup, cmd.trim().replace(/ /g, '\0'));
