@@ -2,7 +2,7 @@
 // dir, the CLI as a child process, and a look at what Labvisor left in the engine.
 import type Docker from 'dockerode';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { connectEngine, type EngineInfo } from '../../electron/engine/machines/docker-engine.js';
@@ -119,21 +119,33 @@ export async function labelled(docker: Docker, session?: string): Promise<{ cont
 export const nothing = { containers: [], volumes: [], networks: [] };
 
 /**
- * `labvisor ARGS` with the client apart from the engine, the way a laptop with Docker Desktop or
- * a remote engine is: in its own PID and mount namespaces (it sees none of the engine's
- * processes), with a private /tmp, HOME and data dir (none of its files are the engine host's).
- * Only the engine's socket joins them. Linux with util-linux `unshare`, as root.
+ * Runs `argv` with the client apart from the engine, the way a laptop with Docker Desktop or a
+ * remote engine is: in its own PID and mount namespaces (it sees none of the engine's
+ * processes), with TMPDIR, HOME and the data dir on a tmpfs only it can see (a path of its
+ * bind-mounted into a container would be an empty folder on the engine's side). Only the
+ * engine's socket joins them. Linux with util-linux `unshare`, as root.
  */
-export function cliApart(args: string[]): Promise<CliResult> {
-  const setup = 'mount -t tmpfs tmpfs /tmp && mkdir -p /tmp/home /tmp/data && ' +
-    'exec env HOME=/tmp/home LABVISOR_DATA_DIR=/tmp/data "$0" "$@"';
-  const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--mount', 'sh', '-c', setup,
-    process.execPath, join(root, 'bin', 'labvisor.js'), ...args], {
-    cwd: root, env: { ...process.env, SHELL: '/bin/sh' }, stdio: ['ignore', 'pipe', 'pipe'],
+export function spawnApart(argv: string[]): { dir: string; done: Promise<CliResult> } {
+  const dir = mkdtempSync(join(tmpdir(), 'labvisor-apart-'));
+  const setup = 'mount -t tmpfs tmpfs "$LV_APART" && mkdir -p "$LV_APART/home" "$LV_APART/tmp" "$LV_APART/data" && ' +
+    'exec env HOME="$LV_APART/home" TMPDIR="$LV_APART/tmp" LABVISOR_DATA_DIR="$LV_APART/data" "$@"';
+  const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--mount', 'sh', '-c', setup, 'apart', ...argv], {
+    cwd: root, env: { ...process.env, SHELL: '/bin/sh', LV_APART: dir }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { dir, done };
+}
+
+/** `labvisor ARGS` with the client apart from the engine (spawnApart). */
+export async function cliApart(args: string[]): Promise<CliResult> {
+  const { dir, done } = spawnApart([process.execPath, join(root, 'bin', 'labvisor.js'), ...args]);
+  try {
+    return await done;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
