@@ -9,9 +9,8 @@ import { runHelper } from './machines/helper-container.js';
 import { helperLabels } from './labels.js';
 import { dataDir } from './paths.js';
 import { DOCKER_HOST_IMAGE, findLocalCli } from './images/docker-host-image.js';
-import { findQemu } from './machines/vm/qemu-binary.js';
-import { acceleratorPlan, probeAccelerator } from './machines/vm/accelerator.js';
-import type { QemuBinary } from './machines/vm/qemu-binary.js';
+import { readVerdict } from './machines/vm/accelerator.js';
+import { QEMU_IMAGE } from './images/qemu-image.js';
 import { findHostKernel, KERNEL_REPO } from './images/guest-kernel.js';
 
 export type Status = 'ok' | 'warn' | 'error';
@@ -57,40 +56,28 @@ async function baseImage(docker: Docker, info: EngineInfo): Promise<Finding> {
   };
 }
 
-/** QEMU and its accelerator. A hardware accelerator never tried yet is probed with `kernel`. */
-async function qemu(kernel: string | undefined): Promise<Finding[]> {
-  let bin: QemuBinary;
-  try {
-    bin = await findQemu();
-  } catch (err) {
-    const [detail, fix] = (err as Error).message.split('\nFix: ');
-    return [{ id: 'qemu', status: 'warn', detail: detail!, ...(fix ? { fix } : {}) }];
-  }
-  let plan = await acceleratorPlan(bin.version);
-  if (plan[0]!.accel !== 'tcg' && / not yet tried$/.test(plan[0]!.reason) && kernel) {
-    await probeAccelerator(bin, plan[0]!.accel, kernel);
-    plan = await acceleratorPlan(bin.version);
-  }
-  const best = plan[0]!;
-  return [
-    { id: 'qemu', status: 'ok', detail: `QEMU ${bin.version} (${bin.path})` },
-    {
-      id: 'accelerator', status: best.accel === 'tcg' ? 'warn' : 'ok',
-      detail: best.accel === 'tcg' ? best.reason : `${best.reason}; tcg if a boot hangs`,
-      ...(best.accel === 'tcg' ? { fix: 'VMs run under software emulation (slower); expected without (nested) virtualisation' } : {}),
-    },
-  ];
+/** The accelerator VMs get on the engine's host, as the first VM there found out (a verdict kept on the engine). */
+async function accelerator(docker: Docker, info: EngineInfo): Promise<Finding> {
+  const id = 'accelerator';
+  const runner = await docker.getImage(QEMU_IMAGE).inspect().catch(() => undefined);
+  if (!runner) return { id, status: 'ok', detail: 'not known yet: the first VM tries KVM on the Docker host, and TCG if KVM is missing or hangs' };
+  const verdict = await readVerdict(docker, { runnerImageId: runner.Id, engineKernel: info.kernel }, 'kvm');
+  if (!verdict) return { id, status: 'ok', detail: 'kvm: not yet tried on this engine; tcg if it is missing or hangs' };
+  if (verdict.ok) return { id, status: 'ok', detail: 'kvm: works on the Docker host' };
+  return {
+    id, status: 'warn', detail: `tcg: software emulation (kvm: ${verdict.detail})`,
+    fix: 'VMs run under software emulation (slower); expected without (nested) virtualisation on the Docker host',
+  };
 }
 
 /** The kernel VMs will boot: a labvisor/kernel image, else one on this machine to import. */
-async function guestKernel(docker: Docker | undefined, info: EngineInfo | undefined): Promise<{ finding: Finding; vmlinuz?: string }> {
+async function guestKernel(docker: Docker | undefined, info: EngineInfo | undefined): Promise<{ finding: Finding }> {
   const fix = 'sudo apt-get install linux-image-cloud-amd64 (Debian); elsewhere, connect to a registry once';
   const images = docker ? await docker.listImages({ filters: { reference: [`${KERNEL_REPO}:*`] } }) : [];
   const tags = images.flatMap((i) => i.RepoTags ?? []);
   const host = info ? await findHostKernel(info) : { why: 'the engine is not reachable' } as { version?: string; why: string };
-  const vmlinuz = host.version ? `/boot/vmlinuz-${host.version}` : undefined;
-  if (tags.length) return { finding: { id: 'guest-kernel', status: 'ok', detail: `${tags.join(', ')} present` }, vmlinuz };
-  if (host.version) return { finding: { id: 'guest-kernel', status: 'ok', detail: `will be imported from ${host.why} on first use` }, vmlinuz };
+  if (tags.length) return { finding: { id: 'guest-kernel', status: 'ok', detail: `${tags.join(', ')} present` } };
+  if (host.version) return { finding: { id: 'guest-kernel', status: 'ok', detail: `will be imported from ${host.why} on first use` } };
   return { finding: { id: 'guest-kernel', status: 'warn', detail: `no guest kernel: ${host.why}`, fix } };
 }
 
@@ -137,7 +124,7 @@ export async function runDoctor(): Promise<DoctorReport> {
       checks.push({ id: 'engine', status: 'error', detail: detail!, ...(fix ? { fix } : {}) });
     }
     const kernel = await guestKernel(connection?.docker, engine);
-    checks.push(...await qemu(kernel.vmlinuz), kernel.finding, await dataDirWritable());
+    checks.push(...(connection ? [await accelerator(connection.docker, connection.info)] : []), kernel.finding, await dataDirWritable());
   } finally {
     await connection?.close();
   }

@@ -11,7 +11,6 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import { findQemu } from '../../electron/engine/machines/vm/qemu-binary.js';
-import { readVmRecords } from '../../electron/engine/machines/vm/vm-records.js';
 import { cli, cliApart, engineOrSkip, labelled, nothing, root, spawnApart } from './support.js';
 
 const engine = await engineOrSkip();
@@ -51,8 +50,7 @@ async function stepIds(id: string): Promise<string[]> {
 
 async function leftBehind(docker: Docker, session: string) {
   const named = await docker.listContainers({ all: true, filters: { name: [`lv-${session}`] } });
-  const vms = (await readVmRecords()).filter((r) => r.session === session);
-  return { labelled: await labelled(docker, session), named: named.map((c) => c.Names[0]), vms: vms.map((v) => v.pid) };
+  return { labelled: await labelled(docker, session), named: named.map((c) => c.Names[0]) };
 }
 
 function assertSolved(out: RunJson, id: string, ids: string[]) {
@@ -86,7 +84,7 @@ describe('bundled labs, solved end to end', { skip }, () => {
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout) as RunJson;
       assertSolved(out, id, await stepIds(id));
-      assert.deepEqual(await leftBehind(docker, out.session), { labelled: nothing, named: [], vms: [] });
+      assert.deepEqual(await leftBehind(docker, out.session), { labelled: nothing, named: [] });
       assert.deepEqual(qemuOf(out.session), [], 'no QEMU process left');
     });
   }
@@ -108,6 +106,6 @@ describe('bundled labs, solved end to end', { skip }, () => {
       const stop = await cli(['stop', out.session]);
       assert.equal(stop.code, 0, stop.stderr);
     }
-    assert.deepEqual(await leftBehind(docker, out.session), { labelled: nothing, named: [], vms: [] });
+    assert.deepEqual(await leftBehind(docker, out.session), { labelled: nothing, named: [] });
   });
 });

@@ -8,7 +8,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { findQemu } from '../../electron/engine/machines/vm/qemu-binary.js';
-import { readVmRecords } from '../../electron/engine/machines/vm/vm-records.js';
 import { recordAccess } from '../../electron/engine/lenses/machine-access.js';
 import { processLens, type ProcessLens } from '../../electron/engine/lenses/process-lens.js';
 import type { MachineKernel } from '../../electron/engine/lenses/kernel-lens.js';
@@ -37,7 +36,7 @@ describe('lenses on a kept lab', { skip }, () => {
     const r = await cli(['run', 'shared-kernel', '--keep']);
     assert.equal(r.code, 0, r.stderr);
     session = /Session ([a-z0-9]{8}) keeps running/.exec(r.stderr)![1]!;
-    qemuPid = (await readVmRecords()).find((v) => v.session === session && v.machine === 'vm')!.pid;
+    qemuPid = (await docker.getContainer(`lv-${session}-vm`).inspect()).State.Pid;
     // A process of the guest kernel that must not appear among the host's.
     const started = await recordAccess(docker)(session, 'vm', 'vm', 'sleep 4343 >/dev/null 2>&1 &');
     assert.notEqual(started, undefined, 'the VM agent answers a process outside the runner');

@@ -7,7 +7,6 @@ import type Docker from 'dockerode';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { findQemu } from '../../electron/engine/machines/vm/qemu-binary.js';
-import { readVmRecords } from '../../electron/engine/machines/vm/vm-records.js';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import type { TerminalSession } from '../../electron/engine/terminals/terminal-session.js';
@@ -108,7 +107,7 @@ describe('terminals on real machines', { skip }, () => {
 
   after(async () => {
     if (!session) return;
-    const qemuPid = (await readVmRecords()).find((r) => r.session === session.id)?.pid;
+    const qemuPid = (await docker.getContainer(`lv-${session.id}-vm`).inspect().catch(() => undefined))?.State.Pid;
     await session.stop();
     assert.deepEqual(await labelled(docker, session.id), nothing);
     if (qemuPid) assert.throws(() => process.kill(qemuPid, 0), 'no QEMU left');
@@ -211,8 +210,8 @@ describe('terminals on real machines', { skip }, () => {
     v.type(`cat /proc/${boxPid}/cgroup >/dev/null && echo sees-box-$((1+1)); docker inspect -f '{{.State.Running}}' "$LAB_MACHINE_BOX"\r`);
     await v.waitFor(/^sees-box-2\r?\ntrue$/m);
     // The VM's QEMU runs on this computer, which is the Docker host here: the view finds it under its own PID.
-    v.type('tr "\\0" " " < /proc/$LAB_QEMU_PID_VM/cmdline | grep -o "lv-$LAB_SESSION-vm-[^/]*/qemu.pid" | sed "s/^/qemu=/"\r');
-    await v.waitFor(new RegExp(`^qemu=lv-${session.id}-vm-`, 'm'));
+    v.type('tr "\\0" " " < /proc/$LAB_QEMU_PID_VM/cmdline | grep -o "^qemu-system-[a-z0-9_]*" | sed "s/^/qemu=/"\r');
+    await v.waitFor(/^qemu=qemu-system-x86_64$/m);
   });
 
   test('me (the learner\'s computer): a shell in the work folder with the LAB_* variables; close kills everything it started', async () => {

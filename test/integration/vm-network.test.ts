@@ -1,117 +1,115 @@
-// A VM's network for real: a guest not trusted for outbound cannot reach the learner's
-// loopback (QEMU maps 10.0.2.2 to the host's 127.0.0.1) while its port forwards still come in;
-// a trusted guest can reach it, so the refusal is the restriction and not a broken network.
-// QEMU runs under its seccomp sandbox when it supports one. Nothing is left running.
+// A VM's network for real: its runner container is on the lab's network, so the lab's policy is
+// the guest's. A guest not trusted for outbound reaches neither the learner's loopback (10.0.2.2
+// is its runner's own loopback now) nor anything off the lab's network, while the lab's machines
+// reach its ports by name; a trusted guest reaches the same outside server, so the refusal is the
+// policy and not a broken network. QEMU is confined like any container. Nothing is left running.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, get, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { ensureBaseImage, BASE_IMAGE } from '../../electron/engine/images/base-image.js';
 import { ensureGuestKernel } from '../../electron/engine/images/guest-kernel.js';
 import { buildGuestInitramfs } from '../../electron/engine/images/guest-initramfs.js';
+import { ensureQemuImage } from '../../electron/engine/images/qemu-image.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { freePort } from '../../electron/engine/machines/vm/free-port.js';
-import { findQemu, type QemuBinary } from '../../electron/engine/machines/vm/qemu-binary.js';
+import { runContainerScript } from '../../electron/engine/machines/container-exec.js';
 import { VmMachine } from '../../electron/engine/machines/vm/vm-machine.js';
-import { engineOrSkip } from './support.js';
+import { labelsFor } from '../../electron/engine/labels.js';
+import { engineOrSkip, labelled, nothing } from './support.js';
 
 const engine = await engineOrSkip();
-const qemu = await findQemu().catch((err: Error) => {
-  if (process.env.CI) throw new Error(`VM tests need QEMU in CI: ${err.message}`);
-  return undefined;
-});
-const skip = engine.skip || (!qemu && 'no QEMU on PATH');
+const SESSION = 'vmnet000';
+const LAB = `lv-${SESSION}`;
+const EGRESS = `lv-${SESSION}_egress`;
 
-const SESSIONS = ['vmnet000', 'vmnet001'];
-
-/** QEMU processes of this test's sessions (their run dirs are named after them), by /proc. */
-function ourQemuPids(): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-      return cmdline.startsWith(qemu!.path) && SESSIONS.some((s) => cmdline.includes(`/lv-${s}-`));
-    } catch { return false; }
-  }).map(Number);
-}
-
-/** GET http://127.0.0.1:port/ from the host. */
-function fetchLocal(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/', timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
-      res.on('end', () => resolve(body));
-    }).on('error', reject).on('timeout', function (this: { destroy(e: Error): void }) { this.destroy(new Error('timed out')); });
-  });
-}
-
-describe('a VM\'s way out', { skip }, () => {
+describe('a VM\'s way out', { skip: engine.skip }, () => {
+  const docker = engine.docker as Docker;
+  const info = engine.info as EngineInfo;
   const secret = `lv-secret-${randomBytes(8).toString('hex')}`;
   const requests: string[] = [];
   let server: Server;
   let port = 0;
-  let boot: (session: string, outbound: boolean, ports?: Array<{ guest: number; host: number }>) => Promise<VmMachine>;
-  const started: VmMachine[] = [];
+  let outsideIp = '';
+  const vms: Record<string, VmMachine> = {};
+
+  /** A container of the test's lab network, or of its routed network only (what a VM reaches only when trusted for outbound). */
+  const startContainer = async (alias: string, network: string, cmd: string) => {
+    const c = await docker.createContainer({
+      name: `${LAB}-${alias}`, Image: BASE_IMAGE, Cmd: ['sh', '-c', cmd], Labels: labelsFor('vm-net', SESSION, 'machine'),
+      HostConfig: { NetworkMode: network }, NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [alias] } } },
+    });
+    await c.start();
+    return c;
+  };
 
   before(async () => {
-    // The learner's loopback-only service: what a guest must not read unless trusted.
+    // The learner's loopback-only service: no guest may read it.
     server = createServer((req, res) => { requests.push(req.socket.remoteAddress ?? '?'); res.end(secret); });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as { port: number }).port;
-    const docker = engine.docker as Docker;
-    await ensureBaseImage(docker, engine.info as EngineInfo);
-    const kernel = await ensureGuestKernel(docker, engine.info as EngineInfo);
+    await ensureBaseImage(docker, info);
+    await docker.createNetwork({ Name: LAB, Internal: true, Labels: labelsFor('vm-net', SESSION, 'network') });
+    await docker.createNetwork({ Name: EGRESS, Internal: false, Labels: labelsFor('vm-net', SESSION, 'network') });
+    const outside = await startContainer('outside', EGRESS, 'mkdir -p /w && echo outside-answer > /w/index.html && exec httpd -f -p 8080 -h /w');
+    outsideIp = (await outside.inspect()).NetworkSettings.Networks[EGRESS]!.IPAddress;
+    await startContainer('box', LAB, 'exec sleep 600');
+    const kernel = await ensureGuestKernel(docker, info);
     const initrd = await buildGuestInitramfs(docker, BASE_IMAGE, kernel);
-    boot = async (session, outbound, ports = []) => {
-      const vm = await VmMachine.start({
-        session, machine: 'vm', qemu: qemu as QemuBinary, kernel: kernel.vmlinuz, initrd,
-        memoryMb: 128, cpus: 1, hostname: session, ports, outbound,
-      });
-      started.push(vm);
-      return vm;
-    };
+    const runnerImage = await ensureQemuImage(docker, info);
+    const boot = (machine: string, outbound: boolean) => VmMachine.start(docker, {
+      session: SESSION, machine, container: `${LAB}-${machine}`, arch: 'x86_64', sameArch: true, runnerImage,
+      kernel: kernel.vmlinuz, initrd, memoryMb: 128, cpus: 1, hostname: machine, ports: [8080], network: LAB,
+      ...(outbound ? { egressNetwork: EGRESS } : {}), labels: labelsFor('vm-net', SESSION, 'machine'), engineKernel: info.kernel, tscKhz: 2_000_000,
+    });
+    [vms.closed, vms.open] = await Promise.all([boot('closed', false), boot('open', true)]);
   });
+
   after(async () => {
-    for (const vm of started) await vm.stop();
+    for (const vm of Object.values(vms)) await vm.stop();
+    const { containers, networks } = await labelled(docker, SESSION);
+    for (const c of containers) await docker.getContainer(c.replace(/^\//, '')).remove({ force: true });
+    for (const n of networks) await docker.getNetwork(n).remove();
+    assert.deepEqual(await labelled(docker, SESSION), nothing);
     server?.close();
   });
 
-  // `timeout`, not wget's -T: the static busybox 1.35 of Debian 12 (a base image made from the
-  // host's busybox) segfaults on -T, which would pass the negative test for the wrong reason.
-  const wget = () => `timeout 5 wget -q -O - http://10.0.2.2:${port}/`;
+  // `timeout`, not wget's -T: the static busybox 1.35 of Debian 12 segfaults on -T, which would
+  // pass the negative tests for the wrong reason.
+  const fetch = (url: string) => `timeout 5 wget -q -O - ${url}`;
 
-  test('outbound=false: the host\'s 127.0.0.1 is out of reach, a port forward still comes in, QEMU is sandboxed', async () => {
-    const hostPort = await freePort();
-    const vm = await boot(SESSIONS[0]!, false, [{ guest: 8080, host: hostPort }]);
-    const up = await vm.runScript('ip addr show eth0 2>/dev/null || ifconfig eth0', { timeoutMs: 10_000 });
-    assert.match(up.output, /10\.0\.2\.15/, 'the guest\'s network is up: the refusal below is the restriction');
-    const r = await vm.runScript(wget(), { timeoutMs: 20_000 });
-    assert.ok(r.exitCode !== 0 && r.exitCode !== 139, `wget failed, and did not crash: ${r.exitCode} ${r.output}`);
-    assert.ok(!r.output.includes(secret), r.output);
-    assert.deepEqual(requests, [], 'the server saw no request');
+  test('not trusted for outbound: neither the learner\'s loopback nor the routed network; its network itself works', async () => {
+    const vm = vms.closed!;
+    const up = await vm.runScript('ifconfig eth0', { timeoutMs: 10_000 });
+    assert.match(up.output, /10\.0\.2\.15/);
+    for (const url of [`http://10.0.2.2:${port}/`, `http://${outsideIp}:8080/`]) {
+      const r = await vm.runScript(fetch(url), { timeoutMs: 20_000 });
+      assert.ok(r.exitCode !== 0 && r.exitCode !== 139, `${url}: wget failed, and did not crash: ${r.exitCode} ${r.output}`);
+      assert.ok(!/lv-secret|outside-answer/.test(r.output), r.output);
+    }
+    assert.deepEqual(requests, [], 'the learner\'s server saw no request');
+    const box = await vm.runScript('ping -c 1 -W 3 box >/dev/null && echo reaches-box', { timeoutMs: 20_000 });
+    assert.equal(box.output, 'reaches-box\n', 'the lab\'s own machines are in reach, by name');
+  });
 
-    const served = await vm.runScript('mkdir -p /tmp/www && echo forwarded-in > /tmp/www/index.html && httpd -p 8080 -h /tmp/www', { timeoutMs: 10_000 });
+  test('the lab\'s machines reach a VM\'s port by its name', async () => {
+    const served = await vms.closed!.runScript('mkdir -p /tmp/www && echo served-by-the-vm > /tmp/www/index.html && httpd -p 8080 -h /tmp/www', { timeoutMs: 10_000 });
     assert.equal(served.exitCode, 0, served.output);
-    assert.equal((await fetchLocal(hostPort)).trim(), 'forwarded-in');
-
-    const status = readFileSync(`/proc/${vm.pid}/status`, 'utf8');
-    if ((qemu as QemuBinary).sandbox) assert.match(status, /^Seccomp:\s+2$/m, 'QEMU runs under its seccomp filter');
-    else assert.match(status, /^Seccomp:\s+0$/m);
+    const r = await runContainerScript(docker, `${LAB}-box`, fetch('http://closed:8080/'), { timeoutMs: 15_000 });
+    assert.equal(r.output.trim(), 'served-by-the-vm');
   });
 
-  test('outbound=true (the positive control): the same request reads the secret', async () => {
-    const vm = await boot(SESSIONS[1]!, true);
-    const r = await vm.runScript(wget(), { timeoutMs: 20_000 });
-    assert.equal(r.exitCode, 0, r.output);
-    assert.equal(r.output, secret);
-    assert.equal(requests.length, 1);
+  test('trusted for outbound (the positive control): the same outside request answers; the learner\'s loopback still does not', async () => {
+    const r = await vms.open!.runScript(fetch(`http://${outsideIp}:8080/`), { timeoutMs: 20_000 });
+    assert.equal(r.output.trim(), 'outside-answer', `${r.exitCode} ${r.output}`);
+    const mine = await vms.open!.runScript(fetch(`http://10.0.2.2:${port}/`), { timeoutMs: 20_000 });
+    assert.notEqual(mine.exitCode, 0);
+    assert.deepEqual(requests, []);
   });
 
-  test('stop leaves no QEMU process of this test', async () => {
-    assert.equal(ourQemuPids().length, started.length);
-    for (const vm of started.splice(0)) await vm.stop();
-    assert.deepEqual(ourQemuPids(), []);
+  test('QEMU is confined like a container: no capabilities, the engine\'s seccomp filter', async () => {
+    const r = await runContainerScript(docker, `${LAB}-closed`, 'grep -E "^(CapEff|Seccomp):" /proc/1/status', { timeoutMs: 10_000 });
+    assert.match(r.output, /^CapEff:\s+0+$/m);
+    assert.match(r.output, /^Seccomp:\s+2$/m);
   });
 });

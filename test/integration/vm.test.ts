@@ -1,35 +1,49 @@
-// VM machines for real: a QEMU microVM made from labvisor/base, under whatever accelerator
-// works here (TCG when KVM hangs), its own kernel, the agent, resize, stop, and nothing left.
+// VM machines for real: QEMU in a runner container on the engine, booting a microVM made from
+// labvisor/base under whatever accelerator works there (TCG when KVM is missing or hangs): its
+// own kernel, the agent, resize, one QEMU process on the Docker host, stop, and nothing left.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBaseImage, BASE_IMAGE } from '../../electron/engine/images/base-image.js';
-import { ensureGuestKernel } from '../../electron/engine/images/guest-kernel.js';
+import { ensureGuestKernel, type GuestKernel } from '../../electron/engine/images/guest-kernel.js';
 import { buildGuestInitramfs } from '../../electron/engine/images/guest-initramfs.js';
+import { ensureQemuImage } from '../../electron/engine/images/qemu-image.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { findQemu, type QemuBinary } from '../../electron/engine/machines/vm/qemu-binary.js';
-import { VmMachine } from '../../electron/engine/machines/vm/vm-machine.js';
-import { readVmRecords } from '../../electron/engine/machines/vm/vm-records.js';
-import { acceleratorPlan, hardwareAccelerators, probeAccelerator } from '../../electron/engine/machines/vm/accelerator.js';
+import { VmMachine, type VmSpec } from '../../electron/engine/machines/vm/vm-machine.js';
+import { readVerdict } from '../../electron/engine/machines/vm/accelerator.js';
+import { labelsFor } from '../../electron/engine/labels.js';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import { engineOrSkip, fixture, labelled, nothing } from './support.js';
 
 const engine = await engineOrSkip();
-const qemu = await findQemu().catch((err: Error) => {
-  if (process.env.CI) throw new Error(`VM tests need QEMU in CI: ${err.message}`);
-  return undefined;
-});
-const skip = engine.skip || (!qemu && 'no QEMU on PATH');
+const skip = engine.skip;
 
-/** QEMU processes on this machine (by /proc), to prove none is left behind. */
-function qemuPids(): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith(qemu!.path); } catch { return false; }
-  }).map(Number);
+/** A VM of its own session: a labelled internal network, the runner, the guest made from labvisor/base. */
+async function vmSpec(docker: Docker, info: EngineInfo, session: string, kernel: GuestKernel, initrd: string, extra: Partial<VmSpec> = {}): Promise<VmSpec> {
+  const network = `lv-${session}`;
+  await docker.createNetwork({ Name: network, Internal: true, Labels: labelsFor('vm-test', session, 'network') }).catch(() => {});
+  return {
+    session, machine: 'vm', container: `lv-${session}-vm`, arch: 'x86_64', sameArch: true,
+    runnerImage: await ensureQemuImage(docker, info), kernel: kernel.vmlinuz, initrd,
+    memoryMb: 192, cpus: 1, hostname: 'guest-one', ports: [], network, labels: labelsFor('vm-test', session, 'machine'),
+    engineKernel: info.kernel, tscKhz: 2_000_000, ...extra,
+  };
+}
+
+/** The processes of a runner container, as the Docker host lists them. */
+async function runnerProcesses(docker: Docker, container: string): Promise<string[][]> {
+  const top = await docker.getContainer(container).top({ ps_args: '-o pid,args' }) as { Processes: string[][] };
+  return top.Processes;
+}
+
+async function removeSession(docker: Docker, session: string): Promise<void> {
+  const { containers, networks } = await labelled(docker, session);
+  for (const c of containers) await docker.getContainer(c.replace(/^\//, '')).remove({ force: true }).catch(() => {});
+  for (const n of networks) await docker.getNetwork(n).remove().catch(() => {});
 }
 
 describe('a VM from labvisor/base', { skip }, () => {
@@ -41,15 +55,21 @@ describe('a VM from labvisor/base', { skip }, () => {
     await ensureBaseImage(docker, info);
     const kernel = await ensureGuestKernel(docker, info);
     const initrd = await buildGuestInitramfs(docker, BASE_IMAGE, kernel);
-    vm = await VmMachine.start({
-      session: 'vmtest00', machine: 'vm', qemu: qemu as QemuBinary, kernel: kernel.vmlinuz, initrd,
-      memoryMb: 192, cpus: 1, hostname: 'guest-one', ports: [], outbound: false,
-    });
+    vm = await VmMachine.start(docker, await vmSpec(docker, info, 'vmtest00', kernel, initrd));
   });
-  after(async () => { await vm?.stop(); });
+  after(async () => {
+    await vm?.stop();
+    await removeSession(docker, 'vmtest00');
+    assert.deepEqual(await labelled(docker, 'vmtest00'), nothing);
+  });
 
-  test('boots its own kernel: a boot id that is not the host\'s, the hostname it was given', async () => {
-    const hostBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  test('boots its own kernel: a boot id that is not the Docker host\'s, the hostname it was given', async () => {
+    const c = await docker.createContainer({ Image: BASE_IMAGE, Cmd: ['cat', '/proc/sys/kernel/random/boot_id'], Labels: labelsFor('vm-test', 'vmtest00', 'helper') });
+    await c.start();
+    await c.wait();
+    const hostBootId = (await c.logs({ stdout: true })).toString('latin1').replace(/^[\s\S]{8}/, '').trim();
+    await c.remove({ force: true });
+    assert.match(hostBootId, /^[0-9a-f-]{36}$/);
     assert.notEqual(vm.hello.bootId, hostBootId);
     const r = await vm.runScript('cat /proc/sys/kernel/random/boot_id; hostname; cat /proc/1/cmdline | tr "\\0" " "', { timeoutMs: 10_000 });
     assert.equal(r.exitCode, 0, r.output);
@@ -80,14 +100,21 @@ describe('a VM from labvisor/base', { skip }, () => {
     assert.equal(r.output.trim(), '33 101');
   });
 
-  test('the host sees one QEMU process for the whole VM', () => {
-    assert.ok(qemuPids().includes(vm.pid));
+  test('the Docker host sees one QEMU process for the whole VM: its runner\'s first process', async () => {
+    const qemus = (await runnerProcesses(docker, 'lv-vmtest00-vm')).filter((p) => /qemu-system/.test(p[1]!));
+    assert.deepEqual(qemus.map((p) => Number(p[0])), [vm.pid]);
   });
 
-  test('stop leaves no QEMU process', async () => {
-    const pid = vm.pid;
+  test('KVM was tried once on this engine, and its verdict is kept there', async () => {
+    const id = (await docker.getImage(await ensureQemuImage(docker, info)).inspect()).Id;
+    const verdict = await readVerdict(docker, { runnerImageId: id, engineKernel: info.kernel }, 'kvm');
+    assert.ok(verdict, 'a verdict on the engine');
+    assert.equal(vm.timeline.accel, verdict.ok ? 'kvm' : 'tcg');
+  });
+
+  test('stop removes the runner, QEMU with it', async () => {
     await vm.stop();
-    assert.ok(!qemuPids().includes(pid));
+    await assert.rejects(docker.getContainer('lv-vmtest00-vm').inspect(), /no such container/i);
   });
 });
 
@@ -97,26 +124,12 @@ describe('a VM that cannot boot', { skip }, () => {
     const kernel = await ensureGuestKernel(docker, engine.info as EngineInfo);
     const junk = join(mkdtempSync(join(tmpdir(), 'lv-junk-')), 'initrd.gz');
     writeFileSync(junk, 'this is not an initramfs');
-    await assert.rejects(VmMachine.start({
-      session: 'vmtest01', machine: 'broken', qemu: qemu as QemuBinary, kernel: kernel.vmlinuz, initrd: junk,
-      memoryMb: 128, cpus: 1, hostname: 'broken', ports: [], outbound: false,
-    }), /while booting "broken"[\s\S]*Last console lines:[\s\S]*(Kernel panic|VFS)/);
-    assert.equal((await readVmRecords()).filter((r) => r.session === 'vmtest01').length, 0);
-  });
-});
-
-describe('the accelerator probe', { skip }, () => {
-  test('a hardware accelerator is judged by booting a kernel; the verdict decides the plan', async (t) => {
-    const [hw] = await hardwareAccelerators();
-    if (!hw) return t.skip('no hardware accelerator on this machine: TCG is the only choice');
-    const kernel = await ensureGuestKernel(engine.docker as Docker, engine.info as EngineInfo);
-    const verdict = await probeAccelerator(qemu as QemuBinary, hw.accel, kernel.vmlinuz);
-    const plan = await acceleratorPlan((qemu as QemuBinary).version);
-    if (verdict.ok) assert.equal(plan[0]!.accel, hw.accel);
-    else {
-      // Nested KVM hangs; elsewhere QEMU aborts at once (an MSR it cannot set): either way TCG, with the reason.
-      assert.match(verdict.detail, /^(hung in 10 s|failed \(.+\))$/);
-      assert.deepEqual(plan.map((c) => [c.accel, c.reason]), [['tcg', `${hw.accel}: present, ${verdict.detail}; using tcg`]]);
+    const spec = await vmSpec(docker, engine.info as EngineInfo, 'vmtest01', kernel, junk, { machine: 'broken', container: 'lv-vmtest01-broken', memoryMb: 128 });
+    try {
+      await assert.rejects(VmMachine.start(docker, spec), /while booting "broken"[\s\S]*Last console lines:[\s\S]*(Kernel panic|VFS)/);
+      assert.deepEqual((await labelled(docker, 'vmtest01')).containers, [], 'no runner left');
+    } finally {
+      await removeSession(docker, 'vmtest01');
     }
   });
 });
@@ -125,43 +138,21 @@ describe('a lab with a VM', { skip }, () => {
   const docker = engine.docker as Docker;
   const info = engine.info as EngineInfo;
 
-  test('without QEMU the VM is unavailable, with the reason, while the container runs', async () => {
-    const session = new LabSession(docker, info, await loadLab(fixture('vm-lab')));
-    const path = process.env.PATH;
-    process.env.PATH = '/nonexistent';
-    try {
-      await session.start();
-    } finally {
-      process.env.PATH = path;
-    }
-    try {
-      const vm = session.machines.find((m) => m.name === 'vm')!;
-      assert.match(vm.unavailable ?? '', /qemu-system-\w+ was not found on PATH/);
-      const check = await session.check('own-kernel');
-      assert.equal(check.ok, false);
-      assert.ok(check.messages.some((m) => /machine "vm" is unavailable/.test(m)), check.messages.join('|'));
-      assert.equal((await session.runScript('box', 'echo up', 5000)).output, 'up\n');
-    } finally {
-      await session.stop();
-    }
-    assert.deepEqual(await labelled(docker, session.id), nothing);
-  });
-
-  test('the container shares the host\'s boot id, the VM has its own; stop leaves no QEMU', async () => {
+  test('the container shares the Docker host\'s boot id, the VM has its own and reaches the container by name; stop leaves nothing', async () => {
     const session = new LabSession(docker, info, await loadLab(fixture('vm-lab')));
     await session.start();
-    let pid = 0;
     try {
       const vm = session.machines.find((m) => m.name === 'vm')!;
       assert.ok(vm.boot && vm.readyMs > 0, JSON.stringify(vm));
-      pid = (await readVmRecords()).find((r) => r.session === session.id)!.pid;
-      assert.ok(qemuPids().includes(pid));
+      assert.equal((await runnerProcesses(docker, `lv-${session.id}-vm`)).filter((p) => /qemu-system/.test(p[1]!)).length, 1);
       const check = await session.check('own-kernel');
       assert.deepEqual(check, { ok: true, messages: [] });
+      // The VM is on the lab's network: it reaches the container by its machine name.
+      const ping = await session.runScript('vm', 'ping -c 1 -W 3 box >/dev/null && echo reaches-box', 20_000);
+      assert.equal(ping.output, 'reaches-box\n');
     } finally {
       await session.stop();
     }
-    assert.ok(!qemuPids().includes(pid));
-    assert.equal((await readVmRecords()).filter((r) => r.session === session.id).length, 0);
+    assert.deepEqual(await labelled(docker, session.id), nothing, 'the runner went with the session');
   });
 });

@@ -18,9 +18,8 @@ export async function gcCommand(args: string[]): Promise<number> {
       `${s.containers.length} container(s), ${s.volumes.length} volume(s), ${s.networks.length} network(s), ${s.images.length} image tag(s)`);
   }
   for (const img of report.images) say(`image ${img}: ${verb}`);
-  for (const vm of report.vms) say(`VM ${vm.machine} of session ${vm.session} (QEMU pid ${vm.pid}): killed`);
   for (const h of report.helpers) say(`helper container ${h}: ${verb}`);
-  if (!report.sessions.length && !report.images.length && !report.vms.length && !report.helpers.length) say('Nothing to collect.');
+  if (!report.sessions.length && !report.images.length && !report.helpers.length) say('Nothing to collect.');
   report.errors.forEach((e) => say(`error: ${e}`));
   return report.errors.length ? 1 : 0;
 }

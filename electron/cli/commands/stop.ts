@@ -4,7 +4,6 @@ import { connectEngine } from '../../engine/machines/docker-engine.js';
 import { findSessionResources, removeSessionResources } from '../../engine/sessions/cleanup.js';
 import { isSessionId } from '../../engine/sessions/names.js';
 import { removeRecord } from '../../engine/sessions/registry.js';
-import { collectVms } from '../../engine/machines/vm/vm-records.js';
 import { say, UsageError } from '../output.js';
 
 export async function stop(args: string[]): Promise<number> {
@@ -15,12 +14,11 @@ export async function stop(args: string[]): Promise<number> {
   const { docker } = await connectEngine();
   let failed = 0;
   for (const id of positionals) {
-    const vms = await collectVms({ session: id });
     const res = await findSessionResources(docker, id);
     const errors = await removeSessionResources(docker, res);
     await removeRecord(id);
-    const count = vms.length + res.containers.length + res.volumes.length + res.networks.length + res.images.length;
-    say(count ? `Session ${id}: removed ${vms.length} VM(s), ${res.containers.length} container(s), ${res.volumes.length} volume(s), ${res.networks.length} network(s), ${res.images.length} image tag(s)` : `Session ${id}: nothing left to remove`);
+    const count = res.containers.length + res.volumes.length + res.networks.length + res.images.length;
+    say(count ? `Session ${id}: removed ${res.containers.length} container(s) (VM runners included), ${res.volumes.length} volume(s), ${res.networks.length} network(s), ${res.images.length} image tag(s)` : `Session ${id}: nothing left to remove`);
     errors.forEach((e) => say(`  ${e}`));
     if (errors.length) failed++;
   }

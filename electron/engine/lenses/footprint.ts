@@ -6,8 +6,6 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataDir } from '../paths.js';
 import { LABEL } from '../labels.js';
-import { readVmRecords } from '../machines/vm/vm-records.js';
-import { parseStatus } from './proc-table.js';
 import type { Machine } from '../labs/schema.js';
 
 export interface MachinePhase { phase: string; atMs: number }
@@ -67,6 +65,7 @@ export async function sampleFootprint(docker: Docker, session: string): Promise<
   const [run] = await readFootprints(session);
   if (!run) return undefined;
   const memKb: Record<string, number> = {};
+  // Containers and VM runners alike: a runner's memory is its QEMU's, the whole VM as the host pays for it.
   const containers = await docker.listContainers({ filters: { label: [`${LABEL.session}=${session}`, `${LABEL.role}=machine`] } });
   await Promise.all(containers.map(async (c) => {
     const name = c.Names[0]?.replace(/^\/lv-[a-z0-9]{8}-/, '') ?? c.Id;
@@ -74,10 +73,6 @@ export async function sampleFootprint(docker: Docker, session: string): Promise<
     const stats = await docker.getContainer(c.Id).stats({ stream: false, 'one-shot': true } as { stream: false }).catch(() => undefined);
     if (stats) memKb[name] = containerMemoryKb(stats as Parameters<typeof containerMemoryKb>[0]);
   }));
-  for (const v of (await readVmRecords()).filter((r) => r.session === session)) {
-    const status = await readFile(`/proc/${v.pid}/status`, 'utf8').catch(() => '');
-    if (status) memKb[v.machine] = parseStatus(status).rssKb;
-  }
   if (!Object.keys(memKb).length) return undefined; // the session has ended: its history is complete
   const sample = { at: new Date().toISOString(), memKb };
   run.samples = [...run.samples, sample].slice(-MAX_SAMPLES);

@@ -3,7 +3,7 @@
 // host processes); a VM reports its own. Grouped by whether the boot id is the host's.
 import type Docker from 'dockerode';
 import { helperLabels, LABEL } from '../labels.js';
-import { readVmRecords } from '../machines/vm/vm-records.js';
+import { RUNNER_LABEL } from '../machines/vm/vm-machine.js';
 import { runHelper } from '../machines/helper-container.js';
 import type { MachineRunner } from './machine-access.js';
 
@@ -48,18 +48,14 @@ export async function kernelLens(docker: Docker, opts: KernelLensOptions): Promi
   const hostText = (await runHelper(docker, { cmd: ['/bin/sh', '-c', FACTS_SCRIPT], labels: helperLabels(), hostNamespaces: true })).stdout;
   const host = parseFacts(hostText);
   const wanted = (session: string | undefined) => opts.session === undefined || session === opts.session;
-  const [containers, vms] = await Promise.all([
-    docker.listContainers({ filters: { label: [LABEL.session] } }),
-    readVmRecords(),
-  ]);
+  const containers = await docker.listContainers({ filters: { label: [LABEL.session] } });
   const targets: Array<{ name: string; kind: 'container' | 'vm'; session: string; machine: string }> = [];
   for (const c of containers) {
     const session = c.Labels[LABEL.session]!;
     const name = c.Names[0]?.replace(/^\//, '') ?? '';
     if (!wanted(session) || c.Labels[LABEL.role] !== 'machine' || !name.startsWith(`lv-${session}-`)) continue;
-    targets.push({ name, kind: 'container', session, machine: name.slice(`lv-${session}-`.length) });
+    targets.push({ name, kind: c.Labels[RUNNER_LABEL] ? 'vm' : 'container', session, machine: name.slice(`lv-${session}-`.length) });
   }
-  for (const v of vms) if (wanted(v.session)) targets.push({ name: `lv-${v.session}-${v.machine}`, kind: 'vm', session: v.session, machine: v.machine });
 
   const machines: MachineKernel[] = [
     host ? { name: 'host', kind: 'host', ...host, sharesHostKernel: true } : { name: 'host', kind: 'host', sharesHostKernel: true, error: 'the host did not answer' },

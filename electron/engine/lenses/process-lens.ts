@@ -1,10 +1,10 @@
 // The process lens: the Docker host's process table grouped by owner. A container's processes
 // are host processes in the container's cgroup (each with a second, inner PID: NSpid); a VM is
-// one QEMU process, whatever runs inside it — the guest's processes belong to another kernel,
+// one QEMU process (its runner container's first), whatever runs inside it — the guest's processes belong to another kernel,
 // so the lens counts them through the VM's agent instead of finding them here.
 import type Docker from 'dockerode';
 import { LABEL } from '../labels.js';
-import { readVmRecords } from '../machines/vm/vm-records.js';
+import { RUNNER_LABEL } from '../machines/vm/vm-machine.js';
 import type { MachineRunner } from './machine-access.js';
 import { readEngineHostProcs } from './proc-table.js';
 
@@ -60,11 +60,7 @@ interface Group { owner: ProcessOwner; summary: OwnerSummary }
 const group = (owner: ProcessOwner, extra: Partial<OwnerSummary> = {}): Group => ({ owner, summary: { ...owner, ...extra, processes: 0, rssKb: 0 } });
 
 export async function processLens(docker: Docker, opts: ProcessLensOptions): Promise<ProcessLens> {
-  const [procs, containers, vms] = await Promise.all([
-    readEngineHostProcs(docker),
-    docker.listContainers(),
-    readVmRecords(),
-  ]);
+  const [procs, containers] = await Promise.all([readEngineHostProcs(docker), docker.listContainers()]);
   const wanted = (session: string | undefined) => opts.session === undefined || session === opts.session;
 
   const byContainer = new Map<string, Group>();
@@ -74,35 +70,37 @@ export async function processLens(docker: Docker, opts: ProcessLensOptions): Pro
     if (!wanted(session) || c.Labels?.[LABEL.role] === 'host-view') continue;
     const name = c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12);
     const machine = session && name.startsWith(`lv-${session}-`) ? name.slice(`lv-${session}-`.length) : undefined;
-    byContainer.set(c.Id, group({ kind: 'container', name, ...(session ? { session } : {}), ...(machine ? { machine } : {}) }));
-  }
-  const byQemuPid = new Map<number, Group>();
-  for (const v of vms.filter((r) => wanted(r.session))) {
-    byQemuPid.set(v.pid, group({ kind: 'vm', name: `lv-${v.session}-${v.machine}`, session: v.session, machine: v.machine }, { qemuPid: v.pid }));
+    const kind = c.Labels?.[RUNNER_LABEL] ? 'vm' : 'container';
+    byContainer.set(c.Id, group({ kind, name, ...(session ? { session } : {}), ...(machine ? { machine } : {}) }));
   }
   const host = group(HOST);
 
   const processes: LensProcess[] = [];
   for (const p of procs) {
-    const g = byQemuPid.get(p.pid) ?? (p.containerId ? byContainer.get(p.containerId) : host);
+    const g = p.containerId ? byContainer.get(p.containerId) : host;
     // A container outside the session asked for (or one that just stopped): not listed.
     if (!g) continue;
+    const nspid = p.nspid.at(-1) ?? p.pid;
+    // A VM is its runner's first process, QEMU; the rest of the runner is Labvisor's channel to the guest's agent.
+    if (g.owner.kind === 'vm' && nspid !== 1) continue;
     g.summary.processes++;
     g.summary.rssKb += p.rssKb;
-    const nspid = p.nspid.at(-1) ?? p.pid;
     // The container's first process is PID 1 of its namespace; docker inspect reports its host PID.
-    if (g.owner.kind === 'container' && nspid === 1) g.summary.initPid = p.pid;
+    if (nspid === 1) {
+      if (g.owner.kind === 'container') g.summary.initPid = p.pid;
+      else if (g.owner.kind === 'vm') g.summary.qemuPid = p.pid;
+    }
     processes.push({ pid: p.pid, ppid: p.ppid, nspid, command: p.command, rssKb: p.rssKb, owner: g.owner });
   }
 
-  const liveVms = [...byQemuPid.values()].filter((g) => g.summary.processes > 0);
+  const groups = [...byContainer.values()];
   if (opts.run) {
-    await Promise.all(liveVms.map(async ({ owner, summary }) => {
+    await Promise.all(groups.filter((g) => g.owner.kind === 'vm' && g.summary.processes > 0).map(async ({ owner, summary }) => {
       const out = await opts.run!(owner.session!, owner.machine!, 'vm', GUEST_COUNT);
       const n = Number(out?.trim());
       if (out !== undefined && Number.isInteger(n)) summary.guestProcesses = n;
     }));
   }
-  const owners = [host, ...byContainer.values(), ...liveVms].map((g) => g.summary);
+  const owners = [host, ...groups].map((g) => g.summary);
   return { processes, owners };
 }

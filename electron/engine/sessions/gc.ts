@@ -6,12 +6,10 @@ import { LABEL } from '../labels.js';
 import { ownerState, parseOwner, type OwnerState } from '../owner.js';
 import { findSessionResources, removeSessionResources, type SessionResources } from './cleanup.js';
 import { readRecords, removeRecord } from './registry.js';
-import { collectVms } from '../machines/vm/vm-records.js';
 
 export interface GcSession extends SessionResources { id: string; lab: string; owner: string; state: OwnerState }
 export interface GcReport {
   sessions: GcSession[];
-  vms: Array<{ session: string; machine: string; pid: number }>;
   helpers: string[];
   images: string[];
   errors: string[];
@@ -56,12 +54,9 @@ async function unusedLabImages(docker: Docker): Promise<string[]> {
 }
 
 export async function gc(docker: Docker, opts: GcOptions = {}): Promise<GcReport> {
-  const report: GcReport = { sessions: [], vms: [], helpers: [], images: [], errors: [] };
+  // VMs are runner containers of their session: they go with its other resources.
+  const report: GcReport = { sessions: [], helpers: [], images: [], errors: [] };
   const records = new Map((await readRecords()).map((r) => [r.id, r]));
-  // QEMU processes of dead owners first: a killed runner cannot take its VMs along.
-  const kept = new Set([...records.values()].filter((r) => r.kept).map((r) => r.id));
-  const vms = opts.dryRun ? [] : await collectVms(opts.all ? { all: true } : { deadOwners: true, except: kept });
-  report.vms = vms.map(({ session, machine, pid }) => ({ session, machine, pid }));
   for (const [id, { lab, owner }] of await knownSessions(docker)) {
     const state = ownerState(parseOwner(owner));
     if ((state !== 'dead' || records.get(id)?.kept) && !opts.all) continue;

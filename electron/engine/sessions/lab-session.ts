@@ -13,7 +13,6 @@ import { ensureLabImages, resolveImageRef, type LabImages } from '../images/lab-
 import { runHelper } from '../machines/helper-container.js';
 import { createDrivers } from '../machines/drivers.js';
 import type { MachineDriver, MachineStatus, SessionContext } from '../machines/machine-driver.js';
-import { collectVms } from '../machines/vm/vm-records.js';
 import { writeFootprint } from '../lenses/footprint.js';
 import { cannotRun, type ScriptResult } from '../machines/script-result.js';
 import { runCheck, describeScriptFailure, type CheckContext } from '../checks/run-check.js';
@@ -120,15 +119,17 @@ export class LabSession {
     if (this.stopping) throw new Error(`session ${this.id} was stopped while starting`);
   }
 
-  /** Container ports the lab publishes, through the relay (port-publisher.ts). */
+  /** Ports the lab's containers and VMs publish, through the relay (port-publisher.ts). */
   private publishedPorts(): PublishedPort[] {
-    return this.lab.machines.flatMap((m) => m.kind === 'container'
-      ? (m.ports ?? []).map((p) => ({ machine: m.name, container: p.container, ...(p.host ? { host: p.host } : {}) }))
-      : []);
+    return this.lab.machines.flatMap((m) => {
+      if (m.kind === 'container') return (m.ports ?? []).map((p) => ({ machine: m.name, container: p.container, ...(p.host ? { host: p.host } : {}) }));
+      if (m.kind === 'vm') return (m.ports ?? []).map((p) => ({ machine: m.name, container: p.guest, ...(p.host ? { host: p.host } : {}) }));
+      return [];
+    });
   }
 
   private needsEgress(): boolean {
-    return this.publishedPorts().length > 0 || this.lab.machines.some((m) => m.kind === 'container' && m.outbound);
+    return this.publishedPorts().length > 0 || this.lab.machines.some((m) => (m.kind === 'container' || m.kind === 'vm') && m.outbound);
   }
 
   private async createNetworkAndVolumes(): Promise<void> {
@@ -255,11 +256,10 @@ export class LabSession {
     return this.stopping;
   }
 
-  /** Stops what lives outside the engine (QEMU processes); the labelled resources go after. */
+  /** Stops each machine in order (a VM powers off first); the labelled resources go after. */
   private async stopMachines(): Promise<void> {
     await Promise.all([...this.drivers.values()].map((d) => d.stop().catch(() => {})));
     this.drivers.clear();
-    await collectVms({ session: this.id }); // any VM whose start was cut short
   }
 
   private async cleanup(): Promise<void> {

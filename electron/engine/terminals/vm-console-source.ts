@@ -1,13 +1,13 @@
-// A VM's terminal: its serial console (ttyS0 through QEMU's chardev socket). There is one
+// A VM's terminal: its serial console (ttyS0, the stdio of QEMU in its runner container). There is one
 // serial line per VM, so there is one such terminal per VM; it has no exit of its own and
 // ends when the VM stops. Resizing goes through the guest agent (stty + SIGWINCH), since a
 // serial line carries no window size.
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { SourceEvents, type TerminalSource } from './terminal-source.js';
 
 /** What a console terminal needs of a VM (VmMachine has it). */
 export interface VmConsole {
-  readonly console: Socket;
+  readonly console: Duplex;
   resize(rows: number, cols: number): void;
 }
 
@@ -38,7 +38,7 @@ class VmConsoleSource extends SourceEvents implements TerminalSource {
 
   resize(cols: number, rows: number): void { this.vm.resize(rows, cols); }
 
-  /** The guest's UART waits while the socket is not read: its programs block on output. */
+  /** The guest's UART waits while the console is not read: its programs block on output. */
   pause(): void { this.vm.console.pause(); }
   resume(): void { this.vm.console.resume(); }
 

@@ -1,7 +1,7 @@
 // The host side of the guest agent (build/guest/agent) on the VM's virtio console: runs
 // checks and solutions in the guest, resizes the learner's console, powers the guest off.
 import { randomBytes } from 'node:crypto';
-import type { LineSocket } from './line-socket.js';
+import type { LineStream } from './line-stream.js';
 import { DEFAULT_MAX_OUTPUT, type ScriptOptions, type ScriptResult } from '../script-result.js';
 
 export interface AgentHello { uptimeS: number; kernel: string; bootId: string }
@@ -20,7 +20,7 @@ function withEnv(script: string, env: Record<string, string> = {}): string {
 }
 
 export class AgentClient {
-  constructor(private readonly lines: LineSocket) {}
+  constructor(private readonly lines: LineStream) {}
 
   waitForHello(timeoutMs: number): Promise<AgentHello> {
     return this.lines.next(parseHello, timeoutMs);

@@ -1,33 +1,23 @@
-// The QEMU command line for a lab VM. Pure, so the choices are unit-tested and explained once:
-// microvm (x86_64) or virt (arm64), direct kernel boot, no firmware, no default devices, a
-// guest network that reaches nothing unless the lab is trusted for outbound, seccomp when it works.
-import { SANDBOX } from './qemu-binary.js';
-
+// The QEMU command line for a lab VM, run as PID 1 of its runner container. Pure, so the
+// choices are unit-tested and explained once: microvm (x86_64) or virt (aarch64), direct kernel
+// boot, no firmware, no default devices. The runner container is QEMU's sandbox and its
+// network: no capabilities, default seccomp, and the lab's network policy for the guest too.
 export type Accelerator = 'kvm' | 'hvf' | 'whpx' | 'tcg';
+
+/** Where the runner holds the guest's files, and the agent's FIFOs (made by its entry script). */
+export const RUNNER_PATHS = { kernel: '/vm/vmlinuz', initrd: '/vm/initrd', agentIn: '/run/vm/agent.in', agentOut: '/run/vm/agent.out' } as const;
 
 export interface VmLaunch {
   arch: 'x86_64' | 'aarch64';
   accel: Accelerator;
-  kernel: string;
-  initrd: string;
   memoryMb: number;
   cpus: number;
   hostname: string;
-  /** Unix sockets QEMU serves: QMP, the learner's console (ttyS0), the agent (hvc0). */
-  qmpSocket: string;
-  consoleSocket: string;
-  agentSocket: string;
-  pidfile: string;
-  /** Guest ports forwarded from 127.0.0.1 on the host. */
-  ports: Array<{ guest: number; host: number }>;
   /**
-   * The guest may open connections out. QEMU's user network maps 10.0.2.2 to the host's
-   * 127.0.0.1 and routes the rest to the internet, so an untrusted guest gets restrict=on:
-   * nothing out, while the port forwards above still come in.
+   * Guest TCP ports served on the runner's own addresses: the lab's other machines reach them
+   * by the VM's name, and the port relay publishes them like a container's.
    */
-  outbound: boolean;
-  /** QEMU installs its seccomp filter (QemuBinary.sandbox). */
-  sandbox: boolean;
+  ports: number[];
   /** The host's TSC frequency: under TCG the guest kernel cannot measure it and may hang trying. */
   tscKhz: number;
 }
@@ -46,20 +36,20 @@ export function qemuArgs(v: VmLaunch): string[] {
     ...(tcg && x86 ? [`tsc_early_khz=${v.tscKhz}`, 'tsc=reliable', 'no_timer_check'] : []),
     `labvisor.hostname=${v.hostname}`,
   ].join(' ');
-  const hostfwd = v.ports.map((p) => `,hostfwd=tcp:127.0.0.1:${p.host}-:${p.guest}`).join('');
+  const hostfwd = v.ports.map((p) => `,hostfwd=tcp::${p}-:${p}`).join('');
+  const cpu = tcg ? (x86 ? [] : ['-cpu', 'cortex-a57']) : ['-cpu', 'host'];
   return [
-    '-M', machine, ...(tcg ? [] : ['-cpu', 'host']), '-m', String(v.memoryMb), '-smp', String(v.cpus),
+    '-M', machine, ...cpu, '-m', String(v.memoryMb), '-smp', String(v.cpus),
     '-nodefaults', '-no-user-config', '-nographic', '-no-reboot',
-    '-kernel', v.kernel, '-initrd', v.initrd, '-append', cmdline,
-    '-chardev', `socket,id=console,path=${v.consoleSocket},server=on,wait=off`,
+    '-kernel', RUNNER_PATHS.kernel, '-initrd', RUNNER_PATHS.initrd, '-append', cmdline,
+    // The learner's console is the container's stdin and stdout (attach; `docker logs` shows it).
+    '-chardev', 'stdio,id=console,signal=off',
     '-serial', 'chardev:console',
     '-device', 'virtio-serial-device',
-    '-chardev', `socket,id=agent,path=${v.agentSocket},server=on,wait=off`,
+    // The agent's channel: a FIFO pair, reached with an exec (exec-stream.ts).
+    '-chardev', `pipe,id=agent,path=${RUNNER_PATHS.agentIn.replace(/\.in$/, '')}`,
     '-device', 'virtconsole,chardev=agent',
-    '-netdev', `user,id=net0,restrict=${v.outbound ? 'off' : 'on'}${hostfwd}`,
+    '-netdev', `user,id=net0${hostfwd}`,
     '-device', 'virtio-net-device,netdev=net0',
-    '-qmp', `unix:${v.qmpSocket},server=on,wait=off`,
-    '-pidfile', v.pidfile,
-    ...(v.sandbox ? ['-sandbox', SANDBOX] : []),
   ];
 }

@@ -1,49 +1,60 @@
-// A lab machine of kind `vm`: a QEMU microVM booting the guest kernel with an initramfs made
-// from the machine's image. QEMU runs on this computer for now: its PID is a fact of the
-// learner's computer, and of the Docker host only when that is this computer's kernel (a local
-// Linux engine), where the Docker host view finds it under its own PID. Without QEMU or a guest
-// kernel the machine is unavailable and the lab's other machines still run.
+// A lab machine of kind `vm`: a QEMU microVM in a runner container on the engine, booting the
+// guest kernel with an initramfs made from the machine's image, on the lab's network like any
+// machine. Without a runner image or a guest kernel the machine is unavailable and the lab's
+// other machines still run.
 import { buildGuestInitramfs } from '../../images/guest-initramfs.js';
 import { ensureGuestKernel, GuestKernelUnavailableError, type GuestKernel } from '../../images/guest-kernel.js';
+import { ensureQemuImage, QemuImageUnavailableError } from '../../images/qemu-image.js';
 import type { VmMachine as VmMachineSpec } from '../../labs/schema.js';
 import { VM_DEFAULTS } from '../../labs/trust.js';
 import type { MachinePhase } from '../../lenses/footprint.js';
 import { progressTask, type ProgressSink } from '../../progress.js';
-import { envName } from '../../sessions/names.js';
+import { containerName, egressNetworkName, envName, networkName } from '../../sessions/names.js';
 import type { TerminalTarget } from '../../terminals/terminal-registry.js';
+import { sameArch } from '../../images/static-binary.js';
 import type { MachineDriver, MachineStatus, Place, SessionContext } from '../machine-driver.js';
 import { runHelper } from '../helper-container.js';
 import { cannotRun, type ScriptOptions, type ScriptResult } from '../script-result.js';
-import { freePort } from './free-port.js';
-import { findQemu, QemuMissingError, type QemuBinary } from './qemu-binary.js';
 import { VmMachine } from './vm-machine.js';
+
+/** What every VM of a session shares: the guest kernel, the runner image, the engine host's clock rate. */
+export interface VmSupport {
+  kernel(): Promise<GuestKernel>;
+  runner(): Promise<string>;
+  tscKhz(): Promise<number>;
+}
 
 export class VmDriver implements MachineDriver {
   readonly kind = 'vm';
-  readonly runsOn = 'computer';
+  readonly runsOn = 'docker-host';
   readonly name: string;
   private vm?: VmMachine;
   private unavailable?: string;
-  private pidOnDockerHost?: number;
 
-  /** `kernel`: the session's guest kernel, made once for all its VMs. */
-  constructor(private readonly spec: VmMachineSpec, private readonly ctx: SessionContext, private readonly kernel: () => Promise<GuestKernel>) {
+  constructor(private readonly spec: VmMachineSpec, private readonly ctx: SessionContext, private readonly support: VmSupport) {
     this.name = spec.name;
   }
 
-  static sessionKernel(ctx: SessionContext, sink: ProgressSink): () => Promise<GuestKernel> {
+  /** Made once per session, for all its VMs. */
+  static sessionSupport(ctx: SessionContext, sink: ProgressSink): VmSupport {
     let kernel: Promise<GuestKernel> | undefined;
-    return () => (kernel ??= ensureGuestKernel(ctx.docker, ctx.engine, sink));
+    let runner: Promise<string> | undefined;
+    let tsc: Promise<number> | undefined;
+    return {
+      kernel: () => (kernel ??= ensureGuestKernel(ctx.docker, ctx.engine, sink)),
+      runner: () => (runner ??= ensureQemuImage(ctx.docker, ctx.engine, sink)),
+      tscKhz: () => (tsc ??= engineHostTscKhz(ctx)),
+    };
   }
 
   async start(sink: ProgressSink): Promise<MachineStatus> {
     const began = Date.now();
-    let qemu: QemuBinary;
+    let runner: string;
     let kernel: GuestKernel;
     try {
-      [qemu, kernel] = await Promise.all([findQemu(), this.kernel()]);
+      [runner, kernel] = await Promise.all([this.support.runner(), this.support.kernel()]);
     } catch (err) {
-      if (!(err instanceof QemuMissingError || err instanceof GuestKernelUnavailableError)) throw err;
+      if (!(err instanceof QemuImageUnavailableError || err instanceof GuestKernelUnavailableError)) throw err;
       this.unavailable = `is unavailable: ${err.message}`;
       progressTask(sink, `machine ${this.name}`).failed('unavailable');
       return { name: this.name, kind: this.kind, readyMs: 0, unavailable: err.message };
@@ -54,15 +65,17 @@ export class VmDriver implements MachineDriver {
     const task = progressTask(sink, `machine ${this.name}`);
     task.update('booting');
     try {
-      const ports = await Promise.all((this.spec.ports ?? []).map(async (p) => ({ guest: p.guest, host: p.host ?? await freePort() })));
-      this.vm = await VmMachine.start({
-        session: this.ctx.session, machine: this.name, qemu, kernel: kernel.vmlinuz, initrd,
+      const arch = sameArch('aarch64', this.ctx.engine.arch) ? 'aarch64' : 'x86_64';
+      this.vm = await VmMachine.start(this.ctx.docker, {
+        session: this.ctx.session, machine: this.name, container: containerName(this.ctx.session, this.name),
+        arch, sameArch: true, runnerImage: runner, kernel: kernel.vmlinuz, initrd,
         memoryMb: this.spec.memoryMb ?? VM_DEFAULTS.memoryMb, cpus: this.spec.cpus ?? VM_DEFAULTS.cpus,
-        hostname: this.spec.hostname ?? this.name, ports,
-        // The guest reaches only its own forwarded ports unless the lab is trusted for outbound.
-        outbound: this.spec.outbound ?? false,
+        hostname: this.spec.hostname ?? this.name, ports: (this.spec.ports ?? []).map((p) => p.guest),
+        network: networkName(this.ctx.session),
+        // The guest reaches only the lab's network unless the lab is trusted for outbound.
+        ...(this.spec.outbound ? { egressNetwork: egressNetworkName(this.ctx.session) } : {}),
+        labels: this.ctx.labels('machine'), engineKernel: this.ctx.engine.kernel, tscKhz: await this.support.tscKhz(),
       });
-      this.pidOnDockerHost = await this.findOnDockerHost(this.vm.runDir);
       task.done(`ready (${this.vm.timeline.accelReason})`);
       const t = this.vm.timeline;
       const phases: MachinePhase[] = [
@@ -94,25 +107,17 @@ export class VmDriver implements MachineDriver {
     await vm?.stop().catch(() => {});
   }
 
+  /** QEMU is the runner's first process: a process of the Docker host. */
   facts(place: Place): Record<string, string> {
-    const pid = place === 'computer' ? this.vm?.pid : this.pidOnDockerHost;
-    return pid ? { [`LAB_QEMU_PID_${envName(this.name)}`]: String(pid) } : {};
+    return place === 'docker-host' && this.vm ? { [`LAB_QEMU_PID_${envName(this.name)}`]: String(this.vm.pid) } : {};
   }
 
-  /**
-   * QEMU's PID as the Docker host sees it, if QEMU runs there: the process whose command line
-   * names this VM's run folder (unique per VM). This computer may be in other PID namespaces
-   * than the Docker host's, so its own PID for QEMU does not do.
-   */
-  private async findOnDockerHost(runDir: string): Promise<number | undefined> {
-    // Only a qemu-system program counts: the helper's own shell carries the folder name too.
-    const script = 'for p in /proc/[0-9]*; do c=$(tr "\\0" " " < "$p/cmdline" 2>/dev/null); ' +
-      'case "${c%% *}" in *qemu-system-*) case "$c" in *"$1"*) echo "${p#/proc/}";; esac;; esac; done';
-    const r = await runHelper(this.ctx.docker, { cmd: ['/bin/sh', '-c', script, 'find', `${runDir}/qemu.pid`], labels: this.ctx.labels('helper'), pidHost: true })
-      .catch(() => undefined);
-    const pids = (r?.stdout ?? '').split('\n').map(Number).filter((n) => n > 0);
-    return pids.length === 1 ? pids[0] : undefined;
-  }
+  keep(): void { void this.vm?.release(); }
+}
 
-  keep(): void { this.vm?.release(); }
+/** The engine host's CPU clock in kHz (what TCG's TSC follows), as a container reads it; 2 GHz if unknown. */
+async function engineHostTscKhz(ctx: SessionContext): Promise<number> {
+  const r = await runHelper(ctx.docker, { cmd: ['sed', '-n', 's/^cpu MHz\\s*:\\s*//p', '/proc/cpuinfo'], labels: ctx.labels('helper') }).catch(() => undefined);
+  const mhz = Number(r?.stdout.split('\n')[0]);
+  return mhz > 0 ? Math.round(mhz * 1000) : 2_000_000;
 }

@@ -1,29 +1,35 @@
-// One running VM: a supervised QEMU process, its QMP socket, the learner's console and the
-// guest agent. Start tries the best accelerator and falls back to TCG when it does not boot
-// in time; stop asks the guest to power off, then QMP quit, then SIGKILL.
+// One running VM: QEMU as PID 1 of a runner container on the engine, on the lab's network (as
+// KubeVirt's virt-launcher runs it). The learner's console is the container's stdin and stdout;
+// the guest agent is reached through an exec into the runner. Start tries the best accelerator
+// and falls back to TCG when it does not boot in time; stop asks the guest to power off, then
+// stops the container. The container is labelled like every machine: gc and session cleanup
+// remove it, and QEMU with it, whatever happened to this process.
 import { BootTimeout } from '../../errors.js';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { readFile } from 'node:fs/promises';
+import { Duplex, PassThrough } from 'node:stream';
+import { pack } from 'tar-stream';
+import { LABEL } from '../../labels.js';
+import { asNodeStream } from '../../images/build-image.js';
+import { openExecStream, type ExecStream } from '../exec-stream.js';
 import { AgentClient, type AgentHello } from './agent-client.js';
-import { acceleratorPlan, recordVerdict } from './accelerator.js';
-import type { Socket } from 'node:net';
-import { connectLines, connectUnix } from './line-socket.js';
-import { Qmp } from './qmp.js';
-import { qemuArgs, type Accelerator, type VmLaunch } from './qemu-args.js';
-import type { QemuBinary } from './qemu-binary.js';
-import { removeVmRecord, writeVmRecord } from './vm-records.js';
+import { acceleratorPlan, recordVerdict, type VerdictKey } from './accelerator.js';
+import { lineStream } from './line-stream.js';
+import { qemuArgs, RUNNER_PATHS, type Accelerator } from './qemu-args.js';
 import type { ScriptOptions, ScriptResult } from '../script-result.js';
 
 /** How long a boot may take before the accelerator is judged hung (hardware) or the VM failed (TCG). */
 const BOOT_DEADLINE_MS: Record<Accelerator, number> = { kvm: 10_000, hvf: 10_000, whpx: 15_000, tcg: 90_000 };
+/** QEMU's own memory beside the guest's: the runner's limit is the VM's memory plus this. */
+export const RUNNER_OVERHEAD_MB = 256;
+/** Marks a runner container, so lenses tell a VM from a container machine. */
+export const RUNNER_LABEL = 'io.labvisor.vm-runner';
 
 export interface BootTimeline {
   accel: Accelerator;
-  /** Why this accelerator (e.g. "kvm: present, hung in 10 s; using tcg"). */
+  /** Why this accelerator (e.g. "kvm: hung in 10 s; using tcg"). */
   accelReason: string;
-  /** Milliseconds from spawning QEMU: its QMP socket answers, the guest kernel starts, init runs the agent, a shell prompt shows on the console. */
+  /** Milliseconds from starting the runner: QEMU runs, the guest kernel starts, init runs the agent, a shell prompt shows on the console. */
   processMs: number;
   kernelMs: number;
   initMs: number;
@@ -33,20 +39,27 @@ export interface BootTimeline {
 export interface VmSpec {
   session: string;
   machine: string;
-  qemu: QemuBinary;
+  /** The runner container's name. */
+  container: string;
+  arch: 'x86_64' | 'aarch64';
+  /** The guest runs the engine's own CPU architecture (so KVM may be tried). */
+  sameArch: boolean;
+  runnerImage: string;
+  /** The guest kernel and initramfs: files of this computer, uploaded into the runner through the engine's API. */
   kernel: string;
   initrd: string;
   memoryMb: number;
   cpus: number;
   hostname: string;
-  ports: Array<{ guest: number; host: number }>;
-  /** The lab is trusted to reach the host's loopback and the internet; required, so no caller forgets to decide. */
-  outbound: boolean;
+  ports: number[];
+  network: string;
+  /** A routed network the runner also joins: only for a VM trusted with outbound access. */
+  egressNetwork?: string;
+  labels: Record<string, string>;
+  /** For the accelerator verdict: it holds for this engine kernel and runner build. */
+  engineKernel: string;
+  tscKhz: number;
 }
-
-/** Every QEMU this process started, killed if Node exits without stopping them. */
-const running = new Set<ChildProcess>();
-process.on('exit', () => { for (const p of running) p.kill('SIGKILL'); });
 
 /** A console prompt of a shell: `# ` or `$ ` at the end of what ttyS0 printed. */
 const PROMPT = /[#$] $/;
@@ -54,105 +67,139 @@ const PROMPT = /[#$] $/;
 // eslint-disable-next-line no-control-regex
 const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
+/**
+ * The agent's channel through the runner: the FIFO pair QEMU serves, once the entry script
+ * made it, held by one bridge at a time (a second reader would take the first one's lines).
+ */
+const AGENT_BRIDGE = `while [ ! -p ${RUNNER_PATHS.agentIn} ]; do sleep 0.05; done
+l=/run/vm/agent.lock
+if ! mkdir $l 2>/dev/null; then p=$(cat $l/pid 2>/dev/null); [ -n "$p" ] && [ -d /proc/$p ] && { echo 'the agent is held by another client' >&2; exit 75; }; fi
+echo $$ > $l/pid
+cat ${RUNNER_PATHS.agentOut} &
+exec cat > ${RUNNER_PATHS.agentIn}`;
+
+/** Opens the agent's channel of a running runner; rejects when another client holds it. */
+export async function openAgent(docker: Docker, container: string): Promise<{ agent: AgentClient; bridge: ExecStream }> {
+  const bridge = await openExecStream(docker, container, ['/bin/sh', '-c', AGENT_BRIDGE]);
+  return { agent: new AgentClient(lineStream(bridge.stream)), bridge };
+}
+
+const QEMU_BIN = { x86_64: 'qemu-system-x86_64', aarch64: 'qemu-system-aarch64' } as const;
+
 export class VmMachine {
   private constructor(
     readonly spec: VmSpec,
     readonly timeline: BootTimeline,
     readonly hello: AgentHello,
-    private readonly proc: ChildProcess,
-    private readonly qmp: Qmp,
+    private readonly docker: Docker,
+    /** The learner's console (ttyS0), as the runner's stdio; terminals attach here. */
+    readonly console: Duplex,
+    private readonly bridge: ExecStream,
     private readonly agent: AgentClient,
-    /** The learner's console (ttyS0); terminals attach here. */
-    readonly console: Socket,
-    readonly runDir: string,
+    /** QEMU's PID on the Docker host (the runner's first process). */
+    readonly pid: number,
   ) {}
 
-  static async start(spec: VmSpec): Promise<VmMachine> {
-    const plan = await acceleratorPlan(spec.qemu.version);
+  static async start(docker: Docker, spec: VmSpec): Promise<VmMachine> {
+    const key: VerdictKey = { runnerImageId: (await docker.getImage(spec.runnerImage).inspect()).Id, engineKernel: spec.engineKernel };
+    const plan = await acceleratorPlan(docker, key, spec.sameArch);
     const failures: Array<{ accel: Accelerator; detail: string }> = [];
     for (const [i, choice] of plan.entries()) {
-      const reason = failures.length ? `${failures.map((f) => `${f.accel}: present, ${f.detail}`).join('; ')}; using ${choice.accel}` : choice.reason;
+      const reason = failures.length ? `${failures.map((f) => `${f.accel}: ${f.detail}`).join('; ')}; using ${choice.accel}` : choice.reason;
       try {
-        const vm = await VmMachine.boot(spec, choice.accel, reason);
-        if (choice.accel !== 'tcg') await recordVerdict(spec.qemu.version, choice.accel, true, 'boots');
+        const vm = await VmMachine.boot(docker, spec, choice.accel, reason);
+        if (choice.accel !== 'tcg') await recordVerdict(docker, key, choice.accel, { ok: true, detail: 'boots' });
         // Only now is a failure known to be the accelerator's: the same VM booted without it.
-        for (const f of failures) await recordVerdict(spec.qemu.version, f.accel, false, f.detail);
+        for (const f of failures) await recordVerdict(docker, key, f.accel, { ok: false, detail: f.detail });
         return vm;
       } catch (err) {
         if (i === plan.length - 1) throw err;
-        // A hardware accelerator may hang (nested KVM) or make QEMU abort (an MSR it cannot set): try the next.
         failures.push({ accel: choice.accel, detail: err instanceof BootTimeout ? `hung in ${BOOT_DEADLINE_MS[choice.accel] / 1000} s` : `failed (${firstLine(err)})` });
       }
     }
     throw new Error('no accelerator to try'); // unreachable: TCG is always in the plan
   }
 
-  private static async boot(spec: VmSpec, accel: Accelerator, accelReason: string): Promise<VmMachine> {
-    const runDir = await mkdtemp(join(tmpdir(), `lv-${spec.session}-${spec.machine}-`));
-    const launch: VmLaunch = {
-      arch: spec.qemu.arch, accel, kernel: spec.kernel, initrd: spec.initrd, memoryMb: spec.memoryMb, cpus: spec.cpus,
-      hostname: spec.hostname, ports: spec.ports, outbound: spec.outbound, sandbox: spec.qemu.sandbox, tscKhz: await hostTscKhz(),
-      qmpSocket: join(runDir, 'qmp.sock'), consoleSocket: join(runDir, 'console.sock'),
-      agentSocket: join(runDir, 'agent.sock'), pidfile: join(runDir, 'qemu.pid'),
-    };
-    const began = Date.now();
-    // Its own process group: a Ctrl-C in the terminal reaches Labvisor, which stops the VM in order.
-    const proc = spawn(spec.qemu.path, qemuArgs(launch), { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-    running.add(proc);
-    let stderr = '';
-    proc.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
-    const exited = new Promise<never>((_, reject) => proc.once('exit', (code, signal) => {
-      running.delete(proc);
-      reject(new QemuExited(signal ?? `code ${code}`));
-    }));
-    exited.catch(() => {}); // observed below; a later exit is not an error here
-    const deadline = BOOT_DEADLINE_MS[accel];
+  private static async boot(docker: Docker, spec: VmSpec, accel: Accelerator, accelReason: string): Promise<VmMachine> {
+    const args = qemuArgs({ arch: spec.arch, accel, memoryMb: spec.memoryMb, cpus: spec.cpus, hostname: spec.hostname, ports: spec.ports, tscKhz: spec.tscKhz });
+    const mib = 1024 * 1024;
+    const container = await docker.createContainer({
+      name: spec.container,
+      Image: spec.runnerImage,
+      Cmd: ['/labvisor/run-vm', QEMU_BIN[spec.arch], ...args],
+      Hostname: spec.hostname,
+      Labels: { ...spec.labels, [RUNNER_LABEL]: spec.machine },
+      OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false,
+      HostConfig: {
+        NetworkMode: spec.network,
+        CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'],
+        Memory: (spec.memoryMb + RUNNER_OVERHEAD_MB) * mib, MemorySwap: (spec.memoryMb + RUNNER_OVERHEAD_MB) * mib,
+        NanoCpus: spec.cpus * 1e9, PidsLimit: 64,
+        Devices: accel === 'kvm' ? [{ PathOnHost: '/dev/kvm', PathInContainer: '/dev/kvm', CgroupPermissions: 'rwm' }] : [],
+        // The console, as `docker logs` shows it: bounded.
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
+      },
+      NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: [spec.machine] } } },
+    });
+    let bridge: ExecStream | undefined;
     let consoleTail = '';
-    // The last console lines, and the panic line itself when a stack trace pushed it out of them.
     const lastConsoleLines = () => {
       const lines = consoleTail.replace(ESCAPES, '').trim().split(/\r?\n/);
       const panic = lines.slice(0, -12).find((l) => /Kernel panic/.test(l));
       return [...(panic ? [panic, '…'] : []), ...lines.slice(-12)].join('\n');
     };
+    let stderr = '';
+    let started = false;
     try {
-      await writeVmRecord(spec.session, spec.machine, proc.pid!, runDir);
-      const qmp = await Promise.race([Qmp.connect(launch.qmpSocket, 10_000), exited]);
-      const processMs = Date.now() - began;
-      const [consoleSocket, agentLines] = await Promise.all([connectUnix(launch.consoleSocket, 5000), connectLines(launch.agentSocket, 5000)]);
-      const agent = new AgentClient(agentLines);
-      const prompt = watchForPrompt(consoleSocket);
+      if (spec.egressNetwork) await docker.getNetwork(spec.egressNetwork).connect({ Container: container.id });
+      await container.putArchive(asNodeStream(await guestFiles(spec.kernel, spec.initrd)), { path: '/' });
+      // Attached before the start, so no byte of the boot is missed.
+      const stdio = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) as Duplex;
+      const out = new PassThrough();
+      const err = new PassThrough().on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
+      docker.modem.demuxStream(stdio, out, err);
+      stdio.once('end', () => out.end());
+      stdio.on('error', () => out.end());
+      const console = Duplex.from({ readable: out, writable: stdio });
+      console.on('error', () => {}); // it closes with the runner; terminals watch 'close'
       const keepTail = (c: Buffer) => { consoleTail = (consoleTail + c.toString('utf8')).slice(-16_000); };
-      consoleSocket.on('data', keepTail);
-      const hello = await Promise.race([agent.waitForHello(deadline), exited]).catch((err: Error) => {
-        throw /no answer within/.test(err.message) ? new BootTimeout(spec.machine, accel, deadline, lastConsoleLines()) : err;
+      console.on('data', keepTail);
+      const prompt = watchForPrompt(console);
+      const began = Date.now();
+      await container.start().catch((e: Error) => {
+        throw /kvm/i.test(e.message) ? new Error(`no /dev/kvm on the Docker host (${firstLine(e).replace(/^\(HTTP code \d+\) server error - /, '')})`) : e;
       });
-      consoleSocket.off('data', keepTail);
+      started = true;
+      const info = await container.inspect();
+      const processMs = Date.now() - began;
+      const exited = watchExit(docker, spec.container);
+      const opened = await openAgent(docker, spec.container);
+      bridge = opened.bridge;
+      const deadline = BOOT_DEADLINE_MS[accel];
+      const hello = await Promise.race([opened.agent.waitForHello(deadline), exited]).catch((e: Error) => {
+        throw /no answer within/.test(e.message) ? new BootTimeout(spec.machine, accel, deadline, lastConsoleLines()) : e;
+      });
+      console.off('data', keepTail);
       const initMs = Date.now() - began;
       // The shell prints its prompt once ttyS0 is opened; nudge it in case it already did.
-      consoleSocket.write('\n');
+      stdio.write('\n');
       await Promise.race([prompt, exited, new Promise((r) => setTimeout(r, 10_000))]);
       const timeline: BootTimeline = {
         accel, accelReason, processMs,
         kernelMs: Math.max(processMs, Math.round(initMs - hello.uptimeS * 1000)),
         initMs, shellMs: Date.now() - began,
       };
-      return new VmMachine(spec, timeline, hello, proc, qmp, agent, consoleSocket, runDir);
+      return new VmMachine(spec, timeline, hello, docker, console, opened.bridge, opened.agent, info.State.Pid);
     } catch (err) {
-      // A socket closing first usually means QEMU is exiting: report the exit, which says why.
-      const exit = err instanceof QemuExited ? err
-        : await Promise.race([exited.catch((e: unknown) => e), new Promise((r) => setTimeout(r, 1000))]);
-      proc.kill('SIGKILL');
-      await removeVmRecord(spec.session, spec.machine);
-      await rm(runDir, { recursive: true, force: true });
-      if (!(exit instanceof QemuExited)) throw err;
-      await new Promise((r) => setTimeout(r, 100)); // let the console's last bytes arrive
+      await bridge?.close();
+      const state = await container.inspect().then((c) => c.State, () => undefined);
+      await container.remove({ force: true }).catch(() => {});
+      if (!started || !state || state.Running || err instanceof BootTimeout) throw err;
       const console = lastConsoleLines();
-      throw new Error(`QEMU exited (${exit.how}) while booting "${spec.machine}": ${stderr.trim() || 'it gave no reason'}` +
+      throw new Error(`QEMU exited (code ${state.ExitCode}) while booting "${spec.machine}": ${stderr.trim() || (err as Error).message}` +
         (console ? `\nLast console lines:\n${console}` : ''));
     }
   }
-
-  get pid(): number { return this.proc.pid!; }
 
   runScript(script: string, opts: ScriptOptions): Promise<ScriptResult> {
     return this.agent.run(script, opts);
@@ -160,67 +207,59 @@ export class VmMachine {
 
   resize(rows: number, cols: number): void { this.agent.resize(rows, cols); }
 
-  /** Lets the VM outlive this process (`run --keep`): `labvisor stop` or `gc --all` ends it later. */
-  release(): void {
-    running.delete(this.proc);
-    this.proc.stderr?.destroy();
-    this.proc.unref();
-    this.agent.close();
-    this.qmp.close();
+  /** Lets the VM outlive this process (`run --keep`): its agent is free for `labvisor lens`; `stop` or `gc --all` ends it. */
+  async release(): Promise<void> {
+    await this.bridge.close();
     this.console.destroy();
   }
 
-  /** Guest power-off through the agent, then QMP quit, then SIGKILL; always forgets the VM. */
+  /** Guest power-off through the agent, then the runner is stopped and removed. */
   async stop(): Promise<void> {
-    const gone = new Promise<void>((resolve) => {
-      if (this.proc.exitCode !== null || this.proc.signalCode !== null) resolve();
-      else this.proc.once('exit', () => resolve());
-    });
-    const within = (ms: number) => Promise.race([gone.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    const container = this.docker.getContainer(this.spec.container);
     this.agent.powerOff();
-    if (!(await within(3000))) {
-      await this.qmp.execute('quit').catch(() => {});
-      if (!(await within(2000))) this.proc.kill('SIGKILL');
-    }
-    await gone;
-    running.delete(this.proc);
-    this.agent.close();
-    this.qmp.close();
+    const exited = await Promise.race([container.wait().then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+    if (!exited) await container.kill().catch(() => {});
+    await this.bridge.close();
     this.console.destroy();
-    await removeVmRecord(this.spec.session, this.spec.machine);
-    await rm(this.runDir, { recursive: true, force: true });
+    await container.remove({ force: true }).catch(() => {});
   }
 }
 
-/** The host CPU's clock in kHz (what TCG's TSC follows), from /proc/cpuinfo; 2 GHz if unknown. */
-async function hostTscKhz(): Promise<number> {
-  const info = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
-  const mhz = Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(info)?.[1]);
-  return mhz > 0 ? Math.round(mhz * 1000) : 2_000_000;
+/** The guest's kernel and initramfs as a tar for the runner's /vm. */
+async function guestFiles(kernel: string, initrd: string) {
+  const tar = pack();
+  const mtime = new Date(0);
+  tar.entry({ name: RUNNER_PATHS.kernel.slice(1), mode: 0o644, mtime }, await readFile(kernel));
+  tar.entry({ name: RUNNER_PATHS.initrd.slice(1), mode: 0o644, mtime }, await readFile(initrd));
+  tar.finalize();
+  return tar;
 }
 
-/** The gist of a boot error: QEMU's own complaint when it gave one. */
-function firstLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const qemuSaid = /qemu-system-\S+: (?:error: )?(.+)/.exec(message);
-  return (qemuSaid?.[1] ?? message.split('\n')[0] ?? '').slice(0, 160);
+/** Rejects when the runner stops (QEMU exited or was killed). */
+function watchExit(docker: Docker, container: string): Promise<never> {
+  const exited = docker.getContainer(container).wait().then((r: { StatusCode: number }) => {
+    throw new Error(`the VM's runner stopped (QEMU exited with code ${r.StatusCode})`);
+  });
+  exited.catch(() => {});
+  return exited;
 }
 
-class QemuExited extends Error {
-  constructor(readonly how: string) { super(`QEMU exited (${how})`); }
-}
-
-/** Resolves when the console shows a shell prompt (on a partial line, so not via line reads). */
-function watchForPrompt(console: Socket): Promise<void> {
+/** Resolves when the console's output ends in a shell prompt. */
+function watchForPrompt(console: NodeJS.ReadableStream): Promise<void> {
   return new Promise((resolve) => {
     let tail = '';
-    const onData = (chunk: Buffer) => {
-      tail = (tail + chunk.toString('utf8')).slice(-200);
-      if (PROMPT.test(tail.replace(ESCAPES, ''))) {
+    const onData = (c: Buffer) => {
+      tail = (tail + c.toString('utf8')).slice(-200).replace(ESCAPES, '');
+      // The newline that nudges the shell may be echoed right behind its prompt.
+      if (PROMPT.test(tail.replace(/[\r\n]+$/, ''))) {
         console.off('data', onData);
         resolve();
       }
     };
     console.on('data', onData);
   });
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 160);
 }

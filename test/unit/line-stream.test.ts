@@ -1,4 +1,4 @@
-// The line reader of the QMP and agent sockets, against a real unix socket: lines split across
+// The line reader of the agent's channel, against a real unix socket: lines split across
 // writes, a long line kept whole, and a newline-free flood dropped fast without filling memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectLines } from '../../electron/engine/machines/vm/line-socket.js';
+import { connect } from 'node:net';
+import { lineStream } from '../../electron/engine/machines/vm/line-stream.js';
+
+const connectLines = (path: string) => new Promise<ReturnType<typeof lineStream>>((resolve, reject) => {
+  const s = connect(path, () => resolve(lineStream(s)));
+  s.once('error', reject);
+});
 
 /** A unix socket server that hands each connection to `serve`. */
 async function serveOn(serve: (s: Socket) => void): Promise<{ path: string; server: Server }> {
@@ -23,7 +29,7 @@ test('lines split across writes, CRLF, and a 200 KiB line arrive whole', async (
     setTimeout(() => s.write(`lo\r\nwörld\n${long.slice(0, 1000)}`), 20);
     setTimeout(() => s.write(`${long.slice(1000)}\n`), 40);
   });
-  const lines = await connectLines(path, 2000);
+  const lines = await connectLines(path);
   try {
     assert.equal(await lines.next((l) => (l.startsWith('hel') ? l : undefined), 2000), 'hello');
     assert.equal(await lines.next((l) => (l.startsWith('w') ? l : undefined), 2000), 'wörld');
@@ -55,7 +61,7 @@ test('64 MiB without a newline: the channel is dropped at once, memory stays bou
   });
   const rssBefore = process.memoryUsage().rss;
   const began = Date.now();
-  const lines = await connectLines(path, 2000);
+  const lines = await connectLines(path);
   try {
     // Asked before and after the flood: what came first is still delivered; a line never ending rejects.
     const never = lines.next((l) => (l === 'never sent' ? l : undefined), 30_000);

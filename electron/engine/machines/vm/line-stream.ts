@@ -1,8 +1,8 @@
-// A unix socket read as lines: QMP speaks JSON lines, the guest agent plain lines.
-import { connect, type Socket } from 'node:net';
+// A byte stream read as lines: the guest agent speaks plain lines.
+import type { Duplex } from 'node:stream';
 
-export interface LineSocket {
-  socket: Socket;
+export interface LineStream {
+  socket: Duplex;
   /**
    * Resolves with the next line for which `match` returns a value, or rejects when the socket
    * closes, or was dropped for a line over MAX_LINE_BYTES.
@@ -12,32 +12,13 @@ export interface LineSocket {
   close(): void;
 }
 
-/** Lines nobody asked for (QMP events, replies after a timeout) are kept up to this many. */
+/** Lines nobody asked for (replies after a timeout) are kept up to this many. */
 const MAX_UNREAD = 1000;
 /** The longest line kept: the agent's longest (64 KiB of output, base64) with room to spare. */
 const MAX_LINE_BYTES = 256 * 1024;
 
-/** Connects to a unix socket, retrying while QEMU has not created it yet. */
-export async function connectUnix(path: string, deadlineMs: number): Promise<Socket> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    try {
-      return await new Promise<Socket>((resolve, reject) => {
-        const s = connect(path, () => resolve(s));
-        s.once('error', reject);
-      });
-    } catch (err) {
-      if (Date.now() > until) throw new Error(`cannot connect to ${path}: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
-export async function connectLines(path: string, deadlineMs: number): Promise<LineSocket> {
-  return lineSocket(await connectUnix(path, deadlineMs));
-}
-
-function lineSocket(socket: Socket): LineSocket {
+/** Reads a byte stream (the agent's channel through the VM's runner) as lines. */
+export function lineStream(socket: Duplex): LineStream {
   // The bytes of a line not yet ended: never holding a newline, so each chunk is scanned alone.
   let partial: Buffer[] = [];
   let partialBytes = 0;
@@ -71,6 +52,7 @@ function lineSocket(socket: Socket): LineSocket {
     waiters.forEach((w) => w());
   });
   const end = () => { closed = true; waiters.forEach((w) => w()); };
+  socket.on('end', end);
   socket.on('close', end);
   socket.on('error', end);
 
