@@ -14,8 +14,8 @@ export interface Metric {
   baselineP95?: number;
   /** ours / baseline at p50 (throughput: ours / baseline of MB/s, so higher is better). */
   ratio: number;
-  /** What the ratio must stay at or below (`atLeast`: at or above). */
-  target: number;
+  /** What the ratio must stay at or below (`atLeast`: at or above); null: a figure to read, not a promise. */
+  target: number | null;
   atLeast?: boolean;
   ok: boolean;
   /** What the baseline is, and anything a reader needs to judge the figure. */
@@ -24,14 +24,14 @@ export interface Metric {
 }
 
 export function ratioMetric(m: {
-  id: string; title: string; unit: string; ours: Summary; base: Summary; target: number; atLeast?: boolean; note: string; extra?: Record<string, unknown>;
+  id: string; title: string; unit: string; ours: Summary; base: Summary; target: number | null; atLeast?: boolean; note: string; extra?: Record<string, unknown>;
 }): Metric {
   const ratio = m.ours.p50 / m.base.p50;
   return {
     id: m.id, title: m.title, unit: m.unit, p50: round(m.ours.p50), p95: round(m.ours.p95), n: m.ours.n,
     baseline: round(m.base.p50), baselineP95: round(m.base.p95), ratio: round(ratio), target: m.target,
     ...(m.atLeast ? { atLeast: true } : {}),
-    ok: m.atLeast ? ratio >= m.target : ratio <= m.target, note: m.note, ...(m.extra ? { extra: m.extra } : {}),
+    ok: m.target === null || (m.atLeast ? ratio >= m.target : ratio <= m.target), note: m.note, ...(m.extra ? { extra: m.extra } : {}),
   };
 }
 
@@ -40,7 +40,7 @@ export function table(metrics: Metric[]): string {
   for (const m of metrics) {
     rows.push([
       m.id, `${m.p50} ${m.unit}`, `${m.p95} ${m.unit}`, `${m.baseline} ${m.unit}`, `${m.ratio}×`,
-      `${m.atLeast ? '≥' : '≤'} ${m.target}×`, m.ok ? 'ok' : 'MISSED',
+      m.target === null ? '—' : `${m.atLeast ? '≥' : '≤'} ${m.target}×`, m.target === null ? 'info' : m.ok ? 'ok' : 'MISSED',
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -22,7 +22,7 @@ type Group = { ids: string[]; run(ctx: BenchContext): Promise<Metric[]> };
 const GROUPS: Group[] = [
   { ids: ['container-ready'], run: async (ctx) => [await containerReady(ctx)] },
   { ids: ['exec-terminal'], run: async (ctx) => [await execTerminal(ctx)] },
-  { ids: ['vm-ready', 'vm-memory-overhead', 'lab-ready'], run: vmMetrics },
+  { ids: ['vm-ready', 'vm-container-hop', 'vm-memory-overhead', 'lab-ready'], run: vmMetrics },
   { ids: ['ui-ready'], run: async (ctx) => [await uiReady(ctx, await browser())] },
   { ids: ['terminal-throughput', 'flood-interrupt', 'echo-latency'], run: async (ctx) => terminalUiMetrics(ctx, await browser()) },
 ];
