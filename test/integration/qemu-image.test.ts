@@ -142,7 +142,7 @@ describe('labvisor/qemu, the VM runner image, and the aarch64 guest images', { s
     assert.ok(err instanceof QemuImageUnavailableError, String(err));
     assert.match(err.message, /local QEMU: no qemu-system-x86_64 in \/nonexistent \(qemu-system-x86\); no qemu-system-aarch64 in \/nonexistent/);
     assert.match(err.message, /registry: skipped \(LABVISOR_OFFLINE=1\)/);
-    assert.match(err.message, /Fix: load a workshop bundle .*connect to a registry once.*sudo apt-get install qemu-system-x86 qemu-system-arm/);
+    assert.match(err.message, /Fix: connect to a registry once, load a workshop bundle .*, or on a Linux computer .*: sudo apt-get install qemu-system-x86 qemu-system-arm/);
     await assert.rejects(docker.getImage(ref).inspect(), /no such image/i);
   });
 

@@ -140,7 +140,7 @@ export class QemuImageUnavailableError extends Error {
   constructor(ref: string, reasons: string[]) {
     super(`The VM runner image ${ref} (QEMU for the Docker engine) is not available and could not be made:\n` +
       reasons.map((r) => `  - ${r}`).join('\n') +
-      '\nFix: load a workshop bundle (labvisor bundle load), connect to a registry once, or on a Linux computer with' +
+      `\nFix: connect to a registry once, load a workshop bundle (or docker load a saved ${ref}), or on a Linux computer with` +
       ' the engine\'s CPU install QEMU: sudo apt-get install qemu-system-x86 qemu-system-arm.');
     this.name = 'QemuImageUnavailableError';
   }
