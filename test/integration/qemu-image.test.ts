@@ -126,6 +126,7 @@ describe('labvisor/qemu, the VM runner image, and the aarch64 guest images', { s
   const armBase = `labvisor/test-base-${id}:latest-arm64`;
   const work = mkdtempSync(join(tmpdir(), 'qemu-image-'));
   let made = false;
+  let armKernel: GuestKernel | undefined;
 
   before(async () => { await ensureBaseImage(docker, info); });
   after(async () => {
@@ -134,6 +135,8 @@ describe('labvisor/qemu, the VM runner image, and the aarch64 guest images', { s
     }
     for (const tag of [ref, armBase, `labvisor/test-base-${id}:latest-amd64`]) await docker.getImage(tag).remove({ force: true }).catch(() => {});
     rmSync(work, { recursive: true, force: true });
+    // The throwaway repo's aarch64 kernel, unpacked in the tests' data dir (tens of MB).
+    if (armKernel) rmSync(join(armKernel.vmlinuz, '..'), { recursive: true, force: true });
   });
 
   test('no local QEMU and no registry: what was tried and the fix; no image', async () => {
@@ -205,6 +208,7 @@ describe('labvisor/qemu, the VM runner image, and the aarch64 guest images', { s
     const busyboxDeb = await findGuestDeb('aarch64', 'busybox-static', pickBusyboxDeb);
     if (!need(t, kernelDeb.deb && busyboxDeb.deb, `the arm64 packages are missing: ${kernelDeb.why}; ${busyboxDeb.why}`)) return;
     const kernel = await withEnv({ LABVISOR_OFFLINE: '1' }, () => ensureGuestKernel(docker, info, undefined, kernelRepo, 'aarch64'));
+    armKernel = kernel;
     assert.equal(kernel.source, 'package');
     assert.equal(kernel.version, kernelDeb.deb!.release);
     assert.equal(kernel.image, `${kernelRepo}:${kernel.version}`);
