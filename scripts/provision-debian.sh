@@ -17,6 +17,8 @@ need_root() {
 declare -A WANT=(
   [docker.io]=/usr/sbin/dockerd
   [qemu-system-x86]=/usr/bin/qemu-system-x86_64
+  # aarch64 guests (-M virt) on any engine: the runner image carries this binary too.
+  [qemu-system-arm]=/usr/bin/qemu-system-aarch64
   [busybox-static]=/bin/busybox
   [linux-image-cloud-amd64]=/usr/share/doc/linux-image-cloud-amd64
   [chromium]=/usr/bin/chromium
@@ -78,5 +80,79 @@ start_dockerd() {
   exit 1
 }
 
+# The arm64 guest's parts, as Debian packages that are downloaded, never installed: the cloud
+# kernel (vmlinuz + modules; labvisor/kernel:6.1.0-NN-cloud-arm64 is made from it) and the static
+# busybox (the arm64 labvisor/base and the guest kit). They live in /var/cache/labvisor/arm64:
+# /var/cache is where the FHS puts data a program can fetch again, it is the machine's (this
+# script runs as root, for every user and for CI) and not any user's data dir, and it survives
+# reboots, unlike /tmp. LABVISOR_PACKAGE_CACHE moves the folder above arm64/ (the app reads the
+# same variable: electron/engine/images/guest-packages.ts).
+ARM64_CACHE="${LABVISOR_PACKAGE_CACHE:-/var/cache/labvisor}/arm64"
+updated=""
+
+# The package a metapackage depends on (linux-image-cloud-arm64 -> linux-image-6.1.0-NN-cloud-arm64).
+depends_of() {
+  apt-cache depends "$1" 2>/dev/null | sed -n 's/^ *Depends: \([^<>]*\)$/\1/p' | sed 's/:arm64$//' | grep '^linux-image-' | head -n 1
+}
+
+# name_version_arch.deb as apt-get download names it (an epoch's ":" becomes "%3a").
+deb_file() {
+  local version
+  version=$(apt-cache policy "$1:arm64" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+  [ -n "$version" ] && [ "$version" != "(none)" ] || return 1
+  printf '%s_%s_arm64.deb\n' "$1" "${version//:/%3a}"
+}
+
+fetch_arm64_assets() {
+  if [ "$(dpkg --print-architecture)" = arm64 ]; then
+    : # native: apt knows arm64 packages already
+  elif [[ " $(dpkg --print-foreign-architectures | tr '\n' ' ') " != *" arm64 "* ]]; then
+    need_root
+    log "arm64: adding the arm64 architecture to dpkg (packages are downloaded, not installed)"
+    $SUDO dpkg --add-architecture arm64
+    $SUDO apt-get update -qq
+    updated=1
+  elif ! apt-cache show busybox-static:arm64 >/dev/null 2>&1 && [ -z "$updated" ]; then
+    need_root
+    $SUDO apt-get update -qq
+    updated=1
+  fi
+  local kernel
+  kernel=$(depends_of linux-image-cloud-arm64:arm64)
+  if [ -z "$kernel" ]; then log "arm64: apt knows no linux-image-cloud-arm64:arm64"; exit 1; fi
+  local pkg file wanted=() exec_again=""
+  for pkg in "$kernel" busybox-static; do
+    file=$(deb_file "$pkg") || { log "arm64: apt has no candidate for $pkg:arm64"; exit 1; }
+    wanted+=("$file")
+    if [ -s "$ARM64_CACHE/$file" ]; then continue; fi
+    need_root
+    log "arm64: downloading $pkg:arm64 into $ARM64_CACHE"
+    $SUDO mkdir -p "$ARM64_CACHE"
+    # apt-get download writes into the current folder; as root it warns that it cannot drop to _apt.
+    (cd "$ARM64_CACHE" && $SUDO apt-get download -qq "$pkg:arm64" 2>&1 | grep -v 'unsandboxed as root' >&2 || true)
+    if [ ! -s "$ARM64_CACHE/$file" ] && [ -z "$updated" ]; then
+      # Lists older than the mirror name a file it no longer has: read them again, once.
+      log "arm64: $file did not arrive; updating the package lists and trying again"
+      $SUDO apt-get update -qq
+      updated=1
+      exec_again=1
+      break
+    fi
+    [ -s "$ARM64_CACHE/$file" ] || { log "arm64: $file did not arrive"; exit 1; }
+  done
+  if [ -n "$exec_again" ]; then fetch_arm64_assets; return; fi
+  # Older kernels and busyboxes go: the app takes what it finds here, and one of each is the answer.
+  local old
+  for old in "$ARM64_CACHE"/*.deb; do
+    [ -e "$old" ] || continue
+    [[ " ${wanted[*]} " == *" $(basename "$old") "* ]] && continue
+    need_root
+    log "arm64: removing the older $(basename "$old")"
+    $SUDO rm -f "$old"
+  done
+  log "arm64: ${wanted[*]} in $ARM64_CACHE"
+}
+
 install_missing
+fetch_arm64_assets
 start_dockerd

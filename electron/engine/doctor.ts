@@ -1,5 +1,6 @@
 // What this machine can do for labs, each finding with a fix: the engine and where it runs,
-// the base image, QEMU and its accelerator, a guest kernel, the Docker host view's image, the data dir.
+// the base image, QEMU and its accelerator, a guest kernel, the Docker host view's image, the VM
+// runner and kernel images per guest CPU, the data dir.
 import { constants } from 'node:fs';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { connectEngine, type EngineConnection, type EngineInfo } from './machines/docker-engine.js';
@@ -10,8 +11,9 @@ import { helperLabels } from './labels.js';
 import { dataDir } from './paths.js';
 import { DOCKER_HOST_IMAGE, findLocalCli } from './images/docker-host-image.js';
 import { readVerdict } from './machines/vm/accelerator.js';
-import { QEMU_IMAGE } from './images/qemu-image.js';
-import { findHostKernel, KERNEL_REPO } from './images/guest-kernel.js';
+import { describeKernelImage, findHostKernel, KERNEL_REPO } from './images/guest-kernel.js';
+import { GUEST_ARCHES, vmGuestArch, type GuestArch } from './images/guest-arch.js';
+import { describeQemuImage, QEMU_IMAGE } from './images/qemu-image.js';
 
 export type Status = 'ok' | 'warn' | 'error';
 export interface Finding {
@@ -94,6 +96,50 @@ async function dockerHostView(docker: Docker, info: EngineInfo): Promise<Finding
   };
 }
 
+/**
+ * The VM runner image (labvisor/qemu) and the kernel image for each guest CPU: present, made
+ * from what on first use, or missing with the fix. A CPU other than the one VMs use here
+ * (the engine's, or LABVISOR_VM_ARCH) is optional: its gaps are said, not warned about.
+ */
+async function vmImages(docker: Docker, info: EngineInfo): Promise<Finding[]> {
+  let used: GuestArch | undefined;
+  try {
+    used = vmGuestArch(info);
+  } catch {
+    used = undefined;
+  }
+  const findings: Finding[] = [];
+  for (const arch of GUEST_ARCHES) {
+    const optional = arch !== used ? ` (not needed now: VMs here boot ${used ?? 'no'} guests; LABVISOR_VM_ARCH=${arch} would use it)` : '';
+    const gap: Status = optional ? 'ok' : 'warn';
+    const runner = await describeQemuImage(docker, info, arch);
+    findings.push({
+      id: `runner:${arch}`, status: runner.status === 'missing' ? gap : 'ok', detail: `${runner.detail}${runner.status === 'missing' ? optional : ''}`,
+      ...(runner.status === 'missing' ? { fix: 'connect to a registry once, load a workshop bundle, or on a Linux computer with the engine\'s CPU: sudo apt-get install qemu-system-x86 qemu-system-arm' } : {}),
+    });
+    const kernel = await describeKernelImage(docker, info, arch);
+    const registry = 'built from Debian\'s cloud kernel where a registry answers';
+    let detail: string;
+    let status: Status = 'ok';
+    if (kernel.image) detail = `${kernel.image.ref} is present${kernel.image.tag !== kernel.image.version ? ` (kernel ${kernel.image.version})` : ''}`;
+    else if (kernel.offline && kernel.registry === 'first') detail = `will be ${registry}, else ${kernel.offline}, on first use`;
+    else if (kernel.offline) detail = `will be ${kernel.offline} on first use`;
+    else {
+      status = gap;
+      detail = `no ${arch} kernel image, and ${kernel.registry === 'skipped' ? 'no source without a registry (LABVISOR_OFFLINE=1)' : `it can only be ${registry}`}: ${kernel.reasons.join('; ')}${optional}`;
+    }
+    findings.push({
+      id: `kernel:${arch}`, status, detail,
+      ...(!kernel.image && !kernel.offline ? {
+        fix: arch === 'aarch64'
+          ? 'sudo bash scripts/provision-debian.sh (downloads Debian\'s arm64 cloud kernel), or connect to a registry once'
+          : 'sudo apt-get install linux-image-cloud-amd64 (Debian); elsewhere, connect to a registry once',
+      } : {}),
+    });
+  }
+  return findings;
+}
+
 async function dataDirWritable(): Promise<Finding> {
   const dir = dataDir();
   try {
@@ -124,7 +170,9 @@ export async function runDoctor(): Promise<DoctorReport> {
       checks.push({ id: 'engine', status: 'error', detail: detail!, ...(fix ? { fix } : {}) });
     }
     const kernel = await guestKernel(connection?.docker, engine);
-    checks.push(...(connection ? [await accelerator(connection.docker, connection.info)] : []), kernel.finding, await dataDirWritable());
+    checks.push(...(connection ? [await accelerator(connection.docker, connection.info)] : []), kernel.finding);
+    if (connection && engine) checks.push(...await vmImages(connection.docker, engine));
+    checks.push(await dataDirWritable());
   } finally {
     await connection?.close();
   }

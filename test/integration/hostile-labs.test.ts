@@ -31,10 +31,19 @@ async function labelledForLab(docker: Docker, lab: string): Promise<string[]> {
   return [...c.map((x) => x.Names[0]!), ...(v.Volumes ?? []).map((x) => x.Name), ...n.map((x) => x.Name)];
 }
 
-/** QEMU processes on this machine (ours are the only ones in a test run). */
-function qemuProcesses(): number {
+/**
+ * QEMU processes booting one of this hostile lab's VMs (their kernel command line names the
+ * guest's hostname), so other VMs running on this machine meanwhile do not count.
+ */
+async function qemuProcesses(lab: string): Promise<number> {
+  const { lab: spec } = await loadLab(hostile(lab));
+  const vms = spec.machines.flatMap((m) => (m.kind === 'vm' ? [`labvisor.hostname=${m.hostname ?? m.name}`] : []));
+  if (!vms.length) return 0;
   return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try { return /qemu-system/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0]!); } catch { return false; }
+    try {
+      const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      return /qemu-system/.test(cmdline.split('\0')[0]!) && vms.some((v) => cmdline.includes(v));
+    } catch { return false; }
   }).length;
 }
 
@@ -62,13 +71,13 @@ describe('hostile labs are refused without trust, with their reasons, leaving no
   ];
   for (const [name, reasons] of needsTrust) {
     test(`${name}: refused by run without --trust`, async () => {
-      const qemuBefore = qemuProcesses();
+      const qemuBefore = await qemuProcesses(name);
       const r = await cli(['run', hostile(name)]);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /needs your trust before it runs/);
       for (const reason of reasons) assert.match(r.stderr, reason);
       assert.deepEqual(await labelledForLab(docker, name), [], 'nothing was created');
-      assert.equal(qemuProcesses(), qemuBefore, 'no QEMU was started');
+      assert.equal(await qemuProcesses(name), qemuBefore, 'no QEMU was started');
     });
   }
 

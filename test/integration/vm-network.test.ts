@@ -56,7 +56,7 @@ describe('a VM\'s way out', { skip: engine.skip }, () => {
     await startContainer('box', LAB, 'exec sleep 600');
     const kernel = await ensureGuestKernel(docker, info);
     const initrd = await buildGuestInitramfs(docker, BASE_IMAGE, kernel);
-    const runnerImage = await ensureQemuImage(docker, info);
+    const runnerImage = (await ensureQemuImage(docker, info)).ref;
     const boot = (machine: string, outbound: boolean) => VmMachine.start(docker, {
       session: SESSION, machine, container: `${LAB}-${machine}`, arch: 'x86_64', sameArch: true, runnerImage,
       kernel: kernel.vmlinuz, initrd, memoryMb: 128, cpus: 1, hostname: machine, ports: [8080], network: LAB,

@@ -28,7 +28,7 @@ async function vmSpec(docker: Docker, info: EngineInfo, session: string, kernel:
   await docker.createNetwork({ Name: network, Internal: true, Labels: labelsFor('vm-test', session, 'network') }).catch(() => {});
   return {
     session, machine: 'vm', container: `lv-${session}-vm`, arch: 'x86_64', sameArch: true,
-    runnerImage: await ensureQemuImage(docker, info), kernel: kernel.vmlinuz, initrd,
+    runnerImage: (await ensureQemuImage(docker, info)).ref, kernel: kernel.vmlinuz, initrd,
     memoryMb: 192, cpus: 1, hostname: 'guest-one', ports: [], network, labels: labelsFor('vm-test', session, 'machine'),
     engineKernel: info.kernel, tscKhz: 2_000_000, ...extra,
   };
@@ -106,7 +106,7 @@ describe('a VM from labvisor/base', { skip }, () => {
   });
 
   test('KVM was tried once on this engine, and its verdict is kept there', async () => {
-    const id = (await docker.getImage(await ensureQemuImage(docker, info)).inspect()).Id;
+    const id = (await docker.getImage((await ensureQemuImage(docker, info)).ref).inspect()).Id;
     const verdict = await readVerdict(docker, { runnerImageId: id, engineKernel: info.kernel }, 'kvm');
     assert.ok(verdict, 'a verdict on the engine');
     assert.equal(vm.timeline.accel, verdict.ok ? 'kvm' : 'tcg');
@@ -154,5 +154,32 @@ describe('a lab with a VM', { skip }, () => {
       await session.stop();
     }
     assert.deepEqual(await labelled(docker, session.id), nothing, 'the runner went with the session');
+  });
+});
+
+describe('an aarch64 guest on this engine (LABVISOR_VM_ARCH=aarch64), under TCG', { skip }, () => {
+  test('made from the arm64 base image with Debian\'s arm64 kernel: its console says aarch64, a check runs through its agent, it stops cleanly', async () => {
+    const docker = engine.docker as Docker;
+    const saved = process.env.LABVISOR_VM_ARCH;
+    process.env.LABVISOR_VM_ARCH = 'aarch64';
+    const session = new LabSession(docker, engine.info as EngineInfo, await loadLab(fixture('vm-lab')));
+    try {
+      await session.start();
+      const vm = session.machines.find((m) => m.name === 'vm')!;
+      assert.equal(vm.unavailable, undefined);
+      assert.equal(vm.boot?.accel, 'tcg');
+      const term = await session.openTerminal('vm', 100, 30);
+      let text = '';
+      term.attach((f) => { if (f.type === 'data') text += Buffer.from(f.data).toString(); });
+      term.input('uname -m\r');
+      const until = Date.now() + 20_000;
+      while (!/^aarch64\r?$/m.test(text) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      assert.match(text, /^aarch64\r?$/m, text.slice(-500));
+      assert.deepEqual(await session.check('own-kernel'), { ok: true, messages: [] });
+    } finally {
+      if (saved === undefined) delete process.env.LABVISOR_VM_ARCH; else process.env.LABVISOR_VM_ARCH = saved;
+      await session.stop();
+    }
+    assert.deepEqual(await labelled(docker, session.id), nothing);
   });
 });

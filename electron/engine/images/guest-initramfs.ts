@@ -64,9 +64,9 @@ export async function packImageTar(tar: NodeJS.ReadableStream, writer: NewcWrite
 }
 
 /** The guest kit: /init, /labvisor/{agent,busybox}, the kernel's modules and the order to load them in. */
-async function packKit(docker: Docker, writer: NewcWriter, kernel: GuestKernel): Promise<void> {
-  const busybox = await withCreatedContainer(docker, BASE_IMAGE, (c) => readContainerFile(c, '/bin/busybox'))
-    .catch((err: Error) => { throw new Error(`the guest kit's busybox comes from ${BASE_IMAGE}: ${err.message}`); });
+async function packKit(docker: Docker, writer: NewcWriter, kernel: GuestKernel, kitImage: string): Promise<void> {
+  const busybox = await withCreatedContainer(docker, kitImage, (c) => readContainerFile(c, '/bin/busybox'))
+    .catch((err: Error) => { throw new Error(`the guest kit's busybox comes from ${kitImage}: ${err.message}`); });
   const dep = await readFile(join(kernel.modulesDir, 'modules.dep'), 'utf8');
   const builtin = await readFile(join(kernel.modulesDir, 'modules.builtin'), 'utf8').catch(() => '');
   const modules = modulesInLoadOrder(dep, GUEST_MODULES, builtin);
@@ -82,9 +82,12 @@ async function packKit(docker: Docker, writer: NewcWriter, kernel: GuestKernel):
     Buffer.from(modules.map((rel) => `${basename(rel)}\n`).join('')));
 }
 
-/** The initramfs of a guest made from `imageRef` for `kernel`, built once per image, kit and kernel. */
+/**
+ * The initramfs of a guest made from `imageRef` for `kernel`, built once per image, kit and
+ * kernel. The kit's busybox comes from `kitImage`, the base image of the guest's CPU.
+ */
 export async function buildGuestInitramfs(
-  docker: Docker, imageRef: string, kernel: GuestKernel, sink: ProgressSink = noProgress,
+  docker: Docker, imageRef: string, kernel: GuestKernel, sink: ProgressSink = noProgress, kitImage = BASE_IMAGE,
 ): Promise<string> {
   const imageId = (await docker.getImage(imageRef).inspect()).Id.replace(/^sha256:/, '').slice(0, 12);
   const dir = join(dataDir(), 'guests');
@@ -99,7 +102,7 @@ export async function buildGuestInitramfs(
     task.update('exporting');
     await withCreatedContainer(docker, imageRef, async (c) =>
       packImageTar(await c.export(), writer, (n) => task.update(`packing ${n} files`, { current: n })));
-    await packKit(docker, writer, kernel);
+    await packKit(docker, writer, kernel, kitImage);
     await writer.finish();
     task.update(`compressing ${writer.count} files`);
     await pipeline(createReadStream(`${tmp}.cpio`), createGzip(), createWriteStream(`${tmp}.gz`));

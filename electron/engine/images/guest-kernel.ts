@@ -4,12 +4,20 @@
 // Sources in order: an image already present; one built from Debian's cloud kernel when a
 // registry answers; one imported from this machine's /boot and /lib/modules; else an error
 // saying what was tried and how to get a kernel.
+// One kernel per guest architecture (guest-arch.ts): an image says its own in labels (legacy
+// images without them are the engine's CPU's). aarch64 kernels are tagged <version>-arm64 unless
+// the version says arm64 already (Debian's 6.1.0-56-cloud-arm64), and come first from Debian's
+// arm64 cloud kernel package downloaded into the package cache (guest-packages.ts: it is
+// Debian's cloud kernel, as the registry's would be, so offline goes first), then this machine's
+// kernel when it is an arm64 machine, then a registry.
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rename, rm, writeFile } from 'node:fs/promises';
-import { arch as hostArch } from 'node:os';
+import { arch as hostArch, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { pack, type Header, type Pack } from 'tar-stream';
 import type { EngineInfo } from '../machines/docker-engine.js';
 import { LABEL } from '../labels.js';
@@ -20,9 +28,15 @@ import { asNodeStream, buildFromDockerfileText } from './build-image.js';
 import { listContainerDir, readContainerFile, withCreatedContainer } from './image-files.js';
 import { GUEST_MODULES, modulesInLoadOrder } from './modules-dep.js';
 import { sameArch } from './static-binary.js';
+import { debianArch, GUEST_ARCH_LABEL, isArch, normalArch, vmGuestArch, type GuestArch } from './guest-arch.js';
+import { findDepmod, findGuestDeb, pickKernelDeb, unpackDeb } from './guest-packages.js';
 
 export const KERNEL_REPO = 'labvisor/kernel';
-export type KernelSource = 'present' | 'registry' | 'host' | 'bundle';
+/** package: Debian's kernel package for another CPU, downloaded into the package cache. */
+export type KernelSource = 'present' | 'registry' | 'host' | 'bundle' | 'package';
+
+/** The kernel release an image holds (its tag may add the architecture). */
+export const KERNEL_VERSION_LABEL = 'io.labvisor.kernel-version';
 
 export interface GuestKernel {
   version: string;
@@ -33,19 +47,38 @@ export interface GuestKernel {
   /** Of vmlinuz. */
   sha256: string;
   source: KernelSource;
+  /** The CPU it is for. */
+  arch: GuestArch;
+  /** Its image: `<repo>:<tag>`. */
+  image: string;
 }
 
 export class GuestKernelUnavailableError extends Error {
   constructor(reasons: string[]) {
     super('No kernel to boot VM machines with could be found or made:\n' +
       reasons.map((r) => `  - ${r}`).join('\n') +
-      '\nFix: on Debian or Ubuntu, sudo apt-get install linux-image-cloud-amd64 (arm64: linux-image-cloud-arm64);' +
+      '\nFix: on Debian or Ubuntu, sudo apt-get install linux-image-cloud-amd64 (arm64: linux-image-cloud-arm64;' +
+      ' for aarch64 guests on another machine, sudo bash scripts/provision-debian.sh downloads Debian\'s arm64 kernel);' +
       ' on other systems, connect to a registry once so the kernel can be built from Debian\'s.');
     this.name = 'GuestKernelUnavailableError';
   }
 }
 
 const KERNEL_LABELS = { [LABEL.role]: 'kernel' };
+
+const kernelLabels = (arch: GuestArch, version?: string): Record<string, string> =>
+  ({ ...KERNEL_LABELS, [GUEST_ARCH_LABEL]: arch, ...(version ? { [KERNEL_VERSION_LABEL]: version } : {}) });
+
+/**
+ * The tag of a kernel image: the version for x86_64 (as always); for aarch64 the version with
+ * -arm64, unless it says arm64 already, so one engine can hold both without a mix-up.
+ */
+export function kernelTag(version: string, arch: GuestArch): string {
+  if (arch === 'x86_64' || /(^|[-_.])(arm64|aarch64)$/.test(version)) return version;
+  return `${version}-${debianArch(arch)}`;
+}
+
+const run = promisify(execFile);
 
 /**
  * The Debian the kernel is installed in: a dated tag and its multi-arch index digest, so a
@@ -57,14 +90,21 @@ const KERNEL_LABELS = { [LABEL.role]: 'kernel' };
  */
 export const DEBIAN_IMAGE = 'debian:bookworm-20260824-slim@sha256:88200866dfff7ea7f5cbcb6ec7c8a701889efe6fe859fe64d6990e4b07ea4171';
 
-interface KernelImage { ref: string; id: string; version: string }
+export interface KernelImage { ref: string; id: string; version: string; tag: string }
 
-/** The newest `<repo>:<version>` image. */
-async function newestKernelImage(docker: Docker, repo: string): Promise<KernelImage | undefined> {
+/**
+ * The newest `<repo>:<tag>` kernel image for `arch`. An image without the architecture label
+ * was made before there was a choice: for the engine's CPU, and its tag is its version.
+ */
+export async function newestKernelImage(docker: Docker, repo: string, arch: GuestArch, engineArch: string): Promise<KernelImage | undefined> {
   const images = await docker.listImages({ filters: { reference: [repo], label: [`${LABEL.role}=kernel`] } });
   for (const image of images.sort((a, b) => b.Created - a.Created)) {
+    const labelled = image.Labels?.[GUEST_ARCH_LABEL];
+    if (labelled ? normalArch(labelled) !== arch : !isArch(engineArch, arch)) continue;
     const ref = image.RepoTags?.find((t) => t.startsWith(`${repo}:`));
-    if (ref) return { ref, id: image.Id, version: ref.slice(repo.length + 1) };
+    if (!ref) continue;
+    const tag = ref.slice(repo.length + 1);
+    return { ref, id: image.Id, tag, version: image.Labels?.[KERNEL_VERSION_LABEL] || tag };
   }
   return undefined;
 }
@@ -81,28 +121,59 @@ function debianKernelDockerfile(engineArch: string): string {
   ].join('\n');
 }
 
-/** Builds the kernel image from Debian's cloud kernel package as `<repo>:<version>`. */
-async function buildDebianKernel(docker: Docker, engine: EngineInfo, repo: string, sink: ProgressSink): Promise<void> {
+/**
+ * Debian's cloud kernel of another CPU, made by a Debian container of the engine's CPU: the
+ * package is downloaded (dpkg --add-architecture; apt-get download) and unpacked, never
+ * installed, and depmod writes the modules.dep its postinst would have written.
+ */
+export function crossKernelDockerfile(arch: GuestArch): string {
+  const deb = debianArch(arch);
+  return [
+    `FROM ${DEBIAN_IMAGE} AS debian`,
+    `RUN dpkg --add-architecture ${deb} && apt-get update \\`,
+    ' && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends kmod \\',
+    ` && pkg=$(apt-cache depends linux-image-cloud-${deb}:${deb} | sed -n 's/^ *Depends: \\(linux-image-[^<>]*\\)$/\\1/p' | head -n 1) \\`,
+    ' && mkdir -p /deb /k && cd /deb && apt-get download "$pkg" \\',
+    ' && dpkg-deb -x /deb/linux-image-*.deb /k && if [ -d /k/usr/lib/modules ]; then mkdir -p /k/lib && mv /k/usr/lib/modules /k/lib/; fi \\',
+    ' && depmod -b /k "$(ls /k/lib/modules)"',
+    'FROM scratch',
+    'COPY --from=debian /k/boot/vmlinuz-* /boot/',
+    'COPY --from=debian /k/lib/modules/ /lib/modules/',
+    '',
+  ].join('\n');
+}
+
+/** The Dockerfile that makes an `arch` kernel on an engine of `engineArch` where a registry answers. */
+export function kernelDockerfile(arch: GuestArch, engineArch: string): string {
+  return isArch(engineArch, arch) ? debianKernelDockerfile(arch) : crossKernelDockerfile(arch);
+}
+
+/** Builds the kernel image from Debian's cloud kernel package as `<repo>:<tag>`. */
+async function buildDebianKernel(docker: Docker, engine: EngineInfo, repo: string, arch: GuestArch, sink: ProgressSink): Promise<void> {
   await pullImage(docker, DEBIAN_IMAGE, 30_000);
   // Built under another name until its version is known, so it never passes for a kernel.
-  const building = `${repo}-building:latest`;
-  await buildFromDockerfileText(docker, debianKernelDockerfile(engine.arch), building, KERNEL_LABELS, sink);
+  const building = `${repo}-building:${debianArch(arch)}`;
+  await buildFromDockerfileText(docker, kernelDockerfile(arch, engine.arch), building, { [LABEL.role]: 'helper' }, sink);
   try {
     // The version is only known once apt has chosen the package.
     const boot = await withCreatedContainer(docker, building, (c) => listContainerDir(c, '/boot'));
     const vmlinuz = boot.find((name) => name.startsWith('vmlinuz-'));
     if (!vmlinuz) throw new Error(`the built image has no /boot/vmlinuz-* (found: ${boot.join(', ') || 'nothing'})`);
-    await docker.getImage(building).tag({ repo, tag: vmlinuz.slice('vmlinuz-'.length) });
+    const version = vmlinuz.slice('vmlinuz-'.length);
+    // The labels of the final image: the version is only known now.
+    await buildFromDockerfileText(docker, `FROM ${building}\n`, `${repo}:${kernelTag(version, arch)}`, kernelLabels(arch, version), sink);
   } finally {
     await docker.getImage(building).remove().catch(() => {});
   }
 }
 
-/** The newest kernel on this machine with its modules, usable for the engine's images, or why none. */
-export async function findHostKernel(engine: EngineInfo): Promise<{ version?: string; why: string }> {
-  const arch = ({ x64: 'x86_64', arm64: 'aarch64' } as Record<string, string>)[hostArch()] ?? hostArch();
-  if (!sameArch(arch, engine.arch)) {
-    return { why: `this machine's kernel is for ${arch}, the engine's images are for ${engine.arch}` };
+/** The newest kernel on this machine with its modules, usable for `guestArch` guests (the engine's CPU by default), or why none. */
+export async function findHostKernel(engine: EngineInfo, guestArch: string = engine.arch): Promise<{ version?: string; why: string }> {
+  const arch = normalArch(hostArch());
+  if (!sameArch(arch, guestArch)) {
+    return { why: isArch(engine.arch, normalArch(guestArch) as GuestArch)
+      ? `this machine's kernel is for ${arch}, the engine's images are for ${engine.arch}`
+      : `this machine's kernel is for ${arch}, not ${normalArch(guestArch)} guests` };
   }
   const versions = (await readdir('/boot').catch(() => [] as string[]))
     .filter((f) => f.startsWith('vmlinuz-')).map((f) => f.slice('vmlinuz-'.length))
@@ -126,13 +197,16 @@ const entryDone = (tar: Pack, header: Partial<Header> & { name: string }, data?:
   else tar.entry(header, done);
 });
 
-/** Fills `tar` with /boot/vmlinuz-<version> and /lib/modules/<version>, one file at a time. */
-async function packHostKernel(tar: Pack, version: string): Promise<void> {
+/**
+ * Fills `tar` with /boot/vmlinuz-<version> and /lib/modules/<version>, one file at a time, read
+ * from under `root` (this machine's /, or an unpacked package).
+ */
+async function packHostKernel(tar: Pack, version: string, root = '/'): Promise<void> {
   const mtime = new Date(0);
   for (const dir of ['boot', 'lib', 'lib/modules']) await entryDone(tar, { name: dir, type: 'directory', mode: 0o755, mtime });
-  await entryDone(tar, { name: `boot/vmlinuz-${version}`, mode: 0o644, mtime }, await readFile(`/boot/vmlinuz-${version}`));
+  await entryDone(tar, { name: `boot/vmlinuz-${version}`, mode: 0o644, mtime }, await readFile(join(root, `boot/vmlinuz-${version}`)));
   const walk = async (rel: string): Promise<void> => {
-    const full = `/${rel}`;
+    const full = join(root, rel);
     const st = await lstat(full);
     if (st.isSymbolicLink()) await entryDone(tar, { name: rel, type: 'symlink', linkname: await readlink(full), mode: 0o777, mtime });
     else if (st.isFile()) await entryDone(tar, { name: rel, mode: st.mode & 0o777, mtime }, await readFile(full));
@@ -145,12 +219,18 @@ async function packHostKernel(tar: Pack, version: string): Promise<void> {
   tar.finalize();
 }
 
-/** `docker import` of this machine's kernel as `<repo>:<version>`; the files are read here, so any engine will do. */
-async function importHostKernel(docker: Docker, version: string, repo: string): Promise<void> {
+/**
+ * `docker import` of a kernel read from under `root` (this machine's, by default) as
+ * `<repo>:<tag>`; the files are read here, so any engine will do. A data image: it is the
+ * engine's platform whatever CPU the kernel is for (its label says that).
+ */
+async function importHostKernel(
+  docker: Docker, version: string, repo: string, arch: GuestArch, root = '/',
+): Promise<void> {
   const tar = pack();
-  const packing = packHostKernel(tar, version).catch((err: Error) => { tar.destroy(err); throw err; });
-  const changes = Object.entries(KERNEL_LABELS).map(([k, v]) => `LABEL ${k}=${v}`);
-  const imported = docker.importImage(asNodeStream(tar), { repo, tag: version, changes }).then((stream) =>
+  const packing = packHostKernel(tar, version, root).catch((err: Error) => { tar.destroy(err); throw err; });
+  const changes = Object.entries(kernelLabels(arch, version)).map(([k, v]) => `LABEL ${k}=${v}`);
+  const imported = docker.importImage(asNodeStream(tar), { repo, tag: kernelTag(version, arch), changes }).then((stream) =>
     new Promise<void>((resolve, reject) =>
       docker.modem.followProgress(stream, (err, out: Array<{ error?: string }>) => {
         const failure = err ?? out?.find((o) => o.error)?.error;
@@ -159,28 +239,52 @@ async function importHostKernel(docker: Docker, version: string, repo: string): 
   await Promise.all([packing, imported]);
 }
 
+/** Imports Debian's kernel package `deb` (release `version`): unpacked in a temporary folder, with the modules.dep depmod writes. */
+async function importPackageKernel(docker: Docker, deb: string, version: string, repo: string, arch: GuestArch): Promise<void> {
+  const depmod = await findDepmod();
+  if (!depmod) throw new Error('depmod (kmod), which writes the modules.dep a package\'s install would, is not installed');
+  const dir = await mkdtemp(join(tmpdir(), 'labvisor-kernel-'));
+  try {
+    await unpackDeb(deb, dir);
+    if (!(await readable(join(dir, 'boot', `vmlinuz-${version}`)))) throw new Error(`${deb} has no /boot/vmlinuz-${version}`);
+    // Debian moved the modules to /usr/lib/modules in trixie; the image keeps /lib/modules.
+    const modulesFrom = (await readable(join(dir, 'lib', 'modules', version))) ? `lib/modules/${version}` : `usr/lib/modules/${version}`;
+    if (modulesFrom.startsWith('usr/')) {
+      await mkdir(join(dir, 'lib', 'modules'), { recursive: true });
+      await rename(join(dir, modulesFrom), join(dir, 'lib', 'modules', version));
+    }
+    await run(depmod, ['-b', dir, version], { maxBuffer: 1 << 20 });
+    await importHostKernel(docker, version, repo, arch, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 interface Manifest { version: string; imageId: string; sha256: string; modules: string[] }
 
 const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 
-function kernelAt(dir: string, m: Manifest, source: KernelSource): GuestKernel {
-  return { version: m.version, vmlinuz: join(dir, 'vmlinuz'), modulesDir: join(dir, 'lib', 'modules', m.version), sha256: m.sha256, source };
+function kernelAt(dir: string, m: Manifest, source: KernelSource, image: KernelImage, arch: GuestArch): GuestKernel {
+  return {
+    version: m.version, vmlinuz: join(dir, 'vmlinuz'), modulesDir: join(dir, 'lib', 'modules', m.version), sha256: m.sha256, source,
+    arch, image: image.ref,
+  };
 }
 
 /** The cached kernel of `image`, if its manifest is for that image and its files are intact. */
-async function cachedKernel(dir: string, image: KernelImage, source: KernelSource): Promise<GuestKernel | undefined> {
+async function cachedKernel(dir: string, image: KernelImage, source: KernelSource, arch: GuestArch): Promise<GuestKernel | undefined> {
   try {
     const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
     if (m.imageId !== image.id || m.version !== image.version || (await sha256(join(dir, 'vmlinuz'))) !== m.sha256) return undefined;
     for (const rel of ['modules.dep', ...m.modules]) await access(join(dir, 'lib', 'modules', m.version, rel));
-    return kernelAt(dir, m, source);
+    return kernelAt(dir, m, source, image, arch);
   } catch {
     return undefined;
   }
 }
 
 /** Copies vmlinuz and the guest's modules out of the image into the cache, replacing what was there. */
-async function unpackKernel(docker: Docker, image: KernelImage, dir: string, source: KernelSource): Promise<GuestKernel> {
+async function unpackKernel(docker: Docker, image: KernelImage, dir: string, source: KernelSource, arch: GuestArch): Promise<GuestKernel> {
   await mkdir(dirname(dir), { recursive: true });
   const tmp = await mkdtemp(`${dir}.tmp-`);
   try {
@@ -205,66 +309,131 @@ async function unpackKernel(docker: Docker, image: KernelImage, dir: string, sou
     await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
-    return kernelAt(dir, manifest, source);
+    return kernelAt(dir, manifest, source, image, arch);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     // Another process may have unpacked the same kernel meanwhile.
-    const theirs = await cachedKernel(dir, image, source);
+    const theirs = await cachedKernel(dir, image, source, arch);
     if (theirs) return theirs;
     throw err;
   }
 }
 
-/** Makes `<repo>:<version>` from the first source that works. */
+type Attempt = { name: string; run: () => Promise<KernelSource>; skip?: string };
+
+/** The sources of an `arch` kernel, in the order they are tried (see the top of this file). */
+async function kernelSources(
+  docker: Docker, engine: EngineInfo, repo: string, arch: GuestArch, sink: ProgressSink, task: ReturnType<typeof progressTask>,
+): Promise<Attempt[]> {
+  const registry: Attempt = {
+    name: 'registry',
+    skip: process.env.LABVISOR_OFFLINE === '1' ? 'skipped (LABVISOR_OFFLINE=1)' : undefined,
+    run: async () => {
+      task.update(`building from Debian's ${arch} cloud kernel`);
+      await buildDebianKernel(docker, engine, repo, arch, sink);
+      return 'registry';
+    },
+  };
+  const host = await findHostKernel(engine, arch);
+  const hostAttempt: Attempt = {
+    name: 'this machine\'s kernel',
+    skip: host.version ? undefined : host.why,
+    run: async () => {
+      task.update(`importing this machine's kernel ${host.version}`);
+      await importHostKernel(docker, host.version!, repo, arch);
+      return 'host';
+    },
+  };
+  if (arch !== 'aarch64') return [registry, hostAttempt];
+  const local = await findGuestDeb(arch, `${arch} cloud kernel`, pickKernelDeb);
+  const packageAttempt: Attempt = {
+    name: 'package',
+    skip: local.deb ? undefined : local.why,
+    run: async () => {
+      task.update(`importing ${local.deb!.file}`);
+      await importPackageKernel(docker, local.deb!.path, local.deb!.release, repo, arch);
+      return 'package';
+    },
+  };
+  return [packageAttempt, hostAttempt, registry];
+}
+
+/** Makes an `arch` kernel image in `repo` from the first source that works. */
 async function makeKernelImage(
-  docker: Docker, engine: EngineInfo, repo: string, sink: ProgressSink, task: ReturnType<typeof progressTask>,
+  docker: Docker, engine: EngineInfo, repo: string, arch: GuestArch, sink: ProgressSink, task: ReturnType<typeof progressTask>,
 ): Promise<KernelSource> {
   const reasons: string[] = [];
-  if (process.env.LABVISOR_OFFLINE !== '1') {
-    task.update('building from Debian\'s cloud kernel');
-    try {
-      await buildDebianKernel(docker, engine, repo, sink);
-      return 'registry';
-    } catch (err) {
-      reasons.push(`registry: ${(err as Error).message}`);
+  for (const attempt of await kernelSources(docker, engine, repo, arch, sink, task)) {
+    if (attempt.skip) {
+      reasons.push(`${attempt.name}: ${attempt.skip}`);
+      continue;
     }
-  } else {
-    reasons.push('registry: skipped (LABVISOR_OFFLINE=1)');
-  }
-  const host = await findHostKernel(engine);
-  if (host.version) {
-    task.update(`importing this machine's kernel ${host.version}`);
     try {
-      await importHostKernel(docker, host.version, repo);
-      return 'host';
+      return await attempt.run();
     } catch (err) {
-      reasons.push(`this machine's kernel: import failed: ${(err as Error).message}`);
+      const what = attempt.name === 'this machine\'s kernel' ? 'import failed: ' : '';
+      reasons.push(`${attempt.name}: ${what}${(err as Error).message}`);
     }
-  } else {
-    reasons.push(`this machine's kernel: ${host.why}`);
   }
-  task.failed('no source for the guest kernel');
+  task.failed(`no source for the ${arch} guest kernel`);
   throw new GuestKernelUnavailableError(reasons);
 }
 
-/** Makes sure a guest kernel exists (as `<repo>:<version>`; tests use a throwaway repo) and is unpacked in the cache. */
+/**
+ * What `ensureGuestKernel` would find or use for `arch` now (doctor): the image; else the first
+ * source that needs no registry, and whether a registry would be tried (before it, for x86_64);
+ * and why each other source is not there.
+ */
+export async function describeKernelImage(
+  docker: Docker, engine: EngineInfo, arch: GuestArch, repo = KERNEL_REPO,
+): Promise<{ image?: KernelImage; offline?: string; registry: 'first' | 'last' | 'skipped'; reasons: string[] }> {
+  const image = await newestKernelImage(docker, repo, arch, engine.arch);
+  const noop = progressTask(noProgress, '');
+  const attempts = await kernelSources(docker, engine, repo, arch, noProgress, noop);
+  const reasons = attempts.filter((a) => a.skip && a.name !== 'registry').map((a) => `${a.name}: ${a.skip}`);
+  const at = attempts.findIndex((a) => a.name === 'registry');
+  const registry = attempts[at]!.skip ? 'skipped' : at === 0 ? 'first' : 'last';
+  const usable = attempts.find((a) => !a.skip && a.name !== 'registry');
+  let offline: string | undefined;
+  if (usable?.name === 'package') offline = `made from ${(await findGuestDeb(arch, `${arch} cloud kernel`, pickKernelDeb)).why}`;
+  else if (usable) offline = `imported from ${(await findHostKernel(engine, arch)).why}`;
+  return { ...(image ? { image } : {}), ...(offline ? { offline } : {}), registry, reasons };
+}
+
+/**
+ * The guest CPU a kernel is made for by default: vmGuestArch's; on an engine of a CPU no guest
+ * has (and nothing forced), the engine's own, so the sources say why none suits it.
+ */
+function defaultKernelArch(engine: EngineInfo): GuestArch {
+  try {
+    return vmGuestArch(engine);
+  } catch (err) {
+    if (process.env.LABVISOR_VM_ARCH) throw err;
+    return normalArch(engine.arch) as GuestArch;
+  }
+}
+
+/**
+ * Makes sure a guest kernel for `arch` (LABVISOR_VM_ARCH, else the engine's CPU) exists (as
+ * `<repo>:<tag>`; tests use a throwaway repo) and is unpacked in the cache.
+ */
 export async function ensureGuestKernel(
-  docker: Docker, engine: EngineInfo, sink: ProgressSink = noProgress, repo = KERNEL_REPO,
+  docker: Docker, engine: EngineInfo, sink: ProgressSink = noProgress, repo = KERNEL_REPO, arch: GuestArch = defaultKernelArch(engine),
 ): Promise<GuestKernel> {
-  const task = progressTask(sink, 'guest kernel');
-  let image = await newestKernelImage(docker, repo);
+  const task = progressTask(sink, arch === 'aarch64' ? `${arch} guest kernel` : 'guest kernel');
+  let image = await newestKernelImage(docker, repo, arch, engine.arch);
   let source: KernelSource = 'present';
   if (!image) {
-    source = await makeKernelImage(docker, engine, repo, sink, task);
-    image = await newestKernelImage(docker, repo);
-    if (!image) throw new Error(`${repo}: the ${source} kernel image vanished right after it was made`);
+    source = await makeKernelImage(docker, engine, repo, arch, sink, task);
+    image = await newestKernelImage(docker, repo, arch, engine.arch);
+    if (!image) throw new Error(`${repo}: the ${source} ${arch} kernel image vanished right after it was made`);
   }
-  const dir = join(dataDir(), 'kernels', image.version);
-  const cached = await cachedKernel(dir, image, source);
+  const dir = join(dataDir(), 'kernels', image.tag);
+  const cached = await cachedKernel(dir, image, source, arch);
   if (cached) return cached;
   task.update(`unpacking ${image.version}`);
   try {
-    const kernel = await unpackKernel(docker, image, dir, source);
+    const kernel = await unpackKernel(docker, image, dir, source, arch);
     task.done(`${image.version} (${source})`);
     return kernel;
   } catch (err) {

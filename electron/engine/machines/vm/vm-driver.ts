@@ -3,22 +3,25 @@
 // machine. Without a runner image or a guest kernel the machine is unavailable and the lab's
 // other machines still run.
 import { buildGuestInitramfs } from '../../images/guest-initramfs.js';
-import { ensureGuestKernel, GuestKernelUnavailableError, type GuestKernel } from '../../images/guest-kernel.js';
-import { ensureQemuImage, QemuImageUnavailableError } from '../../images/qemu-image.js';
+import { ensureGuestKernel, GuestKernelUnavailableError, KERNEL_REPO, type GuestKernel } from '../../images/guest-kernel.js';
+import { ensureQemuImage, QEMU_IMAGE, QemuImageUnavailableError } from '../../images/qemu-image.js';
+import { isArch, vmGuestArch, type GuestArch } from '../../images/guest-arch.js';
+import { ensureGuestBaseImage, guestBaseImage } from '../../images/guest-base-image.js';
+import { BASE_IMAGE as LAB_BASE_NAME } from '../../labs/lab-rules.js';
 import type { VmMachine as VmMachineSpec } from '../../labs/schema.js';
 import { VM_DEFAULTS } from '../../labs/trust.js';
 import type { MachinePhase } from '../../lenses/footprint.js';
 import { progressTask, type ProgressSink } from '../../progress.js';
 import { containerName, egressNetworkName, envName, networkName } from '../../sessions/names.js';
 import type { TerminalTarget } from '../../terminals/terminal-registry.js';
-import { sameArch } from '../../images/static-binary.js';
 import type { MachineDriver, MachineStatus, Place, SessionContext } from '../machine-driver.js';
 import { runHelper } from '../helper-container.js';
 import { cannotRun, type ScriptOptions, type ScriptResult } from '../script-result.js';
 import { VmMachine } from './vm-machine.js';
 
-/** What every VM of a session shares: the guest kernel, the runner image, the engine host's clock rate. */
+/** What every VM of a session shares: the guest CPU, its kernel, the runner image, the engine host's clock rate. */
 export interface VmSupport {
+  arch: GuestArch;
   kernel(): Promise<GuestKernel>;
   runner(): Promise<string>;
   tscKhz(): Promise<number>;
@@ -40,9 +43,11 @@ export class VmDriver implements MachineDriver {
     let kernel: Promise<GuestKernel> | undefined;
     let runner: Promise<string> | undefined;
     let tsc: Promise<number> | undefined;
+    const arch = vmGuestArch(ctx.engine);
     return {
-      kernel: () => (kernel ??= ensureGuestKernel(ctx.docker, ctx.engine, sink)),
-      runner: () => (runner ??= ensureQemuImage(ctx.docker, ctx.engine, sink)),
+      arch,
+      kernel: () => (kernel ??= ensureGuestKernel(ctx.docker, ctx.engine, sink, KERNEL_REPO, arch)),
+      runner: () => (runner ??= ensureQemuImage(ctx.docker, ctx.engine, sink, QEMU_IMAGE, arch).then((i) => i.ref)),
       tscKhz: () => (tsc ??= engineHostTscKhz(ctx)),
     };
   }
@@ -59,16 +64,16 @@ export class VmDriver implements MachineDriver {
       progressTask(sink, `machine ${this.name}`).failed('unavailable');
       return { name: this.name, kind: this.kind, readyMs: 0, unavailable: err.message };
     }
-    const initrd = await buildGuestInitramfs(this.ctx.docker, this.ctx.imageRef(this.spec.image), kernel, sink);
+    const initrd = await buildGuestInitramfs(this.ctx.docker, await this.guestImage(), kernel, sink, guestBaseImage(this.support.arch, this.ctx.engine));
     const bootFrom = Date.now() - began;
     this.ctx.assertNotStopping();
     const task = progressTask(sink, `machine ${this.name}`);
     task.update('booting');
     try {
-      const arch = sameArch('aarch64', this.ctx.engine.arch) ? 'aarch64' : 'x86_64';
+      const { arch } = this.support;
       this.vm = await VmMachine.start(this.ctx.docker, {
         session: this.ctx.session, machine: this.name, container: containerName(this.ctx.session, this.name),
-        arch, sameArch: true, runnerImage: runner, kernel: kernel.vmlinuz, initrd,
+        arch, sameArch: isArch(this.ctx.engine.arch, arch), runnerImage: runner, kernel: kernel.vmlinuz, initrd,
         memoryMb: this.spec.memoryMb ?? VM_DEFAULTS.memoryMb, cpus: this.spec.cpus ?? VM_DEFAULTS.cpus,
         hostname: this.spec.hostname ?? this.name, ports: (this.spec.ports ?? []).map((p) => p.guest),
         network: networkName(this.ctx.session),
@@ -88,6 +93,18 @@ export class VmDriver implements MachineDriver {
       task.failed((err as Error).message);
       throw err;
     }
+  }
+
+  /**
+   * The image the guest is made from. A guest of another CPU than the engine's (LABVISOR_VM_ARCH)
+   * needs its own base image; the lab's images are built for the engine's CPU.
+   */
+  private async guestImage(): Promise<string> {
+    const { arch } = this.support;
+    if (isArch(this.ctx.engine.arch, arch)) return this.ctx.imageRef(this.spec.image);
+    if (this.spec.image !== LAB_BASE_NAME) throw new Error(`machine "${this.name}": an ${arch} guest can be made from ${LAB_BASE_NAME} only, not from the lab's image "${this.spec.image}" (built for the engine's ${this.ctx.engine.arch})`);
+    await ensureGuestBaseImage(this.ctx.docker, this.ctx.engine, arch);
+    return guestBaseImage(arch, this.ctx.engine);
   }
 
   async runScript(script: string, opts: ScriptOptions): Promise<ScriptResult> {
