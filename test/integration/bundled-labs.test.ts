@@ -10,14 +10,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLab } from '../../electron/engine/labs/load.js';
-import { findQemu } from '../../electron/engine/machines/vm/qemu-binary.js';
-import { cli, cliApart, engineOrSkip, labelled, nothing, root, spawnApart } from './support.js';
+import { cli, cliApart, engineOrSkip, labelled, nothing, root, spawnApart, vmSkip } from './support.js';
 
 const engine = await engineOrSkip();
-const qemu = await findQemu().catch((err: Error) => {
-  if (process.env.CI) throw new Error(`the bundled labs with VMs need QEMU in CI: ${err.message}`);
-  return undefined;
-});
+const vms = await vmSkip(engine, 'the bundled labs with VMs');
 const unshare = (() => {
   try {
     execFileSync('unshare', ['--pid', '--fork', '--mount-proc', '--mount', 'true'], { stdio: 'ignore' });
@@ -27,7 +23,7 @@ const unshare = (() => {
     return 'cannot unshare namespaces (util-linux, root)';
   }
 })();
-const skip = engine.skip || (!qemu && 'no QEMU on PATH') || unshare;
+const skip = engine.skip || vms || unshare;
 const BUNDLED = readdirSync(join(root, 'labs')).sort();
 
 /** QEMU processes of a session, as the engine's host sees them. */

@@ -7,19 +7,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import { findQemu } from '../../electron/engine/machines/vm/qemu-binary.js';
 import { recordAccess } from '../../electron/engine/lenses/machine-access.js';
 import { processLens, type ProcessLens } from '../../electron/engine/lenses/process-lens.js';
 import type { MachineKernel } from '../../electron/engine/lenses/kernel-lens.js';
 import type { FootprintRun } from '../../electron/engine/lenses/footprint.js';
-import { cli, engineOrSkip, labelled, nothing } from './support.js';
+import { cli, engineOrSkip, labelled, nothing, vmSkip } from './support.js';
 
 const engine = await engineOrSkip();
-const qemu = await findQemu().catch((err: Error) => {
-  if (process.env.CI) throw new Error(`lens tests need QEMU in CI: ${err.message}`);
-  return undefined;
-});
-const skip = engine.skip || (!qemu && 'no QEMU on PATH');
+const vms = await vmSkip(engine, 'lens tests');
+const skip = engine.skip || vms;
 
 async function lensJson<T>(...args: string[]): Promise<T> {
   const r = await cli(['lens', ...args, '--json']);

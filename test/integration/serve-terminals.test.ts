@@ -7,16 +7,12 @@ import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import type { SessionInfo, TerminalInfo } from '../../electron/shared/api.js';
-import { findQemu } from '../../electron/engine/machines/vm/qemu-binary.js';
-import { engineOrSkip, labelled, nothing } from './support.js';
+import { engineOrSkip, labelled, nothing, vmSkip } from './support.js';
 import { Client, serve, stopServing, TerminalView, type Served } from './ws-client.js';
 
 const engine = await engineOrSkip();
-const qemu = await findQemu().catch((err: Error) => {
-  if (process.env.CI) throw new Error(`terminal tests need QEMU in CI: ${err.message}`);
-  return undefined;
-});
-const skip = engine.skip || (!qemu && 'no QEMU on PATH');
+const vms = await vmSkip(engine, 'terminal tests');
+const skip = engine.skip || vms;
 
 const PROMPT = 'lv-prompt> ';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { connectEngine, type EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { packageRoot } from '../../electron/engine/paths.js';
+import { findLocalQemu } from '../../electron/engine/images/qemu-image.js';
 
 process.env.LABVISOR_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'labvisor-test-'));
 
@@ -148,4 +149,16 @@ export async function cliApart(args: string[]): Promise<CliResult> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Why VM tests cannot run, or false. VMs need the runner image, which a test machine makes from
+ * its own QEMU (no registry here): in CI a missing QEMU fails the test file loudly.
+ */
+export async function vmSkip(engine: { info?: EngineInfo; skip: string | false }, what: string): Promise<string | false> {
+  if (engine.skip || !engine.info) return engine.skip;
+  const local = await findLocalQemu(engine.info);
+  if (local.binaries.length) return false;
+  if (process.env.CI) throw new Error(`${what} need QEMU in CI, to make the VM runner image: ${local.why}`);
+  return `no QEMU to make the VM runner image: ${local.why}`;
 }

@@ -6,12 +6,11 @@ import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { findQemu } from '../../electron/engine/machines/vm/qemu-binary.js';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import type { TerminalSession } from '../../electron/engine/terminals/terminal-session.js';
 import { FLOW, SCROLLBACK_BYTES, type TerminalOut } from '../../electron/shared/terminal-protocol.js';
-import { engineOrSkip, fixture, labelled, nothing } from './support.js';
+import { engineOrSkip, fixture, labelled, nothing, vmSkip } from './support.js';
 import { plainText, waitForText } from './terminal-text.js';
 
 // A host terminal runs the user's $SHELL. Here it is /bin/sh, as in CI: a developer's rc files
@@ -19,11 +18,8 @@ import { plainText, waitForText } from './terminal-text.js';
 process.env.SHELL = '/bin/sh';
 
 const engine = await engineOrSkip();
-const qemu = await findQemu().catch((err: Error) => {
-  if (process.env.CI) throw new Error(`terminal tests need QEMU in CI: ${err.message}`);
-  return undefined;
-});
-const skip = engine.skip || (!qemu && 'no QEMU on PATH');
+const vms = await vmSkip(engine, 'terminal tests');
+const skip = engine.skip || vms;
 
 /** What a socket read can add after the source was paused. */
 const ONE_READ = 64 * 1024;

@@ -1,5 +1,5 @@
-// What this machine can run, from `doctor`: the Docker engine (local, in a VM, remote), QEMU
-// and its accelerator, and every problem with its fix.
+// What this machine can run, from `doctor`: the Docker engine (local, in a VM, remote), the VM
+// runner and its accelerator on the Docker host, and every problem with its fix.
 import { useEffect, useState } from 'react';
 import type { DoctorReport } from '../../../electron/shared/api.js';
 import { errorText, useClient } from '../app/client-context.js';
@@ -29,7 +29,8 @@ export function EngineStatus() {
     );
   }
   const find = (id: string) => report.checks.find((c) => c.id === id);
-  const qemu = find('qemu');
+  // VMs run in a runner container on the engine: ready when its image (per guest CPU) can be had.
+  const vmsReady = !report.checks.some((c) => c.id.startsWith('runner:') && c.status !== 'ok');
   const accel = find('accelerator');
   const problems = report.checks.filter((c) => c.status !== 'ok');
   return (
@@ -41,9 +42,9 @@ export function EngineStatus() {
             {report.engine ? `${LOCATION[report.engine.location]} · Docker ${report.engine.version}` : 'No Docker engine'}
           </span>
         </div>
-        <div className={`fact ${qemu?.status === 'ok' ? 'ok' : 'warn'}`}>
+        <div className={`fact ${report.engine && vmsReady ? 'ok' : 'warn'}`}>
           <span className="fact-label">Virtual machines</span>
-          <span className="fact-value">{qemu?.status === 'ok' ? (accel ? accel.detail : 'QEMU ready') : 'QEMU missing: labs run their containers only'}</span>
+          <span className="fact-value">{!report.engine ? 'No Docker engine' : vmsReady ? (accel ? accel.detail : 'QEMU on the Docker host') : 'No VM runner image: labs run their containers only'}</span>
         </div>
         {report.engine && (
           <div className="fact ok">

@@ -112,8 +112,9 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
   }, [client, needDoctor, doctor]);
   const fixFor = useCallback((m: MachineStatus) => {
     if (!doctor) return undefined;
-    const ids = m.kind === 'vm' ? ['qemu', 'guest-kernel', 'accelerator'] : m.kind === 'docker-host' ? ['engine', 'base-image', 'docker-host-view'] : ['engine', 'base-image'];
-    return doctor.checks.find((c) => ids.includes(c.id) && c.status !== 'ok' && c.fix)?.fix;
+    const ids = m.kind === 'vm' ? ['guest-kernel', 'accelerator'] : m.kind === 'docker-host' ? ['engine', 'base-image', 'docker-host-view'] : ['engine', 'base-image'];
+    const mine = (id: string) => ids.includes(id) || (m.kind === 'vm' && /^(runner|kernel):/.test(id));
+    return doctor.checks.find((c) => mine(c.id) && c.status !== 'ok' && c.fix)?.fix;
   }, [doctor]);
 
   const runCheck = useCallback(async (auto: boolean) => {

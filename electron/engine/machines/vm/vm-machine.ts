@@ -9,7 +9,6 @@ import type Docker from 'dockerode';
 import { readFile } from 'node:fs/promises';
 import { Duplex, PassThrough } from 'node:stream';
 import { pack } from 'tar-stream';
-import { LABEL } from '../../labels.js';
 import { asNodeStream } from '../../images/build-image.js';
 import { openExecStream, type ExecStream } from '../exec-stream.js';
 import { AgentClient, type AgentHello } from './agent-client.js';
