@@ -162,3 +162,14 @@ export async function vmSkip(engine: { info?: EngineInfo; skip: string | false }
   if (process.env.CI) throw new Error(`${what} need QEMU in CI, to make the VM runner image: ${local.why}`);
   return `no QEMU to make the VM runner image: ${local.why}`;
 }
+
+/** Runs fn with these environment variables set, restoring them after. */
+export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
+}
