@@ -1,5 +1,5 @@
 // "Open lab folder…" in a real browser against `labvisor serve`: a lab that asks for more than the
-// safe default (a host machine) shows the trust dialog with each reason at its lab.yaml position;
+// safe default (a shell on the learner's computer) shows the trust dialog with each reason at its lab.yaml position;
 // refused, it stays in the catalog as "Needs trust" and nothing runs, and its Start asks again. A
 // lab within the safe default opens without a question; a broken lab.yaml shows the lint error
 // with its line and adds nothing. Axe on the dialogs, a screenshot of the trust dialog.
@@ -17,7 +17,7 @@ import { axeViolations, closeApp, openApp, prerequisites, screenshotPath, type A
 const skip = await prerequisites();
 
 /**
- * A lab in `dir/id` with one step and a container (and a shell on the host, which needs trust,
+ * A lab in `dir/id` with one step and a container (and a shell on the learner's computer, which needs trust,
  * when `host`); `difficulty` breaks it when it is not a real one.
  */
 async function writeLab(dir: string, id: string, { difficulty = 'beginner', host = false } = {}): Promise<string> {
@@ -33,7 +33,7 @@ async function writeLab(dir: string, id: string, { difficulty = 'beginner', host
     'tags: [test]',
     'machines:',
     '  - { name: box, kind: container, image: labvisor/base }',
-    ...(host ? ['  - { name: shell, kind: host }'] : []),
+    ...(host ? ['  - { name: shell, kind: learner-computer }'] : []),
     'steps:',
     '  - id: look',
     '    title: Look around',
@@ -98,7 +98,7 @@ describe('open lab folder', { skip }, () => {
     const dialog = trustDialog();
     await dialog.waitFor();
     const text = await dialog.innerText();
-    assert.match(text, /kind: host/);
+    assert.match(text, /kind: learner-computer/);
     assert.match(text, /lab\.yaml:\d+:\d+/);
     assert.ok(text.includes(trustMe), text);
     assert.match(text, /A lab is code: it runs what it declares on your Docker engine\. Trust it only if you trust its author\./);
@@ -113,7 +113,7 @@ describe('open lab folder', { skip }, () => {
   test('"Don\'t trust": the lab is in the catalog as "Needs trust" and nothing runs', async () => {
     await trustDialog().getByRole('button', { name: "Don't trust" }).click();
     await trustDialog().waitFor({ state: 'hidden' });
-    const trustCard = card('A lab with a host machine');
+    const trustCard = card('A lab with a shell on your computer');
     await trustCard.waitFor();
     assert.match(await trustCard.innerText(), /Folder/);
     assert.match(await trustCard.innerText(), /Needs trust/);
@@ -123,7 +123,7 @@ describe('open lab folder', { skip }, () => {
   });
 
   test('its Start asks again, and Escape refuses: still nothing runs', async () => {
-    await page.getByRole('button', { name: 'Open lab: A lab with a host machine' }).click();
+    await page.getByRole('button', { name: 'Open lab: A lab with a shell on your computer' }).click();
     await page.getByRole('button', { name: 'Start lab' }).click();
     await trustDialog().waitFor();
     await page.keyboard.press('Escape');
