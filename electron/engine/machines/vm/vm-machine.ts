@@ -95,6 +95,9 @@ export class VmMachine {
     readonly console: Duplex,
     private readonly bridge: ExecStream,
     private readonly agent: AgentClient,
+    /** The runner's attached stdio, and what ends the wait on its exit: both hold this process open. */
+    private readonly stdio: Duplex,
+    private readonly watching: AbortController,
     /** QEMU's PID on the Docker host (the runner's first process). */
     readonly pid: number,
   ) {}
@@ -149,6 +152,7 @@ export class VmMachine {
     };
     let stderr = '';
     let started = false;
+    const watching = new AbortController();
     try {
       if (spec.egressNetwork) await docker.getNetwork(spec.egressNetwork).connect({ Container: container.id });
       await container.putArchive(asNodeStream(await guestFiles(spec.kernel, spec.initrd)), { path: '/' });
@@ -171,7 +175,7 @@ export class VmMachine {
       started = true;
       const info = await container.inspect();
       const processMs = Date.now() - began;
-      const exited = watchExit(docker, spec.container);
+      const exited = watchExit(docker, spec.container, watching.signal);
       const opened = await openAgent(docker, spec.container);
       bridge = opened.bridge;
       const deadline = BOOT_DEADLINE_MS[accel];
@@ -188,8 +192,9 @@ export class VmMachine {
         kernelMs: Math.max(processMs, Math.round(initMs - hello.uptimeS * 1000)),
         initMs, shellMs: Date.now() - began,
       };
-      return new VmMachine(spec, timeline, hello, docker, console, opened.bridge, opened.agent, info.State.Pid);
+      return new VmMachine(spec, timeline, hello, docker, console, opened.bridge, opened.agent, stdio, watching, info.State.Pid);
     } catch (err) {
+      watching.abort();
       await bridge?.close();
       const state = await container.inspect().then((c) => c.State, () => undefined);
       await container.remove({ force: true }).catch(() => {});
@@ -208,8 +213,15 @@ export class VmMachine {
 
   /** Lets the VM outlive this process (`run --keep`): its agent is free for `labvisor lens`; `stop` or `gc --all` ends it. */
   async release(): Promise<void> {
+    await this.letGo();
+  }
+
+  /** Lets go of the runner: the agent's bridge, the attached stdio, the wait on its exit. */
+  private async letGo(): Promise<void> {
+    this.watching.abort();
     await this.bridge.close();
     this.console.destroy();
+    this.stdio.destroy();
   }
 
   /** Guest power-off through the agent, then the runner is stopped and removed. */
@@ -218,8 +230,7 @@ export class VmMachine {
     this.agent.powerOff();
     const exited = await Promise.race([container.wait().then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
     if (!exited) await container.kill().catch(() => {});
-    await this.bridge.close();
-    this.console.destroy();
+    await this.letGo();
     await container.remove({ force: true }).catch(() => {});
   }
 }
@@ -234,9 +245,9 @@ async function guestFiles(kernel: string, initrd: string) {
   return tar;
 }
 
-/** Rejects when the runner stops (QEMU exited or was killed). */
-function watchExit(docker: Docker, container: string): Promise<never> {
-  const exited = docker.getContainer(container).wait().then((r: { StatusCode: number }) => {
+/** Rejects when the runner stops (QEMU exited or was killed), or when `signal` ends the watch. */
+function watchExit(docker: Docker, container: string, signal: AbortSignal): Promise<never> {
+  const exited = docker.getContainer(container).wait({ abortSignal: signal }).then((r: { StatusCode: number }) => {
     throw new Error(`the VM's runner stopped (QEMU exited with code ${r.StatusCode})`);
   });
   exited.catch(() => {});
