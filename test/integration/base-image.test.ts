@@ -9,17 +9,10 @@ import { BaseImageUnavailableError } from '../../electron/engine/errors.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import type { ProgressEvent } from '../../electron/engine/progress.js';
 import { joinLogFrames } from '../../electron/engine/machines/container-logs.js';
-import { engineOrSkip } from './support.js';
+import { engineOrSkip, withEnv } from './support.js';
 
 const engine = await engineOrSkip();
 
-function withEnv(vars: Record<string, string>, fn: () => Promise<unknown>) {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  return fn().finally(() => {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  });
-}
 
 describe('labvisor/base without a registry', { skip: engine.skip }, () => {
   const docker = engine.docker as Docker;

@@ -9,19 +9,10 @@ import { DockerHostViewUnavailableError, ensureDockerHostImage } from '../../ele
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { runContainerScript } from '../../electron/engine/machines/container-exec.js';
 import { helperLabels } from '../../electron/engine/labels.js';
-import { engineOrSkip } from './support.js';
+import { engineOrSkip, withEnv } from './support.js';
 
 const engine = await engineOrSkip();
 
-async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  }
-}
 
 describe('labvisor/docker-host without a registry', { skip: engine.skip }, () => {
   const docker = engine.docker as Docker;

@@ -20,19 +20,12 @@ import { listContainerDir, withCreatedContainer } from '../../electron/engine/im
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import type { ProgressEvent } from '../../electron/engine/progress.js';
 import { onPath } from '../../electron/engine/which.js';
-import { engineOrSkip } from './support.js';
+import { engineOrSkip, withEnv } from './support.js';
 
 const engine = await engineOrSkip();
 const qemu = await onPath('qemu-system-x86_64');
 if (!qemu && process.env.CI) throw new Error('The guest boot test needs qemu-system-x86_64 in CI (sudo apt-get install qemu-system-x86)');
 
-function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  return fn().finally(() => {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  });
-}
 
 const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 

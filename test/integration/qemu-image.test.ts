@@ -26,19 +26,10 @@ import { ensureQemuImage, findLocalQemu, inspectQemuImage, QemuImageUnavailableE
 import { helperLabels } from '../../electron/engine/labels.js';
 import { joinLogFrames } from '../../electron/engine/machines/container-logs.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { engineOrSkip } from './support.js';
+import { engineOrSkip, withEnv } from './support.js';
 
 const engine = await engineOrSkip();
 
-async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  }
-}
 
 /** A missing piece: in CI (CI=true) the test fails saying what to install; elsewhere it is skipped with the reason. */
 function need(t: TestContext, ok: unknown, what: string): boolean {

@@ -149,3 +149,14 @@ export async function cliApart(args: string[]): Promise<CliResult> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Runs fn with these environment variables set, restoring them after. */
+export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
+}

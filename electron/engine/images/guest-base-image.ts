@@ -7,6 +7,7 @@
 // registry answers → an error naming what was tried and the fix.
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
+import { ROOTFS_DIRS, ROOTFS_FILES } from './busybox-rootfs.js';
 import type { EngineInfo } from '../machines/docker-engine.js';
 import { LABEL } from '../labels.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
@@ -44,25 +45,13 @@ export function checkElfMachine(binary: Buffer, arch: GuestArch, what: string): 
   if (machine !== ELF_MACHINE[arch]) throw new Error(`${what} is for ELF machine ${machine}, not ${arch}`);
 }
 
-// As busybox-rootfs.ts makes the engine's own base image.
-const DIRS: Array<[string, number]> = [
-  ['bin', 0o755], ['sbin', 0o755], ['usr', 0o755], ['usr/bin', 0o755], ['usr/sbin', 0o755],
-  ['etc', 0o755], ['root', 0o700], ['home', 0o755], ['tmp', 0o1777], ['var', 0o755],
-  ['var/tmp', 0o1777], ['var/log', 0o755], ['proc', 0o555], ['sys', 0o555], ['dev', 0o755],
-];
-const FILES: Record<string, string> = {
-  'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n',
-  'etc/group': 'root:x:0:\nnogroup:x:65534:\n',
-  'etc/shells': '/bin/sh\n/bin/ash\n',
-};
-
 /** A root filesystem (tar) of a busybox and a link per applet at `applets` ("bin/sh", "usr/bin/awk"). */
 export async function busyboxRootfsTar(busybox: Buffer, applets: string[]): Promise<Buffer> {
   const tar = pack();
   const mtime = new Date(0);
-  for (const [name, mode] of DIRS) tar.entry({ name, type: 'directory', mode, mtime });
+  for (const [name, mode] of ROOTFS_DIRS) tar.entry({ name, type: 'directory', mode, mtime });
   tar.entry({ name: 'bin/busybox', mode: 0o755, mtime }, busybox);
-  for (const [name, text] of Object.entries(FILES)) tar.entry({ name, mode: 0o644, mtime }, text);
+  for (const [name, text] of Object.entries(ROOTFS_FILES)) tar.entry({ name, mode: 0o644, mtime }, text);
   for (const applet of new Set(applets)) {
     if (applet === 'bin/busybox' || !applet.includes('/')) continue; // "linuxrc" at the root: not in a base image
     tar.entry({ name: applet, type: 'symlink', linkname: '/bin/busybox', mode: 0o777, mtime });
