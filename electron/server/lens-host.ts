@@ -43,12 +43,12 @@ export class LensHost {
 
   async images({ session }: Params<'lensImages'>): Promise<Result<'lensImages'>> {
     const { docker } = await this.connect();
-    return imageLens(docker, this.session(session).lab.id, session);
+    return imageLens(docker, this.session(session).labImageRefs(), session);
   }
 
   async imageDiff({ session, from, to }: Params<'lensImageDiff'>): Promise<Result<'lensImageDiff'>> {
     const { docker } = await this.connect();
-    const refs = await sessionImageRefs(docker, this.session(session).lab.id, session);
+    const refs = await sessionImageRefs(docker, this.session(session).labImageRefs(), session);
     for (const ref of [from, to]) {
       if (!refs.includes(ref)) throw new ApiError('not-found', `session ${session} has no image "${ref}"; it has: ${refs.join(', ')}`);
     }

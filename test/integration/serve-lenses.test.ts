@@ -49,10 +49,13 @@ describe('lenses over the WebSocket', { skip: engine.skip }, () => {
     assert.ok(run.samples.at(-1)!.memKb.app! > 0);
   });
 
-  test('images: the lab image\'s layers, each with the Dockerfile line that made it', async () => {
-    const { images } = await c.ok<ImageLens>('lensImages', { session });
-    const app = images.find((i) => i.ref.startsWith('labvisor/lab-volume-backup-app:'));
-    assert.ok(app, JSON.stringify(images.map((i) => i.ref)));
+  test('images: the lab image\'s layers, each with the Dockerfile line that made it; not other builds of the lab', async () => {
+    // Another cached build of the same lab (an older recipe) is not this session's image.
+    const started = (await docker.getContainer(`lv-${session}-app`).inspect()).Config.Image;
+    await docker.getImage(started).tag({ repo: 'labvisor/lab-volume-backup-app', tag: 'older-build' });
+    const { images } = await c.ok<ImageLens>('lensImages', { session }).finally(() => docker.getImage('labvisor/lab-volume-backup-app:older-build').remove());
+    assert.deepEqual(images.map((i) => i.ref), [started]);
+    const app = images[0]!;
     assert.ok(app.layers.some((l) => l.digest && /COPY|ADD/.test(l.createdBy)), JSON.stringify(app.layers));
     const same = await c.ok<ImageDiff>('lensImageDiff', { session, from: app.ref, to: app.ref });
     assert.deepEqual([same.onlyFrom.length, same.onlyTo.length, same.shared.length], [0, 0, app.layers.length]);

@@ -1,5 +1,6 @@
-// The image lens: a session's images — the lab's own (`labvisor/lab-<lab>-…`) and those the
-// learner built under the session's prefix (`lv-<session>-…:v2`) — with their layers and the
+// The image lens: a session's images — the lab images this session was started from (other
+// cached builds of the same lab are not this session's) and those the learner built under the
+// session's prefix (`lv-<session>-…:v2`) — with their layers and the
 // history line that made each, and the layer diff between two of them: what a rebuild shares
 // with the old image and what it changed.
 import type Docker from 'dockerode';
@@ -61,17 +62,19 @@ async function describe(docker: Docker, ref: string): Promise<LensImage> {
   };
 }
 
-/** The tags of a session's images: the lab's own and those the learner built under the session's prefix. */
-export async function sessionImageRefs(docker: Docker, lab: string, session: string): Promise<string[]> {
+/** The tags of a session's images: the lab images it was started from and those the learner built under the session's prefix. */
+export async function sessionImageRefs(docker: Docker, labImages: string[], session: string): Promise<string[]> {
   const prefix = sessionPrefix(session);
-  return (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((tag) => {
+  const tags = new Set((await docker.listImages()).flatMap((i) => i.RepoTags ?? []));
+  const learners = [...tags].filter((tag) => {
     const repo = tag.slice(0, tag.lastIndexOf(':'));
-    return repo.startsWith(`labvisor/lab-${lab}-`) || repo === prefix || repo.startsWith(`${prefix}-`);
-  }).sort();
+    return repo === prefix || repo.startsWith(`${prefix}-`);
+  });
+  return [...new Set([...labImages.filter((ref) => tags.has(ref)), ...learners])].sort();
 }
 
-export async function imageLens(docker: Docker, lab: string, session: string): Promise<{ images: LensImage[] }> {
-  const refs = await sessionImageRefs(docker, lab, session);
+export async function imageLens(docker: Docker, labImages: string[], session: string): Promise<{ images: LensImage[] }> {
+  const refs = await sessionImageRefs(docker, labImages, session);
   return { images: await Promise.all(refs.map((r) => describe(docker, r))) };
 }
 

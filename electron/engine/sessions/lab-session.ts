@@ -66,6 +66,11 @@ export class LabSession {
       assertNotStopping: () => this.assertNotStopping(),
     };
   }
+  /** The lab images this session was started from (the image lens shows these, not every cached build). */
+  labImageRefs(): string[] {
+    return Object.values(this.images);
+  }
+
 
   get lab() { return this.loaded.lab; }
 
