@@ -60,7 +60,7 @@ describe('a VM\'s way out', { skip: engine.skip }, () => {
     const boot = (machine: string, outbound: boolean) => VmMachine.start(docker, {
       session: SESSION, machine, container: `${LAB}-${machine}`, arch: 'x86_64', sameArch: true, runnerImage,
       kernel: kernel.vmlinuz, initrd, memoryMb: 128, cpus: 1, hostname: machine, ports: [8080], network: LAB,
-      ...(outbound ? { egressNetwork: EGRESS } : {}), labels: labelsFor('vm-net', SESSION, 'machine'), engineKernel: info.kernel, tscKhz: 2_000_000,
+      ...(outbound ? { egressNetwork: EGRESS } : {}), labels: labelsFor('vm-net', SESSION, 'machine'), engineKernel: info.kernel,
     });
     [vms.closed, vms.open] = await Promise.all([boot('closed', false), boot('open', true)]);
   });

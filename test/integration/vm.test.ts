@@ -30,7 +30,7 @@ async function vmSpec(docker: Docker, info: EngineInfo, session: string, kernel:
     session, machine: 'vm', container: `lv-${session}-vm`, arch: 'x86_64', sameArch: true,
     runnerImage: (await ensureQemuImage(docker, info)).ref, kernel: kernel.vmlinuz, initrd,
     memoryMb: 192, cpus: 1, hostname: 'guest-one', ports: [], network, labels: labelsFor('vm-test', session, 'machine'),
-    engineKernel: info.kernel, tscKhz: 2_000_000, ...extra,
+    engineKernel: info.kernel, ...extra,
   };
 }
 

@@ -23,7 +23,7 @@ import { readContainerFile, withCreatedContainer } from './image-files.js';
 import { readElfFacts, sameArch } from './static-binary.js';
 
 /** Bump the tag when what goes into the image changes, so old images are not reused. */
-export const QEMU_IMAGE = 'labvisor/qemu:1';
+export const QEMU_IMAGE = 'labvisor/qemu:2';
 
 export const QEMU_LABEL = {
   /** "7.2.22"; "x86_64 7.2.22, aarch64 8.0.0" when the binaries differ. */
@@ -45,13 +45,17 @@ export interface QemuImage {
 
 /** Where the runner's channels are: FIFOs for QEMU's `-chardev pipe,path=/run/vm/<name>`. */
 export const RUN_VM_DIR = '/run/vm';
-export const RUN_VM_FIFOS = ['console.in', 'console.out', 'agent.in', 'agent.out'] as const;
+export const RUN_VM_FIFOS = ['agent.in', 'agent.out'] as const;
 export const RUN_VM = '/labvisor/run-vm';
+/** In QEMU's argv, replaced by the entry script with the engine host's CPU clock in kHz. */
+export const HOST_TSC_KHZ = '@HOST_TSC_KHZ@';
 
 /**
- * The runner's entry point (its ENTRYPOINT): the FIFOs of QEMU's console and agent channels,
- * then QEMU itself as PID 1, so the container lives exactly as long as the VM and a stop or
- * kill of the container reaches QEMU. POSIX sh: busybox's in the offline image, dash in Debian's.
+ * The runner's entry point (its ENTRYPOINT): the FIFOs of the agent's channel, the engine
+ * host's CPU clock put into QEMU's argv where it says ${HOST_TSC_KHZ} (read here, on that host,
+ * so no other container is started for it), then QEMU itself as PID 1, so the container lives
+ * exactly as long as the VM and a stop or kill of the container reaches QEMU. POSIX sh:
+ * busybox's in the offline image, dash in Debian's.
  */
 export const RUN_VM_SCRIPT = `#!/bin/sh
 # labvisor/qemu's entry: ${RUN_VM} QEMU-COMMAND [ARG...]
@@ -60,6 +64,12 @@ if [ "$#" -eq 0 ]; then echo 'usage: ${RUN_VM} QEMU-COMMAND [ARG...]' >&2; exit 
 mkdir -p ${RUN_VM_DIR}
 for f in ${RUN_VM_FIFOS.join(' ')}; do
   [ -p "${RUN_VM_DIR}/$f" ] || mkfifo -m 600 "${RUN_VM_DIR}/$f"
+done
+khz=$(awk '/^cpu MHz/ { printf "%d", $4 * 1000; exit }' /proc/cpuinfo)
+for a do
+  shift
+  case $a in *${HOST_TSC_KHZ}*) a="\${a%%${HOST_TSC_KHZ}*}\${khz:-2000000}\${a#*${HOST_TSC_KHZ}}";; esac
+  set -- "$@" "$a"
 done
 exec "$@"
 `;

@@ -2,6 +2,8 @@
 // choices are unit-tested and explained once: microvm (x86_64) or virt (aarch64), direct kernel
 // boot, no firmware, no default devices. The runner container is QEMU's sandbox and its
 // network: no capabilities, default seccomp, and the lab's network policy for the guest too.
+import { HOST_TSC_KHZ } from '../../images/qemu-image.js';
+
 export type Accelerator = 'kvm' | 'hvf' | 'whpx' | 'tcg';
 
 /** Where the runner holds the guest's files, and the agent's FIFOs (made by its entry script). */
@@ -18,22 +20,20 @@ export interface VmLaunch {
    * by the VM's name, and the port relay publishes them like a container's.
    */
   ports: number[];
-  /** The host's TSC frequency: under TCG the guest kernel cannot measure it and may hang trying. */
-  tscKhz: number;
 }
 
 export function qemuArgs(v: VmLaunch): string[] {
   const x86 = v.arch === 'x86_64';
   const tcg = v.accel === 'tcg';
   // Under TCG the guest kernel needs the legacy timers, and its TSC calibration against them
-  // fails (and sometimes hangs the boot), so it is told the frequency; with a hardware
-  // accelerator the timers only slow the boot.
+  // fails (and sometimes hangs the boot), so it is told the engine host's clock (the runner's
+  // entry script fills it in); with a hardware accelerator the timers only slow the boot.
   const legacyTimers = tcg ? 'on' : 'off';
   const machine = x86 ? `microvm,accel=${v.accel},pit=${legacyTimers},pic=${legacyTimers},rtc=on` : `virt,accel=${v.accel}`;
   const cmdline = [
     x86 ? 'console=ttyS0' : 'console=ttyAMA0',
     'panic=-1', 'reboot=t', 'quiet', 'loglevel=3',
-    ...(tcg && x86 ? [`tsc_early_khz=${v.tscKhz}`, 'tsc=reliable', 'no_timer_check'] : []),
+    ...(tcg && x86 ? [`tsc_early_khz=${HOST_TSC_KHZ}`, 'tsc=reliable', 'no_timer_check'] : []),
     `labvisor.hostname=${v.hostname}`,
   ].join(' ');
   const hostfwd = v.ports.map((p) => `,hostfwd=tcp::${p}-:${p}`).join('');

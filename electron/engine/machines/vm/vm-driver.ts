@@ -15,16 +15,14 @@ import { progressTask, type ProgressSink } from '../../progress.js';
 import { containerName, egressNetworkName, envName, networkName } from '../../sessions/names.js';
 import type { TerminalTarget } from '../../terminals/terminal-registry.js';
 import type { MachineDriver, MachineStatus, Place, SessionContext } from '../machine-driver.js';
-import { runHelper } from '../helper-container.js';
 import { cannotRun, type ScriptOptions, type ScriptResult } from '../script-result.js';
 import { VmMachine } from './vm-machine.js';
 
-/** What every VM of a session shares: the guest CPU, its kernel, the runner image, the engine host's clock rate. */
+/** What every VM of a session shares: the guest CPU, its kernel, the runner image. */
 export interface VmSupport {
   arch: GuestArch;
   kernel(): Promise<GuestKernel>;
   runner(): Promise<string>;
-  tscKhz(): Promise<number>;
 }
 
 export class VmDriver implements MachineDriver {
@@ -42,13 +40,11 @@ export class VmDriver implements MachineDriver {
   static sessionSupport(ctx: SessionContext, sink: ProgressSink): VmSupport {
     let kernel: Promise<GuestKernel> | undefined;
     let runner: Promise<string> | undefined;
-    let tsc: Promise<number> | undefined;
     const arch = vmGuestArch(ctx.engine);
     return {
       arch,
       kernel: () => (kernel ??= ensureGuestKernel(ctx.docker, ctx.engine, sink, KERNEL_REPO, arch)),
       runner: () => (runner ??= ensureQemuImage(ctx.docker, ctx.engine, sink, QEMU_IMAGE, arch).then((i) => i.ref)),
-      tscKhz: () => (tsc ??= engineHostTscKhz(ctx)),
     };
   }
 
@@ -79,7 +75,7 @@ export class VmDriver implements MachineDriver {
         network: networkName(this.ctx.session),
         // The guest reaches only the lab's network unless the lab is trusted for outbound.
         ...(this.spec.outbound ? { egressNetwork: egressNetworkName(this.ctx.session) } : {}),
-        labels: this.ctx.labels('machine'), engineKernel: this.ctx.engine.kernel, tscKhz: await this.support.tscKhz(),
+        labels: this.ctx.labels('machine'), engineKernel: this.ctx.engine.kernel,
       });
       task.done(`ready (${this.vm.timeline.accelReason})`);
       const t = this.vm.timeline;
@@ -130,11 +126,4 @@ export class VmDriver implements MachineDriver {
   }
 
   keep(): void { void this.vm?.release(); }
-}
-
-/** The engine host's CPU clock in kHz (what TCG's TSC follows), as a container reads it; 2 GHz if unknown. */
-async function engineHostTscKhz(ctx: SessionContext): Promise<number> {
-  const r = await runHelper(ctx.docker, { cmd: ['sed', '-n', 's/^cpu MHz\\s*:\\s*//p', '/proc/cpuinfo'], labels: ctx.labels('helper') }).catch(() => undefined);
-  const mhz = Number(r?.stdout.split('\n')[0]);
-  return mhz > 0 ? Math.round(mhz * 1000) : 2_000_000;
 }

@@ -57,7 +57,6 @@ export interface VmSpec {
   labels: Record<string, string>;
   /** For the accelerator verdict: it holds for this engine kernel and runner build. */
   engineKernel: string;
-  tscKhz: number;
 }
 
 /** A console prompt of a shell: `# ` or `$ ` at the end of what ttyS0 printed. */
@@ -123,7 +122,7 @@ export class VmMachine {
   }
 
   private static async boot(docker: Docker, spec: VmSpec, accel: Accelerator, accelReason: string): Promise<VmMachine> {
-    const args = qemuArgs({ arch: spec.arch, accel, memoryMb: spec.memoryMb, cpus: spec.cpus, hostname: spec.hostname, ports: spec.ports, tscKhz: spec.tscKhz });
+    const args = qemuArgs({ arch: spec.arch, accel, memoryMb: spec.memoryMb, cpus: spec.cpus, hostname: spec.hostname, ports: spec.ports });
     const mib = 1024 * 1024;
     const container = await docker.createContainer({
       name: spec.container,
