@@ -14,6 +14,7 @@ import { buildGuestInitramfs } from '../../electron/engine/images/guest-initramf
 import { ensureQemuImage } from '../../electron/engine/images/qemu-image.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { runContainerScript } from '../../electron/engine/machines/container-exec.js';
+import { ensureBootImage } from '../../electron/engine/images/vm-boot-image.js';
 import { VmMachine } from '../../electron/engine/machines/vm/vm-machine.js';
 import { labelsFor } from '../../electron/engine/labels.js';
 import { engineOrSkip, labelled, nothing } from './support.js';
@@ -57,9 +58,10 @@ describe('a VM\'s way out', { skip: engine.skip }, () => {
     const kernel = await ensureGuestKernel(docker, info);
     const initrd = await buildGuestInitramfs(docker, BASE_IMAGE, kernel);
     const runnerImage = (await ensureQemuImage(docker, info)).ref;
+    const bootImage = await ensureBootImage(docker, { runner: runnerImage, kernel, initrd });
     const boot = (machine: string, outbound: boolean) => VmMachine.start(docker, {
       session: SESSION, machine, container: `${LAB}-${machine}`, arch: 'x86_64', sameArch: true, runnerImage,
-      kernel: kernel.vmlinuz, initrd, memoryMb: 128, cpus: 1, hostname: machine, ports: [8080], network: LAB,
+      bootImage, memoryMb: 128, cpus: 1, hostname: machine, ports: [8080], network: LAB,
       ...(outbound ? { egressNetwork: EGRESS } : {}), labels: labelsFor('vm-net', SESSION, 'machine'), engineKernel: info.kernel,
     });
     [vms.closed, vms.open] = await Promise.all([boot('closed', false), boot('open', true)]);

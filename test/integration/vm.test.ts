@@ -12,6 +12,7 @@ import { ensureGuestKernel, type GuestKernel } from '../../electron/engine/image
 import { buildGuestInitramfs } from '../../electron/engine/images/guest-initramfs.js';
 import { ensureQemuImage } from '../../electron/engine/images/qemu-image.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
+import { ensureBootImage } from '../../electron/engine/images/vm-boot-image.js';
 import { VmMachine, type VmSpec } from '../../electron/engine/machines/vm/vm-machine.js';
 import { readVerdict } from '../../electron/engine/machines/vm/accelerator.js';
 import { labelsFor } from '../../electron/engine/labels.js';
@@ -25,10 +26,11 @@ const skip = engine.skip;
 /** A VM of its own session: a labelled internal network, the runner, the guest made from labvisor/base. */
 async function vmSpec(docker: Docker, info: EngineInfo, session: string, kernel: GuestKernel, initrd: string, extra: Partial<VmSpec> = {}): Promise<VmSpec> {
   const network = `lv-${session}`;
+  const runnerImage = (await ensureQemuImage(docker, info)).ref;
   await docker.createNetwork({ Name: network, Internal: true, Labels: labelsFor('vm-test', session, 'network') }).catch(() => {});
   return {
     session, machine: 'vm', container: `lv-${session}-vm`, arch: 'x86_64', sameArch: true,
-    runnerImage: (await ensureQemuImage(docker, info)).ref, kernel: kernel.vmlinuz, initrd,
+    runnerImage, bootImage: await ensureBootImage(docker, { runner: runnerImage, kernel, initrd }),
     memoryMb: 192, cpus: 1, hostname: 'guest-one', ports: [], network, labels: labelsFor('vm-test', session, 'machine'),
     engineKernel: info.kernel, ...extra,
   };
@@ -130,6 +132,7 @@ describe('a VM that cannot boot', { skip }, () => {
       assert.deepEqual((await labelled(docker, 'vmtest01')).containers, [], 'no runner left');
     } finally {
       await removeSession(docker, 'vmtest01');
+      await docker.getImage(spec.bootImage).remove();
     }
   });
 });

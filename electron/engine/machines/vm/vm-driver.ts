@@ -1,12 +1,13 @@
 // A lab machine of kind `vm`: a QEMU microVM in a runner container on the engine, booting the
 // guest kernel with an initramfs made from the machine's image, on the lab's network like any
 // machine. Without a runner image or a guest kernel the machine is unavailable and the lab's
-// other machines still run.
+// other machines still run; a VM whose runner dies later is stopped, says why, and the others run on.
 import { buildGuestInitramfs } from '../../images/guest-initramfs.js';
 import { ensureGuestKernel, GuestKernelUnavailableError, KERNEL_REPO, type GuestKernel } from '../../images/guest-kernel.js';
 import { ensureQemuImage, QEMU_IMAGE, QemuImageUnavailableError } from '../../images/qemu-image.js';
 import { isArch, vmGuestArch, type GuestArch } from '../../images/guest-arch.js';
 import { ensureGuestBaseImage, guestBaseImage } from '../../images/guest-base-image.js';
+import { ensureBootImage } from '../../images/vm-boot-image.js';
 import { BASE_IMAGE as LAB_BASE_NAME } from '../../labs/lab-rules.js';
 import type { VmMachine as VmMachineSpec } from '../../labs/schema.js';
 import { VM_DEFAULTS } from '../../labs/trust.js';
@@ -17,6 +18,9 @@ import type { TerminalTarget } from '../../terminals/terminal-registry.js';
 import type { MachineDriver, MachineStatus, Place, SessionContext } from '../machine-driver.js';
 import { cannotRun, type ScriptOptions, type ScriptResult } from '../script-result.js';
 import { VmMachine } from './vm-machine.js';
+
+/** How long a script that lost the agent waits to learn whether the VM's runner stopped. */
+const END_NOTICE_MS = 2000;
 
 /** What every VM of a session shares: the guest CPU, its kernel, the runner image. */
 export interface VmSupport {
@@ -61,6 +65,7 @@ export class VmDriver implements MachineDriver {
       return { name: this.name, kind: this.kind, readyMs: 0, unavailable: err.message };
     }
     const initrd = await buildGuestInitramfs(this.ctx.docker, await this.guestImage(), kernel, sink, guestBaseImage(this.support.arch, this.ctx.engine));
+    const bootImage = await ensureBootImage(this.ctx.docker, { runner, kernel, initrd }, sink);
     const bootFrom = Date.now() - began;
     this.ctx.assertNotStopping();
     const task = progressTask(sink, `machine ${this.name}`);
@@ -69,7 +74,7 @@ export class VmDriver implements MachineDriver {
       const { arch } = this.support;
       this.vm = await VmMachine.start(this.ctx.docker, {
         session: this.ctx.session, machine: this.name, container: containerName(this.ctx.session, this.name),
-        arch, sameArch: isArch(this.ctx.engine.arch, arch), runnerImage: runner, kernel: kernel.vmlinuz, initrd,
+        arch, sameArch: isArch(this.ctx.engine.arch, arch), runnerImage: runner, bootImage,
         memoryMb: this.spec.memoryMb ?? VM_DEFAULTS.memoryMb, cpus: this.spec.cpus ?? VM_DEFAULTS.cpus,
         hostname: this.spec.hostname ?? this.name, ports: (this.spec.ports ?? []).map((p) => p.guest),
         network: networkName(this.ctx.session),
@@ -78,6 +83,7 @@ export class VmDriver implements MachineDriver {
         labels: this.ctx.labels('machine'), engineKernel: this.ctx.engine.kernel,
       });
       task.done(`ready (${this.vm.timeline.accelReason})`);
+      this.tellWhenStopped(this.vm);
       const t = this.vm.timeline;
       const phases: MachinePhase[] = [
         { phase: 'guest kernel and initramfs', atMs: bootFrom },
@@ -103,14 +109,29 @@ export class VmDriver implements MachineDriver {
     return guestBaseImage(arch, this.ctx.engine);
   }
 
+  /** Why the VM stopped by itself after its start (its runner died, and the VM with it). */
+  get stopped(): string | undefined { return this.vm?.stopped; }
+
+  /** The session hears of this VM stopping by itself, so it can tell whoever shows the lab. */
+  private tellWhenStopped(vm: VmMachine): void {
+    void vm.ended.then((why) => { if (why && this.vm === vm) this.ctx.machineStopped(this.name); });
+  }
+
   async runScript(script: string, opts: ScriptOptions): Promise<ScriptResult> {
-    if (!this.vm) return cannotRun(this.name, this.unavailable ?? 'is not running');
-    return this.vm.runScript(script, { ...opts, env: { ...await this.ctx.machineEnv(), ...opts.env } })
-      .catch((err: Error) => cannotRun(this.name, `cannot run commands: ${err.message}`));
+    const vm = this.vm;
+    if (!vm) return cannotRun(this.name, this.unavailable ?? 'is not running');
+    if (vm.stopped) return cannotRun(this.name, `stopped: ${vm.stopped}`);
+    return vm.runScript(script, { ...opts, env: { ...await this.ctx.machineEnv(), ...opts.env } })
+      .catch(async (err: Error) => {
+        // The agent's channel ends with the runner: the VM's end, once known, says more than the channel's.
+        const why = await settledWithin(vm.ended, END_NOTICE_MS);
+        return cannotRun(this.name, why ? `stopped: ${why}` : `cannot run commands: ${err.message}`);
+      });
   }
 
   async terminalTarget(): Promise<TerminalTarget> {
     if (!this.vm) throw new Error(`machine "${this.name}" ${this.unavailable ?? 'is not running'}`);
+    if (this.vm.stopped) throw new Error(`machine "${this.name}" stopped: ${this.vm.stopped}`);
     return { via: 'console', vm: this.vm };
   }
 
@@ -126,4 +147,15 @@ export class VmDriver implements MachineDriver {
   }
 
   keep(): void { void this.vm?.release(); }
+}
+
+/** What `p` settles with within `ms`, or undefined. */
+async function settledWithin<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => { timer = setTimeout(r, ms, undefined); });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

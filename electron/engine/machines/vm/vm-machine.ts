@@ -2,19 +2,19 @@
 // KubeVirt's virt-launcher runs it). The learner's console is the container's stdin and stdout;
 // the guest agent is reached through an exec into the runner. Start tries the best accelerator
 // and falls back to TCG when it does not boot in time; stop asks the guest to power off, then
-// stops the container. The container is labelled like every machine: gc and session cleanup
-// remove it, and QEMU with it, whatever happened to this process.
+// stops the container. A runner that stops otherwise (QEMU died, the container was killed or
+// removed behind our back) takes the VM with it, and `stopped` says why. The container is
+// labelled like every machine: gc and session cleanup remove it, and QEMU with it, whatever
+// happened to this process.
 import { BootTimeout } from '../../errors.js';
 import type Docker from 'dockerode';
-import { readFile } from 'node:fs/promises';
 import { Duplex, PassThrough } from 'node:stream';
-import { pack } from 'tar-stream';
-import { asNodeStream } from '../../images/build-image.js';
 import { openExecStream, type ExecStream } from '../exec-stream.js';
 import { AgentClient, type AgentHello } from './agent-client.js';
 import { acceleratorPlan, recordVerdict, type VerdictKey } from './accelerator.js';
 import { lineStream } from './line-stream.js';
 import { qemuArgs, RUNNER_PATHS, type Accelerator } from './qemu-args.js';
+import { ESCAPES, explainEnd, RunnerTail, runnerEndMeaning, type RunnerEnd } from './runner-end.js';
 import type { ScriptOptions, ScriptResult } from '../script-result.js';
 
 /** How long a boot may take before the accelerator is judged hung (hardware) or the VM failed (TCG). */
@@ -43,10 +43,10 @@ export interface VmSpec {
   arch: 'x86_64' | 'aarch64';
   /** The guest runs the engine's own CPU architecture (so KVM may be tried). */
   sameArch: boolean;
+  /** The runner image whose QEMU runs (the accelerator verdict is about its build). */
   runnerImage: string;
-  /** The guest kernel and initramfs: files of this computer, uploaded into the runner through the engine's API. */
-  kernel: string;
-  initrd: string;
+  /** The runner image with the guest's kernel and initramfs in /vm (vm-boot-image.ts): what the runner starts from. */
+  bootImage: string;
   memoryMb: number;
   cpus: number;
   hostname: string;
@@ -61,9 +61,6 @@ export interface VmSpec {
 
 /** A console prompt of a shell: `# ` or `$ ` at the end of what ttyS0 printed. */
 const PROMPT = /[#$] $/;
-/** Terminal escape sequences (busybox's shell asks for the cursor position after its prompt). */
-// eslint-disable-next-line no-control-regex
-const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /**
  * The agent's channel through the runner: the FIFO pair QEMU serves, once the entry script
@@ -99,7 +96,21 @@ export class VmMachine {
     private readonly watching: AbortController,
     /** QEMU's PID on the Docker host (the runner's first process). */
     readonly pid: number,
-  ) {}
+    private readonly tail: RunnerTail,
+    /** The runner's exit code once it stops; rejects when `watching` is aborted. */
+    runnerExit: Promise<number>,
+  ) {
+    this.ended = runnerExit.then(() => this.afterEnd(), () => this.afterEnd());
+  }
+
+  /** Settles once the runner stopped, or this process let go of it: why it stopped by itself, or undefined when that was us. */
+  readonly ended: Promise<string | undefined>;
+  private why?: string;
+  /** Set by stop() and release(): the runner's end is ours from then on, not news. */
+  private stopping = false;
+
+  /** Why the runner stopped by itself (not by stop() or release()); undefined while it runs. */
+  get stopped(): string | undefined { return this.why; }
 
   static async start(docker: Docker, spec: VmSpec): Promise<VmMachine> {
     const key: VerdictKey = { runnerImageId: (await docker.getImage(spec.runnerImage).inspect()).Id, engineKernel: spec.engineKernel };
@@ -126,7 +137,7 @@ export class VmMachine {
     const mib = 1024 * 1024;
     const container = await docker.createContainer({
       name: spec.container,
-      Image: spec.runnerImage,
+      Image: spec.bootImage,
       Cmd: ['/labvisor/run-vm', QEMU_BIN[spec.arch], ...args],
       Hostname: spec.hostname,
       Labels: { ...spec.labels, [RUNNER_LABEL]: spec.machine },
@@ -143,29 +154,22 @@ export class VmMachine {
       NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: [spec.machine] } } },
     });
     let bridge: ExecStream | undefined;
-    let consoleTail = '';
-    const lastConsoleLines = () => {
-      const lines = consoleTail.replace(ESCAPES, '').trim().split(/\r?\n/);
-      const panic = lines.slice(0, -12).find((l) => /Kernel panic/.test(l));
-      return [...(panic ? [panic, '…'] : []), ...lines.slice(-12)].join('\n');
-    };
-    let stderr = '';
+    const tail = new RunnerTail();
     let started = false;
     const watching = new AbortController();
     try {
       if (spec.egressNetwork) await docker.getNetwork(spec.egressNetwork).connect({ Container: container.id });
-      await container.putArchive(asNodeStream(await guestFiles(spec.kernel, spec.initrd)), { path: '/' });
       // Attached before the start, so no byte of the boot is missed.
       const stdio = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) as Duplex;
       const out = new PassThrough();
-      const err = new PassThrough().on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
+      const err = new PassThrough().on('data', tail.keepStderr);
       docker.modem.demuxStream(stdio, out, err);
       stdio.once('end', () => out.end());
       stdio.on('error', () => out.end());
       const console = Duplex.from({ readable: out, writable: stdio });
       console.on('error', () => {}); // it closes with the runner; terminals watch 'close'
-      const keepTail = (c: Buffer) => { consoleTail = (consoleTail + c.toString('utf8')).slice(-16_000); };
-      console.on('data', keepTail);
+      // Kept for the VM's whole life: what it showed last says why it failed or stopped.
+      console.on('data', tail.keepConsole);
       const prompt = watchForPrompt(console);
       const began = Date.now();
       await container.start().catch((e: Error) => {
@@ -174,14 +178,14 @@ export class VmMachine {
       started = true;
       const info = await container.inspect();
       const processMs = Date.now() - began;
-      const exited = watchExit(docker, spec.container, watching.signal);
+      const runnerExit = waitForExit(docker, spec.container, watching.signal);
+      const exited = failOnExit(runnerExit);
       const opened = await openAgent(docker, spec.container);
       bridge = opened.bridge;
       const deadline = BOOT_DEADLINE_MS[accel];
       const hello = await Promise.race([opened.agent.waitForHello(deadline), exited]).catch((e: Error) => {
-        throw /no answer within/.test(e.message) ? new BootTimeout(spec.machine, accel, deadline, lastConsoleLines()) : e;
+        throw /no answer within/.test(e.message) ? new BootTimeout(spec.machine, accel, deadline, tail.consoleLines()) : e;
       });
-      console.off('data', keepTail);
       const initMs = Date.now() - began;
       // The shell prints its prompt once ttyS0 is opened; nudge it in case it already did.
       stdio.write('\n');
@@ -191,15 +195,15 @@ export class VmMachine {
         kernelMs: Math.max(processMs, Math.round(initMs - hello.uptimeS * 1000)),
         initMs, shellMs: Date.now() - began,
       };
-      return new VmMachine(spec, timeline, hello, docker, console, opened.bridge, opened.agent, stdio, watching, info.State.Pid);
+      return new VmMachine(spec, timeline, hello, docker, console, opened.bridge, opened.agent, stdio, watching, info.State.Pid, tail, runnerExit);
     } catch (err) {
       watching.abort();
       await bridge?.close();
       const state = await container.inspect().then((c) => c.State, () => undefined);
       await container.remove({ force: true }).catch(() => {});
       if (!started || !state || state.Running || err instanceof BootTimeout) throw err;
-      const console = lastConsoleLines();
-      throw new Error(`QEMU exited (code ${state.ExitCode}) while booting "${spec.machine}": ${stderr.trim() || (err as Error).message}` +
+      const console = tail.consoleLines();
+      throw new Error(`QEMU exited (code ${state.ExitCode}) while booting "${spec.machine}": ${tail.qemuSaid() || (err as Error).message}` +
         (console ? `\nLast console lines:\n${console}` : ''));
     }
   }
@@ -212,6 +216,7 @@ export class VmMachine {
 
   /** Lets the VM outlive this process (`run --keep`): its agent is free for `labvisor lens`; `stop` or `gc --all` ends it. */
   async release(): Promise<void> {
+    this.stopping = true;
     await this.letGo();
   }
 
@@ -225,6 +230,7 @@ export class VmMachine {
 
   /** Guest power-off through the agent, then the runner is stopped and removed. */
   async stop(): Promise<void> {
+    this.stopping = true;
     const container = this.docker.getContainer(this.spec.container);
     this.agent.powerOff();
     const exited = await Promise.race([container.wait().then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
@@ -232,25 +238,43 @@ export class VmMachine {
     await this.letGo();
     await container.remove({ force: true }).catch(() => {});
   }
+
+  /** The runner stopped, or the wait on it ended: unless that was us, say why and let go of what is left of it. */
+  private async afterEnd(): Promise<string | undefined> {
+    if (this.stopping) return undefined;
+    const end = await this.runnerEnd();
+    if (!end) return undefined; // it still runs: only the wait broke
+    this.why = explainEnd(runnerEndMeaning(end, this.spec.memoryMb, this.spec.memoryMb + RUNNER_OVERHEAD_MB), this.tail);
+    await this.letGo();
+    return this.why;
+  }
+
+  /** How the runner ended, as the engine tells it; undefined while it runs. */
+  private async runnerEnd(): Promise<RunnerEnd | undefined> {
+    try {
+      const { State } = await this.docker.getContainer(this.spec.container).inspect();
+      if (State.Status === 'removing') return { kind: 'removed' };
+      if (State.Running) return undefined;
+      return { kind: 'exited', exitCode: State.ExitCode, oomKilled: State.OOMKilled };
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return { kind: 'removed' };
+      return { kind: 'unknown', error: firstLine(err) };
+    }
+  }
 }
 
-/** The guest's kernel and initramfs as a tar for the runner's /vm. */
-async function guestFiles(kernel: string, initrd: string) {
-  const tar = pack();
-  const mtime = new Date(0);
-  tar.entry({ name: RUNNER_PATHS.kernel.slice(1), mode: 0o644, mtime }, await readFile(kernel));
-  tar.entry({ name: RUNNER_PATHS.initrd.slice(1), mode: 0o644, mtime }, await readFile(initrd));
-  tar.finalize();
-  return tar;
+/** Resolves with the runner's exit code once it stops; rejects when `signal` ends the wait. */
+function waitForExit(docker: Docker, container: string, signal: AbortSignal): Promise<number> {
+  const exit = docker.getContainer(container).wait({ abortSignal: signal }).then((r: { StatusCode: number }) => r.StatusCode);
+  exit.catch(() => {});
+  return exit;
 }
 
-/** Rejects when the runner stops (QEMU exited or was killed), or when `signal` ends the watch. */
-function watchExit(docker: Docker, container: string, signal: AbortSignal): Promise<never> {
-  const exited = docker.getContainer(container).wait({ abortSignal: signal }).then((r: { StatusCode: number }) => {
-    throw new Error(`the VM's runner stopped (QEMU exited with code ${r.StatusCode})`);
-  });
-  exited.catch(() => {});
-  return exited;
+/** Rejects once the runner stops (QEMU exited or was killed): what a boot races. */
+function failOnExit(exit: Promise<number>): Promise<never> {
+  const failed = exit.then((code) => { throw new Error(`the VM's runner stopped (QEMU exited with code ${code})`); });
+  failed.catch(() => {});
+  return failed;
 }
 
 /** Resolves when the console's output ends in a shell prompt. */
