@@ -46,6 +46,8 @@ export const MachineStatus = z.object({
   /** When each phase of the machine's start ended, in ms from its start. */
   phases: z.array(z.object({ phase: z.string(), atMs: z.number() })).optional(),
   unavailable: z.string().optional(),
+  /** Why the machine stopped by itself after its start (a VM whose runner died): what it meant, QEMU's last words, its console's last lines. */
+  stopped: z.string().optional(),
 });
 
 export const SessionState = z.enum(['starting', 'running', 'resetting', 'stopping', 'stopped', 'failed']);

@@ -22,6 +22,8 @@ export interface MachineStatus {
   phases?: MachinePhase[];
   /** Why the machine could not start (no QEMU, no guest kernel); the lab's other machines run. */
   unavailable?: string;
+  /** Why the machine stopped by itself after its start (a VM whose runner died); the lab's other machines run. */
+  stopped?: string;
 }
 
 /** Where a machine's processes run, and where a shell looks from. */
@@ -46,6 +48,8 @@ export interface SessionContext {
   factsFor(place: Place): Record<string, string>;
   /** Throws once the session is being stopped. */
   assertNotStopping(): void;
+  /** Tells the session that a machine stopped by itself; its driver's `stopped` says why. */
+  machineStopped(machine: string): void;
 }
 
 export interface MachineDriver {
@@ -59,6 +63,8 @@ export interface MachineDriver {
   terminalTarget(): Promise<TerminalTarget>;
   /** Stops what the engine's labels cannot find (processes on this computer); containers go with the session. */
   stop(): Promise<void>;
+  /** Why the machine stopped by itself after its start, once it did (only VMs notice it). */
+  readonly stopped?: string;
   /** Variables about this machine for the shells at `place` that can see it (LAB_QEMU_PID_VM). */
   facts(place: Place): Record<string, string>;
   /** Leaves it running after this process exits (`run --keep`). */

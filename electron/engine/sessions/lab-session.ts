@@ -40,7 +40,10 @@ export interface StartOptions {
 
 export class LabSession {
   readonly id = newSessionId();
-  readonly machines: MachineStatus[] = [];
+  /** Each machine as its start left it. */
+  private started: MachineStatus[] = [];
+  /** Told when a machine stops by itself (a VM's runner died). */
+  private readonly stopListeners = new Set<(machine: string) => void>();
   /** Closed when the session stops or resets. */
   readonly terminals = new TerminalRegistry();
   private images: LabImages = {};
@@ -64,7 +67,22 @@ export class LabSession {
       computerWorkdir: () => this.record!.workdir,
       factsFor: (place) => Object.assign({}, ...[...this.drivers.values()].map((d) => d.facts(place))),
       assertNotStopping: () => this.assertNotStopping(),
+      machineStopped: (machine) => { for (const l of this.stopListeners) l(machine); },
     };
+  }
+
+  /** Each machine as it started, and why it stopped if it stopped by itself since. */
+  get machines(): MachineStatus[] {
+    return this.started.map((m) => {
+      const stopped = this.drivers.get(m.name)?.stopped;
+      return stopped ? { ...m, stopped } : m;
+    });
+  }
+
+  /** Calls `listener` when a machine stops by itself (`machines` then says why); returns the unsubscribe. */
+  onMachineStopped(listener: (machine: string) => void): () => void {
+    this.stopListeners.add(listener);
+    return () => this.stopListeners.delete(listener);
   }
   /** The lab images this session was started from (the image lens shows these, not every cached build). */
   labImageRefs(): string[] {
@@ -167,10 +185,10 @@ export class LabSession {
         labels: labelsFor(this.lab.id, this.id, 'helper'),
       });
     }
-    this.machines.splice(0, this.machines.length, ...settled.map((r) => (r as PromiseFulfilledResult<MachineStatus>).value));
+    this.started = settled.map((r) => (r as PromiseFulfilledResult<MachineStatus>).value);
     await writeFootprint({
       session: this.id, lab: this.lab.id, startedAt: new Date().toISOString(), samples: [],
-      machines: this.machines.filter((m) => !m.unavailable).map((m) => ({
+      machines: this.started.filter((m) => !m.unavailable).map((m) => ({
         name: m.name, kind: m.kind, readyMs: m.readyMs, phases: m.phases ?? [], ...(m.boot ? { accel: m.boot.accel } : {}),
       })),
     }).catch(() => {}); // a lens's history: never a reason for a lab not to start

@@ -1,6 +1,6 @@
 // A VM's terminal: its serial console (ttyS0, the stdio of QEMU in its runner container). There is one
 // serial line per VM, so there is one such terminal per VM; it has no exit of its own and
-// ends when the VM stops. Resizing goes through the guest agent (stty + SIGWINCH), since a
+// ends when the VM stops, with why when it stopped by itself. Resizing goes through the guest agent (stty + SIGWINCH), since a
 // serial line carries no window size.
 import type { Duplex } from 'node:stream';
 import { SourceEvents, type TerminalSource } from './terminal-source.js';
@@ -8,6 +8,8 @@ import { SourceEvents, type TerminalSource } from './terminal-source.js';
 /** What a console terminal needs of a VM (VmMachine has it). */
 export interface VmConsole {
   readonly console: Duplex;
+  /** Settles once the VM ended: why it stopped by itself, or undefined when Labvisor stopped it. */
+  readonly ended: Promise<string | undefined>;
   resize(rows: number, cols: number): void;
 }
 
@@ -21,7 +23,10 @@ export function openVmConsole(vm: VmConsole, cols: number, rows: number): Termin
 
 class VmConsoleSource extends SourceEvents implements TerminalSource {
   private readonly onConsoleData = (c: Buffer) => this.emitData(c);
-  private readonly onClose = () => this.emitExit({ code: null, reason: 'the VM stopped' });
+  /** The console closes with the runner; why the runner stopped is known a moment later. */
+  private readonly onClose = () => {
+    void this.vm.ended.then((why) => this.emitExit({ code: null, reason: why ? `the VM stopped: ${why}` : 'the VM stopped' }));
+  };
   private readonly onError = () => {}; // a close follows, which ends the terminal
 
   constructor(private readonly vm: VmConsole) {

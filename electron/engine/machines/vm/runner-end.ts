@@ -1,0 +1,62 @@
+// Why a VM's runner container stopped, in words a learner can act on: what its exit means, what
+// QEMU said last and what the guest's console showed last. The runner's output is kept (bounded)
+// from before its start to its end, so a boot that fails and a VM that dies later are told alike.
+
+/** Terminal escape sequences (busybox's shell asks for the cursor position after its prompt). */
+// eslint-disable-next-line no-control-regex
+export const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
+const CONSOLE_TAIL_CHARS = 16_000;
+const STDERR_TAIL_CHARS = 4000;
+const CONSOLE_LINES = 12;
+const STDERR_LINES = 4;
+
+/** The last of what the runner printed: the guest's console (ttyS0) and QEMU's stderr. */
+export class RunnerTail {
+  private console = '';
+  private stderr = '';
+
+  readonly keepConsole = (c: Buffer): void => { this.console = (this.console + c.toString('utf8')).slice(-CONSOLE_TAIL_CHARS); };
+  readonly keepStderr = (c: Buffer): void => { this.stderr = (this.stderr + c.toString('utf8')).slice(-STDERR_TAIL_CHARS); };
+
+  /** The console's last lines, after a kernel panic line from before them (the cause, scrolled away). */
+  consoleLines(): string {
+    const lines = this.console.replace(ESCAPES, '').trim().split(/\r?\n/);
+    const panic = lines.slice(0, -CONSOLE_LINES).find((l) => /Kernel panic/.test(l));
+    return [...(panic ? [panic, '…'] : []), ...lines.slice(-CONSOLE_LINES)].join('\n');
+  }
+
+  /** QEMU's last lines on stderr. */
+  qemuSaid(): string {
+    return this.stderr.trim().split(/\r?\n/).slice(-STDERR_LINES).join('\n');
+  }
+}
+
+/** How a runner ended, as the engine tells it. */
+export type RunnerEnd =
+  | { kind: 'exited'; exitCode: number; oomKilled: boolean }
+  /** The container is gone, or being removed. */
+  | { kind: 'removed' }
+  /** The engine could not be asked. */
+  | { kind: 'unknown'; error: string };
+
+/** What the end means, for a VM of `vmMemoryMb` in a runner limited to `limitMb`. */
+export function runnerEndMeaning(end: RunnerEnd, vmMemoryMb: number, limitMb: number): string {
+  if (end.kind === 'removed') return 'its runner container was removed from outside Labvisor (docker rm -f, or another client\'s gc)';
+  if (end.kind === 'unknown') return `its runner stopped answering, and the engine could not say why (${end.error})`;
+  const code = end.exitCode;
+  // The kernel's OOM killer sends SIGKILL too: the engine's flag tells it from a `docker kill`.
+  if (end.oomKilled) return `out of memory: the VM's ${vmMemoryMb} MB plus QEMU's own memory exceeded its runner's limit of ${limitMb} MB, so QEMU was killed (exit code ${code})`;
+  if (code === 137) return 'its runner was killed (exit code 137: SIGKILL, as `docker kill` sends)';
+  if (code > 128) return `its runner was killed by signal ${code - 128} (exit code ${code})`;
+  // QEMU runs with -no-reboot and the guest kernel with panic=-1: power-off, reboot and panic all end QEMU.
+  if (code === 0) return 'QEMU exited (code 0): the guest powered off, rebooted or panicked, or QEMU was asked to quit';
+  return `QEMU exited with code ${code}`;
+}
+
+/** The meaning, then QEMU's last words and the console's last lines when there are any. */
+export function explainEnd(meaning: string, tail: RunnerTail): string {
+  const said = tail.qemuSaid();
+  const console = tail.consoleLines();
+  return [meaning, ...(said ? [`QEMU said: ${said}`] : []), ...(console ? ['Last console lines:', console] : [])].join('\n');
+}
