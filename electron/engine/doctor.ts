@@ -11,7 +11,7 @@ import { helperLabels } from './labels.js';
 import { dataDir } from './paths.js';
 import { DOCKER_HOST_IMAGE, findLocalCli } from './images/docker-host-image.js';
 import { readVerdict } from './machines/vm/accelerator.js';
-import { describeKernelImage, findHostKernel, KERNEL_REPO } from './images/guest-kernel.js';
+import { describeKernelImage, describeKernelImageSetting, findHostKernel, kernelImageSetting, KERNEL_REPO } from './images/guest-kernel.js';
 import { GUEST_ARCHES, vmGuestArch, type GuestArch } from './images/guest-arch.js';
 import { describeQemuImage, QEMU_IMAGE } from './images/qemu-image.js';
 
@@ -72,8 +72,13 @@ async function accelerator(docker: Docker, info: EngineInfo): Promise<Finding> {
   };
 }
 
-/** The kernel VMs will boot: a labvisor/kernel image, else one on this machine to import. */
+/** The kernel VMs will boot: the image LABVISOR_KERNEL_IMAGE names, a labvisor/kernel image, else one on this machine to import. */
 async function guestKernel(docker: Docker | undefined, info: EngineInfo | undefined): Promise<{ finding: Finding }> {
+  const named = kernelImageSetting();
+  if (named && docker) {
+    const { ok, detail, fix } = await describeKernelImageSetting(docker, named);
+    return { finding: { id: 'guest-kernel', status: ok ? 'ok' : 'warn', detail, ...(fix ? { fix } : {}) } };
+  }
   const fix = 'sudo apt-get install linux-image-cloud-amd64 (Debian); elsewhere, connect to a registry once';
   const images = docker ? await docker.listImages({ filters: { reference: [`${KERNEL_REPO}:*`] } }) : [];
   const tags = images.flatMap((i) => i.RepoTags ?? []);

@@ -10,6 +10,8 @@
 // arm64 cloud kernel package downloaded into the package cache (guest-packages.ts: it is
 // Debian's cloud kernel, as the registry's would be, so offline goes first), then this machine's
 // kernel when it is an arm64 machine, then a registry.
+// LABVISOR_KERNEL_IMAGE names a kernel image on the engine instead (a workshop's, say): one in
+// our layout is used as is; one in linuxkit's (/kernel + /kernel.tar) is stored in ours once.
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
@@ -27,16 +29,26 @@ import { pullImage } from './base-image.js';
 import { asNodeStream, buildFromDockerfileText } from './build-image.js';
 import { listContainerDir, readContainerFile, withCreatedContainer } from './image-files.js';
 import { GUEST_MODULES, modulesInLoadOrder } from './modules-dep.js';
+import { checkKernelArch, kernelLayout, LAYOUT_PATHS, ourLayoutEntries, presentPaths, readLinuxkitKernel } from './linuxkit-kernel.js';
 import { sameArch } from './static-binary.js';
 import { debianArch, GUEST_ARCH_LABEL, isArch, normalArch, vmGuestArch, type GuestArch } from './guest-arch.js';
 import { findDepmod, findGuestDeb, pickKernelDeb, unpackDeb } from './guest-packages.js';
 
 export const KERNEL_REPO = 'labvisor/kernel';
-/** package: Debian's kernel package for another CPU, downloaded into the package cache. */
-export type KernelSource = 'present' | 'registry' | 'host' | 'bundle' | 'package';
+/**
+ * package: Debian's kernel package for another CPU, downloaded into the package cache;
+ * linuxkit: the image LABVISOR_KERNEL_IMAGE names, in linuxkit's layout, stored in ours.
+ */
+export type KernelSource = 'present' | 'registry' | 'host' | 'bundle' | 'package' | 'linuxkit';
 
 /** The kernel release an image holds (its tag may add the architecture). */
 export const KERNEL_VERSION_LABEL = 'io.labvisor.kernel-version';
+
+/** On a kernel stored from a linuxkit-layout image: that image's id, so the next session finds it. */
+export const KERNEL_FROM_LABEL = 'io.labvisor.kernel-from';
+
+/** The image LABVISOR_KERNEL_IMAGE names, if set. */
+export const kernelImageSetting = (env: NodeJS.ProcessEnv = process.env): string | undefined => env.LABVISOR_KERNEL_IMAGE?.trim() || undefined;
 
 export interface GuestKernel {
   version: string;
@@ -53,13 +65,14 @@ export interface GuestKernel {
   image: string;
 }
 
+const SOURCES_FIX = 'on Debian or Ubuntu, sudo apt-get install linux-image-cloud-amd64 (arm64: linux-image-cloud-arm64;' +
+  ' for aarch64 guests on another machine, sudo bash scripts/provision-debian.sh downloads Debian\'s arm64 kernel);' +
+  ' on other systems, connect to a registry once so the kernel can be built from Debian\'s.';
+
 export class GuestKernelUnavailableError extends Error {
-  constructor(reasons: string[]) {
+  constructor(reasons: string[], fix = SOURCES_FIX) {
     super('No kernel to boot VM machines with could be found or made:\n' +
-      reasons.map((r) => `  - ${r}`).join('\n') +
-      '\nFix: on Debian or Ubuntu, sudo apt-get install linux-image-cloud-amd64 (arm64: linux-image-cloud-arm64;' +
-      ' for aarch64 guests on another machine, sudo bash scripts/provision-debian.sh downloads Debian\'s arm64 kernel);' +
-      ' on other systems, connect to a registry once so the kernel can be built from Debian\'s.');
+      reasons.map((r) => `  - ${r}`).join('\n') + `\nFix: ${fix}`);
     this.name = 'GuestKernelUnavailableError';
   }
 }
@@ -93,11 +106,14 @@ export const DEBIAN_IMAGE = 'debian:bookworm-20260824-slim@sha256:88200866dfff7e
 export interface KernelImage { ref: string; id: string; version: string; tag: string }
 
 /**
- * The newest `<repo>:<tag>` kernel image for `arch`. An image without the architecture label
- * was made before there was a choice: for the engine's CPU, and its tag is its version.
+ * The newest `<repo>:<tag>` kernel image for `arch` (with the labels `also`, `key=value`). An image
+ * without the architecture label was made before there was a choice: for the engine's CPU, and
+ * its tag is its version.
  */
-export async function newestKernelImage(docker: Docker, repo: string, arch: GuestArch, engineArch: string): Promise<KernelImage | undefined> {
-  const images = await docker.listImages({ filters: { reference: [repo], label: [`${LABEL.role}=kernel`] } });
+export async function newestKernelImage(
+  docker: Docker, repo: string, arch: GuestArch, engineArch: string, also: string[] = [],
+): Promise<KernelImage | undefined> {
+  const images = await docker.listImages({ filters: { reference: [repo], label: [`${LABEL.role}=kernel`, ...also] } });
   for (const image of images.sort((a, b) => b.Created - a.Created)) {
     const labelled = image.Labels?.[GUEST_ARCH_LABEL];
     if (labelled ? normalArch(labelled) !== arch : !isArch(engineArch, arch)) continue;
@@ -220,16 +236,16 @@ async function packHostKernel(tar: Pack, version: string, root = '/'): Promise<v
 }
 
 /**
- * `docker import` of a kernel read from under `root` (this machine's, by default) as
- * `<repo>:<tag>`; the files are read here, so any engine will do. A data image: it is the
- * engine's platform whatever CPU the kernel is for (its label says that).
+ * `docker import` as `<repo>:<tag>` of the kernel `fill` packs; the files go from here, so any
+ * engine will do. A data image: it is the engine's platform whatever CPU the kernel is for (its
+ * label says that). A `fill` that fails stops the import: nothing is stored.
  */
-async function importHostKernel(
-  docker: Docker, version: string, repo: string, arch: GuestArch, root = '/',
+async function importKernel(
+  docker: Docker, fill: (tar: Pack) => Promise<void>, version: string, repo: string, arch: GuestArch, labels: Record<string, string> = {},
 ): Promise<void> {
   const tar = pack();
-  const packing = packHostKernel(tar, version, root).catch((err: Error) => { tar.destroy(err); throw err; });
-  const changes = Object.entries(kernelLabels(arch, version)).map(([k, v]) => `LABEL ${k}=${v}`);
+  const packing = fill(tar).catch((err: Error) => { tar.destroy(err); throw err; });
+  const changes = Object.entries({ ...kernelLabels(arch, version), ...labels }).map(([k, v]) => `LABEL ${k}=${v}`);
   const imported = docker.importImage(asNodeStream(tar), { repo, tag: kernelTag(version, arch), changes }).then((stream) =>
     new Promise<void>((resolve, reject) =>
       docker.modem.followProgress(stream, (err, out: Array<{ error?: string }>) => {
@@ -238,6 +254,10 @@ async function importHostKernel(
       }))).catch((err: Error) => { tar.destroy(err); throw err; }); // stops the packing too
   await Promise.all([packing, imported]);
 }
+
+/** Imports a kernel read from under `root` (this machine's, by default). */
+const importHostKernel = (docker: Docker, version: string, repo: string, arch: GuestArch, root = '/') =>
+  importKernel(docker, (tar) => packHostKernel(tar, version, root), version, repo, arch);
 
 /** Imports Debian's kernel package `deb` (release `version`): unpacked in a temporary folder, with the modules.dep depmod writes. */
 async function importPackageKernel(docker: Docker, deb: string, version: string, repo: string, arch: GuestArch): Promise<void> {
@@ -317,6 +337,59 @@ async function unpackKernel(docker: Docker, image: KernelImage, dir: string, sou
     if (theirs) return theirs;
     throw err;
   }
+}
+
+const SETTING_FIX = 'name an image on the engine in linuxkit\'s layout (/kernel + /kernel.tar) or Labvisor\'s' +
+  ' (/boot/vmlinuz-<version> + /lib/modules/<version>) with a kernel for the guests\' CPU, or unset LABVISOR_KERNEL_IMAGE for the usual sources';
+
+/**
+ * The kernel image LABVISOR_KERNEL_IMAGE names (`ref`, never pulled): in our layout, itself; in
+ * linuxkit's, the `<repo>` image stored from it, made now unless an earlier session made it.
+ */
+async function namedKernelImage(
+  docker: Docker, ref: string, repo: string, arch: GuestArch, engineArch: string, task: ReturnType<typeof progressTask>,
+): Promise<{ image: KernelImage; source: KernelSource }> {
+  try {
+    const named = await docker.getImage(ref).inspect().catch(() => undefined);
+    if (!named) throw new Error('no such image on the Docker engine (nothing is pulled: docker pull or docker load it there first)');
+    const storedFrom = [`${KERNEL_FROM_LABEL}=${named.Id}`];
+    const stored = await newestKernelImage(docker, repo, arch, engineArch, storedFrom);
+    if (stored) return { image: stored, source: 'present' };
+    return await withCreatedContainer(docker, ref, async (c) => {
+      if (kernelLayout(await presentPaths(c, LAYOUT_PATHS)) === 'labvisor') {
+        return { image: await asIsKernelImage(c, ref, named.Id, named.Config?.Labels ?? {}, arch), source: 'present' as const };
+      }
+      const kernel = await readLinuxkitKernel(c, arch);
+      task.update(`storing ${ref} (linuxkit's layout) as ${repo}:${kernelTag(kernel.version, arch)}`);
+      await importKernel(docker, async (tar) => {
+        for await (const { header, data } of ourLayoutEntries(c, kernel)) await entryDone(tar, header, data);
+        tar.finalize();
+      }, kernel.version, repo, arch, { [KERNEL_FROM_LABEL]: named.Id });
+      const made = await newestKernelImage(docker, repo, arch, engineArch, storedFrom);
+      if (!made) throw new Error(`the ${repo} image stored from it vanished right after it was made`);
+      return { image: made, source: 'linuxkit' as const };
+    });
+  } catch (err) {
+    task.failed(`${ref} gave no kernel for ${arch} guests`);
+    throw new GuestKernelUnavailableError([`LABVISOR_KERNEL_IMAGE=${ref}: ${(err as Error).message}`], SETTING_FIX);
+  }
+}
+
+/** A named image in our layout: its version (label, else its one /boot/vmlinuz-*) and CPU (label, else the kernel's header). */
+async function asIsKernelImage(
+  c: Docker.Container, ref: string, id: string, labels: Record<string, string>, arch: GuestArch,
+): Promise<KernelImage> {
+  let version = labels[KERNEL_VERSION_LABEL];
+  if (!version) {
+    const kernels = (await listContainerDir(c, '/boot')).filter((name) => name.startsWith('vmlinuz-'));
+    if (!kernels.length) throw new Error('the image has no /boot/vmlinuz-<version>');
+    if (kernels.length > 1) throw new Error(`the image has several kernels (${kernels.join(', ')}) and no ${KERNEL_VERSION_LABEL} label to choose one`);
+    version = kernels[0]!.slice('vmlinuz-'.length);
+  }
+  const labelled = labels[GUEST_ARCH_LABEL];
+  if (labelled && normalArch(labelled) !== arch) throw new Error(`the image is labelled ${GUEST_ARCH_LABEL}=${labelled}, not for ${arch} guests`);
+  if (!labelled) checkKernelArch(await readContainerFile(c, `/boot/vmlinuz-${version}`), arch, `/boot/vmlinuz-${version}`);
+  return { ref, id, version, tag: kernelTag(version, arch) };
 }
 
 type Attempt = { name: string; run: () => Promise<KernelSource>; skip?: string };
@@ -400,6 +473,22 @@ export async function describeKernelImage(
   return { ...(image ? { image } : {}), ...(offline ? { offline } : {}), registry, reasons };
 }
 
+/** What LABVISOR_KERNEL_IMAGE (`ref`) names, for doctor: on the engine or not, in which layout, stored yet. */
+export async function describeKernelImageSetting(docker: Docker, ref: string, repo = KERNEL_REPO): Promise<{ ok: boolean; detail: string; fix?: string }> {
+  const setting = `LABVISOR_KERNEL_IMAGE=${ref}`;
+  const named = await docker.getImage(ref).inspect().catch(() => undefined);
+  if (!named) return { ok: false, detail: `${setting}: no such image on the Docker engine (nothing is pulled)`, fix: `docker pull or docker load ${ref} on the engine, or ${SETTING_FIX}` };
+  const stored = await docker.listImages({ filters: { reference: [repo], label: [`${KERNEL_FROM_LABEL}=${named.Id}`] } });
+  const storedAs = stored.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`${repo}:`));
+  if (storedAs.length) return { ok: true, detail: `${setting}: in linuxkit's layout, stored as ${storedAs.join(', ')}` };
+  try {
+    const layout = await withCreatedContainer(docker, ref, async (c) => kernelLayout(await presentPaths(c, LAYOUT_PATHS)));
+    return { ok: true, detail: `${setting}: ${layout === 'linuxkit' ? `in linuxkit's layout, stored as ${repo}:<version> on first use` : 'in Labvisor\'s layout, used as is'}` };
+  } catch (err) {
+    return { ok: false, detail: `${setting}: ${(err as Error).message}`, fix: SETTING_FIX };
+  }
+}
+
 /**
  * The guest CPU a kernel is made for by default: vmGuestArch's; on an engine of a CPU no guest
  * has (and nothing forced), the engine's own, so the sources say why none suits it.
@@ -415,14 +504,18 @@ function defaultKernelArch(engine: EngineInfo): GuestArch {
 
 /**
  * Makes sure a guest kernel for `arch` (LABVISOR_VM_ARCH, else the engine's CPU) exists (as
- * `<repo>:<tag>`; tests use a throwaway repo) and is unpacked in the cache.
+ * `<repo>:<tag>`, tests use a throwaway repo; or the image LABVISOR_KERNEL_IMAGE names) and is
+ * unpacked in the cache.
  */
 export async function ensureGuestKernel(
   docker: Docker, engine: EngineInfo, sink: ProgressSink = noProgress, repo = KERNEL_REPO, arch: GuestArch = defaultKernelArch(engine),
 ): Promise<GuestKernel> {
   const task = progressTask(sink, arch === 'aarch64' ? `${arch} guest kernel` : 'guest kernel');
-  let image = await newestKernelImage(docker, repo, arch, engine.arch);
+  const named = kernelImageSetting();
+  let image: KernelImage | undefined;
   let source: KernelSource = 'present';
+  if (named) ({ image, source } = await namedKernelImage(docker, named, repo, arch, engine.arch, task));
+  else image = await newestKernelImage(docker, repo, arch, engine.arch);
   if (!image) {
     source = await makeKernelImage(docker, engine, repo, arch, sink, task);
     image = await newestKernelImage(docker, repo, arch, engine.arch);
