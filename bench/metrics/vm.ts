@@ -81,7 +81,7 @@ export async function vmMetrics(ctx: BenchContext): Promise<Metric[]> {
       id: 'vm-ready', title: 'VM ready (shell prompt)', unit: 'ms', ours: vmMs, base: summarize(runMs), target: 1.1,
       note: `accelerator: ${accel}. ours: LabSession.start() of the shared-kernel VM alone until its console shows a shell prompt; ` +
         'baseline: our runner\'s command (same image, QEMU argv, kernel and initramfs), rdinit= an init that only prints a ready line, ' +
-        'started as `docker run -i` does (create, upload of /vm with the archive API, attach, start) → that line.',
+        'from an image holding them as ours does, started as `docker run -i` does (create, attach, start) → that line.',
       // Where the time goes, on both sides of the runner's start.
       extra: {
         accelerator: accel,
@@ -99,8 +99,8 @@ export async function vmMetrics(ctx: BenchContext): Promise<Metric[]> {
       ours: summarize(r.run.map((x, i) => x.readyMs - r.exec[i]!)), base: summarize(r.exec), target: null,
       note: 'ours: the baseline\'s create → ready line minus the same command spawned by `docker exec` in a runner already up ' +
         '(exec create → ready line), per iteration; baseline: that exec spawn; ratio: the share the container adds to it.',
-      // The docker run's own steps, from create: created, /vm uploaded, start returned.
-      extra: { createdMsP50: p50(r.run.map((x) => x.createdMs)), uploadedMsP50: p50(r.run.map((x) => x.uploadedMs)), startedMsP50: p50(r.run.map((x) => x.startedMs)) },
+      // The docker run's own steps, from create: created, start returned.
+      extra: { createdMsP50: p50(r.run.map((x) => x.createdMs)), startedMsP50: p50(r.run.map((x) => x.startedMs)) },
     }),
     ratioMetric({
       id: 'vm-memory-overhead', title: 'Per-VM host memory overhead (QEMU RSS − guest memory used)', unit: 'MiB',

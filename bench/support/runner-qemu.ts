@@ -3,9 +3,10 @@
 // initramfs copied out of our runner plus one appended cpio member — an init that prints a ready
 // line at once (then MemFree every second, for the memory figure) — chosen with rdinit=. Linux
 // unpacks concatenated initramfs archives in order, so the guest's files are all there.
-// It starts two ways: `runBoot` as `docker run -i` does (create, attach, start), the files
-// uploaded with the archive API between create and start as ours are; `execBoot` spawns the same
-// command with `docker exec` in a runner that is already up. They differ by the container hop only.
+// Its files are baked into an image made once from our VM's boot image (as ours are: the kernel and
+// initramfs are a layer of the image its runner starts from). It starts two ways: `runBoot` as
+// `docker run -i` does (create, attach, start); `execBoot` spawns the same command with
+// `docker exec` in a runner that is already up. They differ by the container hop only.
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { PassThrough, type Duplex } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
+import { asNodeStream, buildImage } from '../../electron/engine/images/build-image.js';
 import { NewcWriter } from '../../electron/engine/images/cpio-newc.js';
 import { readContainerFile } from '../../electron/engine/images/image-files.js';
 import { runContainerScript } from '../../electron/engine/machines/container-exec.js';
@@ -34,35 +36,31 @@ while :; do echo "LV-BENCH-MEM $(/labvisor/busybox grep MemFree /proc/meminfo)";
 const LABELS = Object.fromEntries([BENCH_LABEL.split('=')]) as Record<string, string>;
 
 export interface Baseline {
-  /** The image ID our runner ran. */
+  /** Our runner's image with the ready-only init added to /vm/initrd; removed at cleanup. */
   image: string;
   /** Our runner's Cmd with rdinit= appended: /labvisor/run-vm qemu-system-… <argv>. */
   cmd: string[];
   /** /dev/kvm when our VM booted with KVM. */
   devices: Docker.DeviceMapping[];
-  /** vm/vmlinuz and vm/initrd (ready-only init appended), a tar as ours uploads. */
-  files: Buffer;
   /** The guest's memory (-m) in KiB. */
   memoryKb: number;
 }
 
-/** The baseline of a running runner of ours: its command, image and guest files, read from the engine. */
+/** The baseline of a running runner of ours: its command and image, the ready-only init added to the image's initramfs. */
 export async function baselineOf(docker: Docker, runner: string): Promise<Baseline> {
   const container = docker.getContainer(runner);
   const info = await container.inspect();
   const cmd = [...info.Config.Cmd];
   cmd[cmd.indexOf('-append') + 1] += ` rdinit=${INIT}`;
-  const [kernel, initrd] = await Promise.all([readContainerFile(container, RUNNER_PATHS.kernel), readContainerFile(container, RUNNER_PATHS.initrd)]);
+  const initrd = await readContainerFile(container, RUNNER_PATHS.initrd);
   const tar = pack();
-  tar.entry({ name: RUNNER_PATHS.kernel.slice(1), mode: 0o644, mtime: new Date(0) }, kernel);
-  tar.entry({ name: RUNNER_PATHS.initrd.slice(1), mode: 0o644, mtime: new Date(0) }, Buffer.concat([initrd, await initCpioGz()]));
+  tar.entry({ name: 'Dockerfile', mtime: new Date(0) }, `FROM ${info.Image}\nCOPY initrd ${RUNNER_PATHS.initrd}\n`);
+  tar.entry({ name: 'initrd', mode: 0o644, mtime: new Date(0) }, Buffer.concat([initrd, await initCpioGz()]));
   tar.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of tar) chunks.push(c as Buffer);
-  return {
-    image: info.Image, cmd, devices: info.HostConfig.Devices ?? [], files: Buffer.concat(chunks),
-    memoryKb: Number(cmd[cmd.indexOf('-m') + 1]) * 1024,
-  };
+  const image = `lvbench/vm-baseline:${randomBytes(4).toString('hex')}`;
+  defer(`image ${image}`, () => docker.getImage(image).remove({ force: true }).catch(() => {}));
+  await buildImage(docker, asNodeStream(tar), image, LABELS);
+  return { image, cmd, devices: info.HostConfig.Devices ?? [], memoryKb: Number(cmd[cmd.indexOf('-m') + 1]) * 1024 };
 }
 
 /** The ready-only init as a gzipped newc archive (NewcWriter writes files, so through a temp one). */
@@ -79,8 +77,8 @@ async function initCpioGz(): Promise<Buffer> {
 }
 
 export interface RunBoot {
-  /** create → ready line; when create and upload returned, start was called and returned. */
-  readyMs: number; createdMs: number; uploadedMs: number; startingMs: number; startedMs: number;
+  /** create → ready line; when create returned, start was called and returned. */
+  readyMs: number; createdMs: number; startingMs: number; startedMs: number;
   rssKb: number; cgroupKb: number; memFreeKb: number;
 }
 
@@ -96,8 +94,6 @@ export async function runBoot(docker: Docker, b: Baseline, settleMs: number): Pr
       HostConfig: { Devices: b.devices },
     });
     const createdMs = since(t0);
-    await container.putArchive(b.files, { path: '/' });
-    const uploadedMs = since(t0);
     const stdio = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) as Duplex;
     const out = new PassThrough();
     let stderr = '';
@@ -112,18 +108,17 @@ export async function runBoot(docker: Docker, b: Baseline, settleMs: number): Pr
     await new Promise((r) => setTimeout(r, settleMs));
     const mem = await runnerMemory(docker, name);
     stdio.destroy();
-    return { readyMs, createdMs, uploadedMs, startingMs, startedMs, ...mem, memFreeKb: console.memFreeKb() };
+    return { readyMs, createdMs, startingMs, startedMs, ...mem, memFreeKb: console.memFreeKb() };
   } finally {
     await remove();
   }
 }
 
-/** A runner of the baseline's image and files, up and idle for `execBoot`; removed at cleanup. */
+/** A runner of the baseline's image, up and idle for `execBoot`; removed at cleanup. */
 export async function idleRunner(docker: Docker, b: Baseline): Promise<string> {
   const name = `lvbench-vm-idle-${randomBytes(4).toString('hex')}`;
   defer(`container ${name}`, () => docker.getContainer(name).remove({ force: true }).catch(() => {}));
   const container = await docker.createContainer({ name, Image: b.image, Cmd: ['sleep', '86400'], Labels: LABELS, HostConfig: { Devices: b.devices } });
-  await container.putArchive(b.files, { path: '/' });
   await container.start();
   return name;
 }
