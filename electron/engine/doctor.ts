@@ -13,7 +13,7 @@ import { DOCKER_HOST_IMAGE, findLocalCli } from './images/docker-host-image.js';
 import { readVerdict } from './machines/vm/accelerator.js';
 import { describeKernelImage, describeKernelImageSetting, findHostKernel, kernelImageSetting, KERNEL_REPO } from './images/guest-kernel.js';
 import { GUEST_ARCHES, vmGuestArch, type GuestArch } from './images/guest-arch.js';
-import { describeQemuImage, QEMU_IMAGE } from './images/qemu-image.js';
+import { describeQemuImage, qemuImageRef } from './images/qemu-image.js';
 
 export type Status = 'ok' | 'warn' | 'error';
 export interface Finding {
@@ -61,7 +61,7 @@ async function baseImage(docker: Docker, info: EngineInfo): Promise<Finding> {
 /** The accelerator VMs get on the engine's host, as the first VM there found out (a verdict kept on the engine). */
 async function accelerator(docker: Docker, info: EngineInfo): Promise<Finding> {
   const id = 'accelerator';
-  const runner = await docker.getImage(QEMU_IMAGE).inspect().catch(() => undefined);
+  const runner = await docker.getImage(qemuImageRef()).inspect().catch(() => undefined);
   if (!runner) return { id, status: 'ok', detail: 'not known yet: the first VM tries KVM on the Docker host, and TCG if KVM is missing or hangs' };
   const verdict = await readVerdict(docker, { runnerImageId: runner.Id, engineKernel: info.kernel }, 'kvm');
   if (!verdict) return { id, status: 'ok', detail: 'kvm: not yet tried on this engine; tcg if it is missing or hangs' };

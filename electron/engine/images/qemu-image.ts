@@ -25,6 +25,11 @@ import { readElfFacts, sameArch } from './static-binary.js';
 /** Bump the tag when what goes into the image changes, so old images are not reused. */
 export const QEMU_IMAGE = 'labvisor/qemu:2';
 
+/** The runner image VMs use: LABVISOR_QEMU_IMAGE (a workshop's own, or a test's absent one), else ours. */
+export function qemuImageRef(): string {
+  return process.env.LABVISOR_QEMU_IMAGE || QEMU_IMAGE;
+}
+
 export const QEMU_LABEL = {
   /** "7.2.22"; "x86_64 7.2.22, aarch64 8.0.0" when the binaries differ. */
   version: 'io.labvisor.qemu-version',
@@ -147,12 +152,16 @@ export function versionLabel(versions: Array<{ arch: GuestArch; version: string 
 }
 
 export class QemuImageUnavailableError extends Error {
+  /** One line for the lab's machine list: how to get a runner image; `message` has what was tried. */
+  readonly summary: string;
+
   constructor(ref: string, reasons: string[]) {
     super(`The VM runner image ${ref} (QEMU for the Docker engine) is not available and could not be made:\n` +
       reasons.map((r) => `  - ${r}`).join('\n') +
       `\nFix: connect to a registry once, load a workshop bundle (or docker load a saved ${ref}), or on a Linux computer with` +
       ' the engine\'s CPU install QEMU: sudo apt-get install qemu-system-x86 qemu-system-arm.');
     this.name = 'QemuImageUnavailableError';
+    this.summary = `no VM runner image (${ref}): docker load one saved from another machine (a workshop bundle holds one), let the engine reach a registry once, or install QEMU on a Linux computer with the engine's CPU (sudo apt-get install qemu-system-x86 qemu-system-arm); labvisor doctor says what was tried`;
   }
 }
 
@@ -339,7 +348,7 @@ async function buildFromRegistry(docker: Docker, ref: string, sink: ProgressSink
 }
 
 /** What the image at `ref` is, from its labels; undefined when it is not there. */
-export async function inspectQemuImage(docker: Docker, ref = QEMU_IMAGE): Promise<Omit<QemuImage, 'source'> & { id: string; sizeBytes: number; madeFrom: string } | undefined> {
+export async function inspectQemuImage(docker: Docker, ref = qemuImageRef()): Promise<Omit<QemuImage, 'source'> & { id: string; sizeBytes: number; madeFrom: string } | undefined> {
   const image = await docker.getImage(ref).inspect().catch(() => undefined);
   if (!image) return undefined;
   const labels = image.Config?.Labels ?? {};
@@ -356,7 +365,7 @@ export async function inspectQemuImage(docker: Docker, ref = QEMU_IMAGE): Promis
  * `need`, an image without QEMU for that guest CPU is made again (QEMU for it was installed since).
  */
 export async function ensureQemuImage(
-  docker: Docker, engine: EngineInfo, sink: ProgressSink = noProgress, ref = QEMU_IMAGE, need?: GuestArch,
+  docker: Docker, engine: EngineInfo, sink: ProgressSink = noProgress, ref = qemuImageRef(), need?: GuestArch,
 ): Promise<QemuImage> {
   const existing = await inspectQemuImage(docker, ref);
   if (existing && (!need || existing.guestArches.includes(need))) {
@@ -402,7 +411,7 @@ export async function ensureQemuImage(
 
 /** What ensureQemuImage would do for `arch` guests now, in words (doctor). */
 export async function describeQemuImage(
-  docker: Docker, engine: EngineInfo, arch: GuestArch, ref = QEMU_IMAGE,
+  docker: Docker, engine: EngineInfo, arch: GuestArch, ref = qemuImageRef(),
 ): Promise<{ status: 'present' | 'will-make' | 'missing'; detail: string }> {
   const image = await inspectQemuImage(docker, ref);
   if (image?.guestArches.includes(arch)) {

@@ -4,7 +4,7 @@
 // other machines still run; a VM whose runner dies later is stopped, says why, and the others run on.
 import { buildGuestInitramfs } from '../../images/guest-initramfs.js';
 import { ensureGuestKernel, GuestKernelUnavailableError, KERNEL_REPO, type GuestKernel } from '../../images/guest-kernel.js';
-import { ensureQemuImage, QEMU_IMAGE, QemuImageUnavailableError } from '../../images/qemu-image.js';
+import { ensureQemuImage, qemuImageRef, QemuImageUnavailableError } from '../../images/qemu-image.js';
 import { isArch, vmGuestArch, type GuestArch } from '../../images/guest-arch.js';
 import { ensureGuestBaseImage, guestBaseImage } from '../../images/guest-base-image.js';
 import { ensureBootImage } from '../../images/vm-boot-image.js';
@@ -48,7 +48,7 @@ export class VmDriver implements MachineDriver {
     return {
       arch,
       kernel: () => (kernel ??= ensureGuestKernel(ctx.docker, ctx.engine, sink, KERNEL_REPO, arch)),
-      runner: () => (runner ??= ensureQemuImage(ctx.docker, ctx.engine, sink, QEMU_IMAGE, arch).then((i) => i.ref)),
+      runner: () => (runner ??= ensureQemuImage(ctx.docker, ctx.engine, sink, qemuImageRef(), arch).then((i) => i.ref)),
     };
   }
 
@@ -60,9 +60,11 @@ export class VmDriver implements MachineDriver {
       [runner, kernel] = await Promise.all([this.support.runner(), this.support.kernel()]);
     } catch (err) {
       if (!(err instanceof QemuImageUnavailableError || err instanceof GuestKernelUnavailableError)) throw err;
-      this.unavailable = `is unavailable: ${err.message}`;
+      // The machine list gets one line on how to get what is missing; doctor lists what was tried.
+      const why = err instanceof QemuImageUnavailableError ? err.summary : err.message;
+      this.unavailable = `is unavailable: ${why}`;
       progressTask(sink, `machine ${this.name}`).failed('unavailable');
-      return { name: this.name, kind: this.kind, readyMs: 0, unavailable: err.message };
+      return { name: this.name, kind: this.kind, readyMs: 0, unavailable: why };
     }
     const initrd = await buildGuestInitramfs(this.ctx.docker, await this.guestImage(), kernel, sink, guestBaseImage(this.support.arch, this.ctx.engine));
     const bootImage = await ensureBootImage(this.ctx.docker, { runner, kernel, initrd }, sink);
