@@ -233,6 +233,11 @@ export class LabHost implements HostApi {
     const session = new LabSession(docker, engineInfo, loaded);
     const entry: Entry = { session, state: 'starting' };
     this.sessions.set(session.id, entry);
+    // A machine that stops by itself changes what the session's machines say: every UI hears it.
+    session.onMachineStopped((machine) => {
+      this.log(`session ${session.id}: machine "${machine}" stopped`);
+      this.emit({ type: 'event', event: 'session', session: info(entry) });
+    });
     this.changed(entry, 'starting');
     this.log(`session ${session.id}: starting lab "${lab}"`);
     try {
@@ -296,6 +301,7 @@ export class LabHost implements HostApi {
     const status = entry.session.machines.find((m) => m.name === machine);
     if (!status) throw new ApiError('not-found', `lab "${entry.session.lab.id}" has no machine "${machine}"; it has: ${entry.session.machines.map((m) => m.name).join(', ')}`);
     if (status.unavailable) throw new ApiError('conflict', `machine "${machine}" is unavailable: ${status.unavailable}`);
+    if (status.stopped) throw new ApiError('conflict', `machine "${machine}" stopped: ${status.stopped}`);
     const terminal = await entry.session.openTerminal(machine, cols, rows);
     this.log(`session ${session}: terminal ${terminal.id} on ${machine}`);
     return terminalInfo(session, terminal);

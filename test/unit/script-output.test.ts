@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CappedOutput } from '../../electron/engine/machines/script-result.js';
+import { cannotRun, CappedOutput } from '../../electron/engine/machines/script-result.js';
 import { failLines, tail } from '../../electron/engine/checks/check-result.js';
 import { describeScriptFailure } from '../../electron/engine/checks/run-check.js';
 import { runHostScript } from '../../electron/engine/machines/host-script.js';
@@ -20,6 +20,8 @@ test('FAIL: lines are the learner\'s message; otherwise the exit code and last l
   assert.deepEqual(describeScriptFailure({ exitCode: 1, output: 'FAIL: x\n', timedOut: false, truncated: false }, 30), ['x']);
   assert.deepEqual(describeScriptFailure({ exitCode: 3, output: 'a\nb\n', timedOut: false, truncated: false }, 30), ['exited with code 3: a\nb']);
   assert.deepEqual(describeScriptFailure({ exitCode: 124, output: '', timedOut: true, truncated: false }, 5), ['timed out after 5 s']);
+  assert.deepEqual(describeScriptFailure(cannotRun('vm', 'stopped: its runner was killed\nLast console lines:\n# '), 30), ['machine "vm" stopped: its runner was killed'],
+    'a script that did not run: its machine and why, not the console lines the reason ends with');
   assert.equal(tail('1\n2\n3\n4\n5\n6\n7', 2), '6\n7');
 });
 

@@ -13,6 +13,8 @@ export interface CheckContext extends ProbeContext {
 
 export function describeScriptFailure(r: ScriptResult, timeoutS: number): string[] {
   if (r.timedOut) return [`timed out after ${timeoutS} s`];
+  // Which machine and why, not the tail of a long reason (a stopped VM's ends in console lines).
+  if (r.notRun) return [r.output.split('\n')[0]!];
   const said = failLines(r.output);
   if (said.length) return said;
   const last = tail(r.output);

@@ -6,6 +6,8 @@ export interface ScriptResult {
   output: string;
   timedOut: boolean;
   truncated: boolean;
+  /** The script did not run: the output says which machine and why (cannotRun). */
+  notRun?: true;
 }
 
 export interface ScriptOptions {
@@ -43,5 +45,5 @@ export class CappedOutput {
 
 /** A script that could not run at all: the machine is missing, stopped or unreachable. */
 export function cannotRun(machine: string, why: string): ScriptResult {
-  return { exitCode: 125, output: `machine "${machine}" ${why}`, timedOut: false, truncated: false };
+  return { exitCode: 125, output: `machine "${machine}" ${why}`, timedOut: false, truncated: false, notRun: true };
 }

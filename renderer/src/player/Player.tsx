@@ -168,6 +168,7 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
       if (!m) return `this lab has no machine "${machine}"`;
       if (!on) return 'Start the lab first';
       if (m.unavailable) return `${machine} is unavailable: ${m.unavailable}`;
+      if (m.stopped) return `${machine} stopped: ${m.stopped.split('\n')[0]}`;
       if (!terminals[machine] || exited[machine]) return `${machine} has no open terminal`;
       return undefined;
     },

@@ -113,7 +113,7 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
     client.call('listTerminals', { session: s.id }).then(({ terminals: open }) => {
       if (!live) return;
       for (const m of s.machines) {
-        if (m.unavailable) continue;
+        if (m.unavailable || m.stopped) continue;
         const existing = open.find((t) => t.machine === m.name && !t.exit);
         void openTerminal(s, m.name, existing);
       }

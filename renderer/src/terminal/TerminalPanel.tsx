@@ -1,5 +1,6 @@
 // The lab's terminals: one tab per machine, or all of them side by side (split view). A machine
-// that could not start shows why, and the fix, where its terminal would be.
+// that could not start shows why, and the fix, where its terminal would be; so does one that
+// stopped by itself (a VM whose runner died).
 import { useRef, type RefObject } from 'react';
 import type { MachineStatus, TerminalInfo } from '../../../electron/shared/api.js';
 import type { LabClient } from '../api/lab-client.js';
@@ -47,11 +48,12 @@ export function TerminalPanel(props: TerminalPanelProps) {
           {machines.map((m, i) => (
             <button key={m.name} id={`tab-${m.name}`} type="button" role="tab"
               aria-selected={m.name === active} aria-controls={`pane-${m.name}`} tabIndex={m.name === active ? 0 : -1}
-              className={`terminal-tab ${m.name === active ? 'active' : ''} ${m.unavailable || props.exited[m.name] ? 'down' : ''}`}
+              className={`terminal-tab ${m.name === active ? 'active' : ''} ${m.unavailable || m.stopped || props.exited[m.name] ? 'down' : ''}`}
               onClick={() => props.onActivate(m.name)} onKeyDown={(e) => onTabKey(e, i)}>
               <MachineIcon kind={m.kind} />
               <span className="tab-name">{m.name}</span>
               <span className="tab-kind">{KIND_LABEL[m.kind]}</span>
+              {m.stopped && <span className="visually-hidden"> (stopped)</span>}
             </button>
           ))}
         </div>
@@ -78,6 +80,13 @@ export function TerminalPanel(props: TerminalPanelProps) {
                   <strong>{m.name} could not start.</strong>
                   <p>{m.unavailable}</p>
                   {props.fixFor(m) && <p className="fix">Fix: <code>{props.fixFor(m)}</code></p>}
+                </div>
+              ) : m.stopped ? (
+                <div className="pane-message error" role="alert">
+                  <strong>{m.name} stopped.</strong>
+                  {/* Focusable, so a keyboard can scroll the console lines it ends with. */}
+                  <pre className="stopped-why" tabIndex={0}>{m.stopped}</pre>
+                  <p>Reset the lab to start it again.</p>
                 </div>
               ) : info ? (
                 <>

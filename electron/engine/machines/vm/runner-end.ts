@@ -34,19 +34,19 @@ export class RunnerTail {
 
 /** How a runner ended, as the engine tells it. */
 export type RunnerEnd =
-  | { kind: 'exited'; exitCode: number; oomKilled: boolean }
+  | { kind: 'exited'; exitCode: number; oomKilled: boolean; /** The runner's memory limit. */ limitMb: number }
   /** The container is gone, or being removed. */
   | { kind: 'removed' }
   /** The engine could not be asked. */
   | { kind: 'unknown'; error: string };
 
-/** What the end means, for a VM of `vmMemoryMb` in a runner limited to `limitMb`. */
-export function runnerEndMeaning(end: RunnerEnd, vmMemoryMb: number, limitMb: number): string {
+/** What the end means, for a VM of `vmMemoryMb`. */
+export function runnerEndMeaning(end: RunnerEnd, vmMemoryMb: number): string {
   if (end.kind === 'removed') return 'its runner container was removed from outside Labvisor (docker rm -f, or another client\'s gc)';
   if (end.kind === 'unknown') return `its runner stopped answering, and the engine could not say why (${end.error})`;
   const code = end.exitCode;
   // The kernel's OOM killer sends SIGKILL too: the engine's flag tells it from a `docker kill`.
-  if (end.oomKilled) return `out of memory: the VM's ${vmMemoryMb} MB plus QEMU's own memory exceeded its runner's limit of ${limitMb} MB, so QEMU was killed (exit code ${code})`;
+  if (end.oomKilled) return `out of memory: the VM's ${vmMemoryMb} MB plus QEMU's own memory exceeded its runner's limit of ${end.limitMb} MB, so QEMU was killed (exit code ${code})`;
   if (code === 137) return 'its runner was killed (exit code 137: SIGKILL, as `docker kill` sends)';
   if (code > 128) return `its runner was killed by signal ${code - 128} (exit code ${code})`;
   // QEMU runs with -no-reboot and the guest kernel with panic=-1: power-off, reboot and panic all end QEMU.

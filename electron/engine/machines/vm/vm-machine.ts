@@ -244,7 +244,7 @@ export class VmMachine {
     if (this.stopping) return undefined;
     const end = await this.runnerEnd();
     if (!end) return undefined; // it still runs: only the wait broke
-    this.why = explainEnd(runnerEndMeaning(end, this.spec.memoryMb, this.spec.memoryMb + RUNNER_OVERHEAD_MB), this.tail);
+    this.why = explainEnd(runnerEndMeaning(end, this.spec.memoryMb), this.tail);
     await this.letGo();
     return this.why;
   }
@@ -252,10 +252,10 @@ export class VmMachine {
   /** How the runner ended, as the engine tells it; undefined while it runs. */
   private async runnerEnd(): Promise<RunnerEnd | undefined> {
     try {
-      const { State } = await this.docker.getContainer(this.spec.container).inspect();
+      const { State, HostConfig } = await this.docker.getContainer(this.spec.container).inspect();
       if (State.Status === 'removing') return { kind: 'removed' };
       if (State.Running) return undefined;
-      return { kind: 'exited', exitCode: State.ExitCode, oomKilled: State.OOMKilled };
+      return { kind: 'exited', exitCode: State.ExitCode, oomKilled: State.OOMKilled, limitMb: Math.round((HostConfig.Memory ?? 0) / (1024 * 1024)) };
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) return { kind: 'removed' };
       return { kind: 'unknown', error: firstLine(err) };
