@@ -48,6 +48,7 @@ export class ContainerMachine implements MachineDriver {
     const { docker, lab, session } = this.ctx;
     const image = this.ctx.imageRef(this.spec.image);
     const config = (await docker.getImage(image).inspect()).Config;
+    await this.ctx.resourcesReady();
     await docker.createContainer(containerSpec({
       machine: this.spec,
       containerName: this.container,

@@ -60,6 +60,7 @@ export class DockerHostView implements MachineDriver {
     try {
       const socket = await engineSocketOnHost(docker, engine);
       const env = { ...await this.ctx.driverEnv(), LAB_WORKDIR: DOCKER_HOST_WORKDIR, LAB_DOCKER_HOST_BANNER: dockerHostBanner(engine) };
+      await this.ctx.resourcesReady();
       await docker.createContainer({
         name: this.container,
         Image: DOCKER_HOST_IMAGE,

@@ -48,6 +48,8 @@ export interface SessionContext {
   factsFor(place: Place): Record<string, string>;
   /** Throws once the session is being stopped. */
   assertNotStopping(): void;
+  /** Resolves once the session's networks and volumes exist: wait for it before creating a container. */
+  resourcesReady(): Promise<void>;
   /** Tells the session that a machine stopped by itself; its driver's `stopped` says why. */
   machineStopped(machine: string): void;
 }

@@ -50,6 +50,8 @@ export class LabSession {
   /** The drivers of the machines, by name, once they are being started. */
   private readonly drivers = new Map<string, MachineDriver>();
   private hostBootId?: Promise<string>;
+  /** The session's networks and volumes, being made or made. */
+  private resources?: Promise<void>;
   private record?: SessionRecord;
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
@@ -67,6 +69,7 @@ export class LabSession {
       computerWorkdir: () => this.record!.workdir,
       factsFor: (place) => Object.assign({}, ...[...this.drivers.values()].map((d) => d.facts(place))),
       assertNotStopping: () => this.assertNotStopping(),
+      resourcesReady: () => this.resources ?? Promise.reject(new Error(`session ${this.id} has no network yet`)),
       machineStopped: (machine) => { for (const l of this.stopListeners) l(machine); },
     };
   }
@@ -124,18 +127,30 @@ export class LabSession {
 
   private async startAll(sink: ProgressSink): Promise<void> {
     this.record = await writeRecord({ id: this.id, lab: this.lab.id, labDir: this.loaded.dir, engine: this.engine.target });
-    // The network and volumes do not depend on the images: make them meanwhile. Both settle
-    // before an error is passed on, so cleanup never races a half-made resource.
-    const [images, network] = await Promise.allSettled([
-      (async () => {
-        await ensureBaseImage(this.docker, this.engine, sink);
-        this.images = await ensureLabImages(this.docker, this.loaded, sink);
-      })(),
-      this.createNetworkAndVolumes(),
-    ]);
-    for (const r of [images, network]) if (r.status === 'rejected') throw r.reason;
-    this.assertNotStopping();
-    await this.startMachines(sink);
+    await this.whileResourcesAreMade(async () => {
+      await ensureBaseImage(this.docker, this.engine, sink);
+      this.images = await ensureLabImages(this.docker, this.loaded, sink);
+      this.assertNotStopping();
+      await this.startMachines(sink);
+    });
+  }
+
+  /**
+   * Runs `work` while the session's networks and volumes are made: they depend neither on the
+   * images nor on what machines prepare (a VM's kernel, runner and initramfs), and machines wait
+   * for them (`resourcesReady`) only to create their containers. They settle before an error is
+   * passed on, so cleanup never races a half-made resource.
+   */
+  private async whileResourcesAreMade(work: () => Promise<void>): Promise<void> {
+    const made = this.createNetworkAndVolumes();
+    made.catch(() => {}); // passed on below, or by the machines that wait for it
+    this.resources = made;
+    try {
+      await work();
+    } finally {
+      await made.catch(() => {});
+    }
+    await made;
   }
 
   private assertNotStopping(): void {
@@ -180,6 +195,7 @@ export class LabSession {
     if (failure) throw failure.reason;
     const ports = this.publishedPorts();
     if (ports.length) {
+      await this.context.resourcesReady();
       await startPortRelay(this.docker, {
         name: portRelayName(this.id), ports, labNetwork: networkName(this.id), egressNetwork: egressNetworkName(this.id),
         labels: labelsFor(this.lab.id, this.id, 'helper'),
@@ -261,8 +277,7 @@ export class LabSession {
     await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
     await rm(this.record!.workdir, { recursive: true, force: true });
     this.record = await writeRecord({ id: this.id, lab: this.lab.id, labDir: this.loaded.dir, engine: this.engine.target });
-    await this.createNetworkAndVolumes();
-    await this.startMachines(sink);
+    await this.whileResourcesAreMade(() => this.startMachines(sink));
   }
 
   /** Leaves the session running after this process exits (`run --keep`). */

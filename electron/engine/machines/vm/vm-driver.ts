@@ -68,6 +68,7 @@ export class VmDriver implements MachineDriver {
     }
     const initrd = await buildGuestInitramfs(this.ctx.docker, await this.guestImage(), kernel, sink, guestBaseImage(this.support.arch, this.ctx.engine));
     const bootImage = await ensureBootImage(this.ctx.docker, { runner, kernel, initrd }, sink);
+    await this.ctx.resourcesReady();
     const bootFrom = Date.now() - began;
     this.ctx.assertNotStopping();
     const task = progressTask(sink, `machine ${this.name}`);
