@@ -1,6 +1,7 @@
 // What a learner has done in each lab, kept in the user's data folder so it survives a restart:
-// the step they are on, the steps whose check passed, how many hints they opened. "Start over"
-// clears it. One small JSON file per lab, replaced atomically (a crash never leaves half a file).
+// the step they are on, the steps they passed (a check passed, a question answered right), how
+// many hints they opened. "Start over" clears it. One small JSON file per lab, replaced
+// atomically (a crash never leaves half a file).
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataDir } from './paths.js';
@@ -8,7 +9,7 @@ import { dataDir } from './paths.js';
 export interface LabProgress {
   lab: string;
   currentStep?: string;
-  /** Steps whose check passed, in the order they passed. */
+  /** Steps passed, in the order they passed: a check passed or a question answered right. */
   passed: string[];
   /** Hints opened, per step. */
   hintsShown: Record<string, number>;

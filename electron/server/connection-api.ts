@@ -22,6 +22,7 @@ export function connectionApi(host: HostApi, channels: TerminalChannels, openCha
     listSessions: (p) => host.listSessions(p),
     startLab: (p) => host.startLab(p),
     checkStep: (p) => host.checkStep(p),
+    answerStep: (p) => host.answerStep(p),
     solveStep: (p) => host.solveStep(p),
     resetLab: (p) => host.resetLab(p),
     stopLab: (p) => host.stopLab(p),

@@ -15,6 +15,7 @@ import type { TerminalSession } from '../engine/terminals/terminal-session.js';
 import { clearProgress as forgetProgress, readProgress, writeProgress, type LabProgress as EngineLabProgress } from '../engine/learner-progress.js';
 import { runDoctor, type DoctorReport as EngineDoctorReport } from '../engine/doctor.js';
 import { findLabDirs, loadLab, type LoadedLab } from '../engine/labs/load.js';
+import type { Step } from '../engine/labs/schema.js';
 import { TEXT_FILE_LIMIT } from '../engine/labs/lab-files.js';
 import { isTrusted, labContentHash, openedFolders, rememberTrust, setOpened } from '../engine/trusted-labs.js';
 import { connectEngine, type EngineInfo } from '../engine/machines/docker-engine.js';
@@ -196,8 +197,9 @@ export class LabHost implements HostApi {
     if (!s) throw new ApiError('not-found', `lab "${lab}" has no step "${step}"`);
     return {
       lab, step, title: s.title, markdown: await readMarkdown(loaded.dir, s.markdown),
-      hints: s.hints ?? [], solution: (s.solve ?? []).map(({ machine, script }) => ({ machine, script })),
+      hints: s.hints ?? [], solution: solution(s),
       hasCheck: s.check !== undefined, ...(s.poll !== undefined ? { poll: s.poll } : {}),
+      ...(s.question ? { question: { prompt: s.question.prompt, ...(s.question.choices ? { choices: s.question.choices } : {}) } } : {}),
     };
   }
 
@@ -260,6 +262,12 @@ export class LabHost implements HostApi {
   async checkStep({ session, step }: Params<'checkStep'>): Promise<Result<'checkStep'>> {
     const entry = this.running(session, step);
     return entry.session.check(step);
+  }
+
+  async answerStep({ session, step, answer }: Params<'answerStep'>): Promise<Result<'answerStep'>> {
+    const entry = this.running(session, step);
+    if (!entry.session.lab.steps.find((s) => s.id === step)?.question) throw new ApiError('bad-request', `step "${step}" asks no question; run its check instead`);
+    return entry.session.answer(step, answer);
   }
 
   async solveStep({ session, step }: Params<'solveStep'>): Promise<Result<'solveStep'>> {
@@ -415,6 +423,17 @@ function summary(lab: LoadedLab['lab'], origin: Pick<LabSummary, 'source' | 'fol
     volumes: (lab.volumes ?? []).map((v) => v.name),
     steps: lab.steps.map((s) => ({ id: s.id, title: s.title })),
   };
+}
+
+/**
+ * What "Show solution" offers: the step's solve actions and, for a typed question, the answer's
+ * script as a command to run and read (the value itself exists only when a machine computes it).
+ * A choice question's right choice is never sent: the learner may try again instead.
+ */
+function solution(step: Step): Result<'getStep'>['solution'] {
+  const actions = (step.solve ?? []).map(({ machine, script }) => ({ machine, script }));
+  const answer = step.question?.answer;
+  return typeof answer === 'object' ? [...actions, { machine: answer.machine, script: answer.script }] : actions;
 }
 
 function info(entry: Entry): SessionInfo {

@@ -15,6 +15,15 @@ const channel = z.number().int().min(1).max(0xffffffff);
 /** Terminal sizes in character cells. */
 const cells = z.number().int().min(1).max(1000);
 
+/** The longest answer a learner may type to a question step. */
+export const ANSWER_MAX_CHARS = 1000;
+/**
+ * An answer to a question: one line of text a person typed or picked. Control characters
+ * (escape sequences, NUL, line breaks) are refused rather than compared, logged or shown.
+ */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const answerText = z.string().min(1, 'must not be empty').max(ANSWER_MAX_CHARS).regex(/^[^\x00-\x1f\x7f-\x9f]*$/, 'must be one line of text without control characters');
+
 // ---- Values ---------------------------------------------------------------------------------
 
 export const ProgressEvent = z.object({
@@ -211,6 +220,8 @@ export const METHODS = {
       hasCheck: z.boolean(),
       /** Seconds between automatic checks; absent when the check runs on click only. */
       poll: z.number().optional(),
+      /** A question step's question, without its answer: the learner passes it with answerStep. */
+      question: z.object({ prompt: z.string(), choices: z.array(z.string()).optional() }).optional(),
     }),
   },
   /** The sessions this host runs (a UI that reconnects finds its session here). */
@@ -219,6 +230,8 @@ export const METHODS = {
   startLab: { params: z.strictObject({ lab: name }), result: SessionInfo },
   /** Runs a step's check. */
   checkStep: { params: stepParams, result: CheckResult },
+  /** Answers a question step: a choice's text, or a typed value compared with what a machine computes now. */
+  answerStep: { params: z.strictObject({ session: sessionId, step: name, answer: answerText }), result: CheckResult },
   /** Runs a step's solution (not its check). */
   solveStep: { params: stepParams, result: CheckResult },
   /** Makes machines and volumes anew (images kept); progress events follow. */

@@ -14,13 +14,13 @@ import { keep, resolveLab, withInterruptCleanup } from './run.js';
 const USAGE = 'usage: labvisor test LAB [--keep] [--json] [--trust]';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Only the closing "what you learned" step may go without a check: any other is untested. */
+/** Only the closing "what you learned" step may go without a check or a question: any other is untested. */
 export function uncheckedSteps(steps: Step[]): string[] {
-  return steps.slice(0, -1).filter((s) => !s.check).map((s) => s.id);
+  return steps.slice(0, -1).filter((s) => !s.check && !s.question).map((s) => s.id);
 }
 
 function describe(step: Step, o: StepOutcome): string {
-  if (!o.ok) return o.message;
+  if (!o.ok || step.question) return o.message;
   if (!step.check) return 'no check';
   return step.failsFirst === false ? 'solution ran, check passed' : 'check failed first, solution ran, check passed';
 }

@@ -1,7 +1,7 @@
 // Rules the schema cannot express on its own: names are unique, references name something
-// declared, and every checked step can be solved.
-import { type FieldPath, type Finding, fieldMessage } from './lab-yaml.js';
-import type { Check, Lab } from './schema.js';
+// declared, every checked step can be solved, and a question is one of its two forms.
+import { type FieldPath, type Finding, fieldMessage, fieldPath } from './lab-yaml.js';
+import type { Check, Lab, Question } from './schema.js';
 
 /** The image every lab may use without building one; lab images build FROM it. */
 export const BASE_IMAGE = 'labvisor/base';
@@ -48,9 +48,9 @@ export function labRuleFindings(lab: Lab, folderName: string, images: ReadonlySe
   };
 
   if (lab.id !== folderName) report(['id'], `must be the name of the lab's folder, "${folderName}"`);
-  uniqueNames(lab.machines.map((m) => m.name), ['machines', 'name'], 'machine name', report);
-  uniqueNames((lab.volumes ?? []).map((v) => v.name), ['volumes', 'name'], 'volume name', report);
-  uniqueNames(lab.steps.map((s) => s.id), ['steps', 'id'], 'step id', report);
+  uniqueNames(lab.machines.map((m) => m.name), ['machines'], 'machine name', report, 'name');
+  uniqueNames((lab.volumes ?? []).map((v) => v.name), ['volumes'], 'volume name', report, 'name');
+  uniqueNames(lab.steps.map((s) => s.id), ['steps'], 'step id', report, 'id');
 
   lab.machines.forEach((machine, i) => {
     if (!('image' in machine)) return; // the Docker host view and the learner's computer run no lab image
@@ -63,17 +63,43 @@ export function labRuleFindings(lab: Lab, folderName: string, images: ReadonlySe
     step.solve?.forEach((action, j) => machineRef([...path, 'solve', j, 'machine'], action.machine, false));
     if (step.check && !step.solve) report(path, 'missing required field "solve": every step with a check needs a solution');
     if (step.failsFirst !== undefined && !step.check) report([...path, 'failsFirst'], 'only allowed on a step with a check');
+    if (step.question) {
+      if (step.check) report([...path, 'question'], 'a step has a check or a question, not both');
+      if (step.poll !== undefined) report([...path, 'poll'], 'only allowed on a step with a check: a question is answered by the learner');
+      questionFindings([...path, 'question'], step.question, machineRef, report);
+    }
   });
   return findings;
 }
 
+/** A question is one of two forms: choices with the right one's text, or a typed value a machine computes. */
+function questionFindings(
+  path: FieldPath, question: Question,
+  machineRef: (path: FieldPath, name: string, needsContainer: boolean) => void, report: (path: FieldPath, text: string) => void,
+): void {
+  const { choices, answer } = question;
+  if (choices) {
+    uniqueNames(choices, [...path, 'choices'], 'choice', report);
+    if (typeof answer !== 'string') report([...path, 'answer'], 'with choices, the answer is the text of the right choice');
+    else if (!choices.includes(answer)) report([...path, 'answer'], `"${answer}" is not one of the choices: ${choices.map((c) => `"${c}"`).join(', ')}`);
+    if (question.match !== undefined) report([...path, 'match'], 'only for a typed answer: a choice is picked, not typed');
+    return;
+  }
+  if (typeof answer === 'string') {
+    report([...path, 'answer'], 'a question without choices needs an answer a machine computes when the learner answers ({ machine, script }); a fixed text would be an answer to copy');
+    return;
+  }
+  machineRef([...path, 'answer', 'machine'], answer.machine, false);
+}
+
+/** Reports each name seen before; `at` is the list's path, then the field of its items when they are mappings. */
 function uniqueNames(
-  names: string[], [list, field]: [string, string], what: string, report: (path: FieldPath, text: string) => void,
+  names: string[], at: FieldPath, what: string, report: (path: FieldPath, text: string) => void, field?: string,
 ): void {
   const first = new Map<string, number>();
   names.forEach((name, i) => {
     const seen = first.get(name);
     if (seen === undefined) first.set(name, i);
-    else report([list, i, field], `duplicate ${what} "${name}" (also ${list}[${seen}])`);
+    else report([...at, i, ...(field ? [field] : [])], `duplicate ${what} "${name}" (also ${fieldPath([...at, seen])})`);
   });
 }

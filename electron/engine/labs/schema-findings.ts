@@ -2,7 +2,7 @@
 // authors: one finding per problem, at the field (or unknown key) it is about.
 import { z } from 'zod';
 import { type FieldPath, type Finding, fieldMessage, fieldPath } from './lab-yaml.js';
-import { Check, Lab, RENAMED_KINDS } from './schema.js';
+import { Answer, Check, Lab, RENAMED_KINDS } from './schema.js';
 
 export type Validation = { lab: Lab; findings?: undefined } | { lab?: undefined; findings: Finding[] };
 
@@ -47,31 +47,59 @@ function addFindings(issue: z.core.$ZodIssue, base: FieldPath, data: unknown, ou
         out.push({ path, message: fieldMessage(path, `unknown ${issue.discriminator} ${describeValue(value)}; expected one of: ${options}`) });
         return;
       }
-      if (schemaAt(data, path) === Check) {
-        // Report the branch the author meant rather than zod's dump of both.
-        const option = checkOption(value);
-        const errors = option && issue.errors[Check.options.indexOf(option)];
+      {
+        const union = plainUnion(schemaAt(data, path));
+        if (!union) break;
+        // Report the branch the author meant rather than zod's dump of every branch.
+        const option = union.pick(value);
+        const errors = option && issue.errors[union.schema.options.indexOf(option)];
         if (errors?.length) {
           for (const e of errors) addFindings(e, path, data, out);
         } else {
-          out.push({ path, message: fieldMessage(path, isRecord(value)
-            ? 'a check needs "script" (a script run in a machine) or "probe" (a built-in probe)'
-            : `expected a mapping (a script check or a probe), got ${describeValue(value)}`) });
+          out.push({ path, message: fieldMessage(path, union.neither(value)) });
         }
         return;
       }
-      break;
   }
   out.push({ path, message: fieldMessage(path, issue.message) });
 }
 
-/** The format's one plain union: a check is a script check or a probe, told apart by its key. */
-function checkOption(value: unknown): (typeof Check.options)[number] | undefined {
-  if (!isRecord(value)) return undefined;
-  const [scriptCheck, probeCheck] = Check.options;
-  if ('probe' in value) return probeCheck;
-  if ('script' in value) return scriptCheck;
-  return undefined;
+/** A union of the format without a discriminator field: how the author's meaning is told, and what to say when it cannot be. */
+interface PlainUnion {
+  schema: z.ZodUnion<readonly z.ZodType[]>;
+  pick(value: unknown): z.ZodType | undefined;
+  neither(value: unknown): string;
+}
+
+const PLAIN_UNIONS: PlainUnion[] = [
+  {
+    // A check is a script check or a probe, told apart by its key.
+    schema: Check,
+    pick: (value) => {
+      if (!isRecord(value)) return undefined;
+      const [scriptCheck, probeCheck] = Check.options;
+      if ('probe' in value) return probeCheck;
+      if ('script' in value) return scriptCheck;
+      return undefined;
+    },
+    neither: (value) => (isRecord(value)
+      ? 'a check needs "script" (a script run in a machine) or "probe" (a built-in probe)'
+      : `expected a mapping (a script check or a probe), got ${describeValue(value)}`),
+  },
+  {
+    // A question's answer is a choice's text or a computed answer, told apart by its type.
+    schema: Answer,
+    pick: (value) => {
+      const [text, computed] = Answer.options;
+      if (typeof value === 'string') return text;
+      return isRecord(value) ? computed : undefined;
+    },
+    neither: (value) => `expected the text of the right choice, or a mapping { machine, script } that computes the answer, got ${describeValue(value)}`,
+  },
+];
+
+function plainUnion(schema: z.ZodType | undefined): PlainUnion | undefined {
+  return PLAIN_UNIONS.find((u) => u.schema === schema);
 }
 
 /** The schema of the field at `path`, following unions to the option the data is meant to be. */
@@ -96,7 +124,8 @@ function pickOption(schema: z.ZodType | undefined, value: unknown): z.ZodType | 
     return pickOption(options.find((o) => o instanceof z.ZodObject
       && (o.shape as Record<string, z.ZodType>)[key]?.safeParse(valueAt(value, [key])).success), value);
   }
-  return schema === Check ? pickOption(checkOption(value), value) : schema;
+  const union = plainUnion(schema);
+  return union ? pickOption(union.pick(value), value) : schema;
 }
 
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {

@@ -131,11 +131,40 @@ export const SolveAction = z.strictObject({
   timeout: seconds.optional().describe('seconds; default 60'),
 });
 
+/** An answer a machine computes when the learner answers: the script's trimmed stdout. */
+export const ComputedAnswer = z.strictObject({
+  machine: name,
+  script: z.string().min(1).max(20000),
+  timeout: seconds.optional().describe('seconds; default 30'),
+});
+
+/** A question's right answer: a choice's text, or what a machine computes (told apart by type). */
+export const Answer = z.union([
+  z.string().min(1).max(200).describe('with choices: the text of the right choice'),
+  ComputedAnswer.describe('without choices: the machine and script whose trimmed output is the right answer, computed when the learner answers'),
+]);
+
+/** How a typed answer is compared with the computed one (answer-match.ts). */
+export const ANSWER_MATCHES = ['exact', 'ignore-case', 'number'] as const;
+
+/**
+ * A question the learner answers from what they observed: pick one of `choices` (then `answer`
+ * is the right choice's text), or type a value a machine computes at answer time (then `answer`
+ * is the machine and script). lab-rules.ts checks which form a question is.
+ */
+export const Question = z.strictObject({
+  prompt: z.string().min(1).max(500).describe('plain text, shown above the answer field'),
+  choices: z.array(z.string().min(1).max(200)).min(2).max(12).optional().describe('the learner picks one; answer is the right one\'s text'),
+  answer: Answer,
+  match: z.enum(ANSWER_MATCHES).optional().describe('how a typed answer is compared (whitespace at both ends never counts): exact (default), ignore-case, number'),
+});
+
 export const Step = z.strictObject({
   id: name,
   title: z.string().min(1).max(120),
   markdown: labPath.refine((p) => p.endsWith('.md'), 'must be a .md file'),
   check: z.array(Check).min(1).optional().describe('all must pass'),
+  question: Question.optional().describe('instead of a check: the learner answers a question about what they observed'),
   failsFirst: z.boolean().optional().describe('the check must fail before the solution runs; default true'),
   solve: z.array(SolveAction).min(1).optional(),
   hints: z.array(z.string().min(1)).optional(),
@@ -177,6 +206,9 @@ export type Check = z.infer<typeof Check>;
 export type ProbeCheck = z.infer<typeof ProbeCheck>;
 export type ScriptCheck = z.infer<typeof ScriptCheck>;
 export type SolveAction = z.infer<typeof SolveAction>;
+export type Question = z.infer<typeof Question>;
+export type ComputedAnswer = z.infer<typeof ComputedAnswer>;
+export type AnswerMatch = (typeof ANSWER_MATCHES)[number];
 
 /** The JSON Schema for editors, generated from the zod schema above. */
 export function labJsonSchema(): object {

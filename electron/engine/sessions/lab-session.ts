@@ -5,7 +5,7 @@ import { TrustRequiredError } from '../errors.js';
 import type Docker from 'dockerode';
 import { rm } from 'node:fs/promises';
 import type { LoadedLab } from '../labs/load.js';
-import type { Step } from '../labs/schema.js';
+import type { Question, Step } from '../labs/schema.js';
 import { labelsFor } from '../labels.js';
 import type { EngineInfo } from '../machines/docker-engine.js';
 import { ensureBaseImage } from '../images/base-image.js';
@@ -17,6 +17,7 @@ import { writeFootprint } from '../lenses/footprint.js';
 import { cannotRun, type ScriptResult } from '../machines/script-result.js';
 import { runCheck, describeScriptFailure, type CheckContext } from '../checks/run-check.js';
 import type { CheckResult } from '../checks/check-result.js';
+import { answerQuestion, computeAnswer, type ComputedValue } from '../checks/answer-question.js';
 import { noProgress, type ProgressSink } from '../progress.js';
 import { containerName, egressNetworkName, networkName, newSessionId, portRelayName, volumeName } from './names.js';
 import { startPortRelay, type PublishedPort } from '../machines/port-publisher.js';
@@ -256,6 +257,22 @@ export class LabSession {
     const step = this.step(stepId);
     if (!step.check) return { ok: true, messages: [] };
     return runCheck(this.checkContext(), step.check);
+  }
+
+  /** Answers the step's question: a choice's text, or a typed value against what its machine computes now. */
+  async answer(stepId: string, given: string): Promise<CheckResult> {
+    return answerQuestion((m, s, t) => this.runScript(m, s, t), this.question(stepId), given);
+  }
+
+  /** The right answer to the step's question as it stands now (for `labvisor test`; never sent to a learner). */
+  async rightAnswer(stepId: string): Promise<ComputedValue> {
+    return computeAnswer((m, s, t) => this.runScript(m, s, t), this.question(stepId));
+  }
+
+  private question(stepId: string): Question {
+    const { question } = this.step(stepId);
+    if (!question) throw new Error(`step "${stepId}" of lab "${this.lab.id}" asks no question`);
+    return question;
   }
 
   /** Runs the step's solution, action by action, stopping at the first that fails. */

@@ -1,6 +1,6 @@
 // The lab player: steps on the left, the current step in the middle (markdown with Run/Copy,
-// check, hints, solution), the machines' terminals on the right, and the lenses below them when
-// open. It finds a running session again after a reload and resumes at the saved step.
+// check or question, hints, solution), the machines' terminals on the right, and the lenses
+// below them when open. It finds a running session again after a reload and resumes at the saved step.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CheckResult, DoctorReport, LabSummary, MachineStatus, Result } from '../../../electron/shared/api.js';
 import { ConfirmDialog } from '../app/ConfirmDialog.js';
@@ -117,7 +117,8 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
     return doctor.checks.find((c) => mine(c.id) && c.status !== 'ok' && c.fix)?.fix;
   }, [doctor]);
 
-  const runCheck = useCallback(async (auto: boolean) => {
+  /** Runs the step's check, or (`answer`) answers its question; either passes the step. */
+  const verify = useCallback(async (auto: boolean, answer?: string) => {
     if (!session || !current || checking.current) return;
     const stepId = current;
     checking.current = stepId;
@@ -125,7 +126,9 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
     let result: CheckResult | undefined;
     let error: string | undefined;
     try {
-      result = await client.call('checkStep', { session: session.id, step: stepId });
+      result = answer === undefined
+        ? await client.call('checkStep', { session: session.id, step: stepId })
+        : await client.call('answerStep', { session: session.id, step: stepId, answer });
     } catch (err) {
       error = errorText(err);
     } finally {
@@ -135,9 +138,11 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
     setCheck((c) => {
       // A poll that fails says nothing new: keep what the learner last saw.
       if (auto && !result?.ok) return { ...c, running: false };
-      return { running: false, auto, ...(result ? { result } : {}), ...(error !== undefined ? { error } : {}) };
+      return { running: false, auto, at: Date.now(), ...(result ? { result } : {}), ...(error !== undefined ? { error } : {}) };
     });
   }, [client, session, current, dispatch]);
+  const runCheck = useCallback((auto: boolean) => verify(auto), [verify]);
+  const submitAnswer = useCallback((answer: string) => void verify(false, answer), [verify]);
 
   const passed = current !== undefined && learner.passed.includes(current);
   useEffect(() => {
@@ -177,7 +182,7 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
   const openStep = useCallback((id: string | undefined) => { if (id) dispatch({ type: 'open-step', step: id }); }, [dispatch]);
   const goNext = useCallback(() => {
     if (!current || !step) return;
-    if (!step.hasCheck) dispatch({ type: 'passed', step: current });
+    if (!step.hasCheck && !step.question) dispatch({ type: 'passed', step: current });
     if (index === stepIds.length - 1) setFinished(true);
     else openStep(stepIds[index + 1]);
   }, [current, step, index, stepIds, dispatch, openStep]);
@@ -293,7 +298,7 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
             <StepActions step={step} passed={passed} running={running} check={check}
               hintsShown={learner.hintsShown[step.step] ?? 0} solutionShown={learner.solutionsShown.includes(step.step)}
               runner={runner} isLast={index === stepIds.length - 1}
-              onCheck={() => void runCheck(false)}
+              onCheck={() => void runCheck(false)} onAnswer={submitAnswer}
               onHint={() => dispatch({ type: 'hint', step: step.step, total: step.hints.length })}
               onSolution={() => dispatch({ type: 'solution', step: step.step })}
               onNext={goNext} />

@@ -1,12 +1,14 @@
-// Under a step: its check (on click, or by itself every `poll` seconds) with the FAIL lines,
-// hints opened one at a time, the solution on request, and the way to the next step.
+// Under a step: its check (on click, or by itself every `poll` seconds) with the FAIL lines, or
+// its question, hints opened one at a time, the solution on request, and the way to the next step.
 import type { CheckResult, Result } from '../../../electron/shared/api.js';
 import { BulbIcon, CheckIcon, CrossIcon } from '../app/icons.js';
 import type { Runner } from './CodeBlock.js';
 import { CodeBlock } from './CodeBlock.js';
+import { QuestionForm } from './QuestionForm.js';
 import { StepMarkdown } from './StepMarkdown.js';
 
-export interface CheckState { running: boolean; result?: CheckResult; error?: string; auto?: boolean }
+/** `at` tells one result from the next, so the live region announces a second "Not yet" too. */
+export interface CheckState { running: boolean; result?: CheckResult; error?: string; auto?: boolean; at?: number }
 
 interface Props {
   step: Result<'getStep'>;
@@ -18,6 +20,7 @@ interface Props {
   runner: Runner;
   isLast: boolean;
   onCheck(): void;
+  onAnswer(answer: string): void;
   onHint(): void;
   onSolution(): void;
   onNext(): void;
@@ -25,8 +28,14 @@ interface Props {
 
 export function StepActions(p: Props) {
   const { step, check } = p;
+  // A step the learner must pass: by its check, or by answering its question.
+  const gated = step.hasCheck || step.question !== undefined;
   return (
     <div className="step-actions">
+      {step.question && (
+        <QuestionForm key={step.step} question={step.question} blocked={p.running ? undefined : 'Start the lab first'}
+          busy={check.running} onAnswer={p.onAnswer} />
+      )}
       {(p.hintsShown > 0 || p.solutionShown) && (
         <div className="help-area">
           {step.hints.slice(0, p.hintsShown).map((h, i) => (
@@ -43,12 +52,12 @@ export function StepActions(p: Props) {
         </div>
       )}
       <div className="check-result" aria-live="polite">
-        {check.error && <div className="result fail" role="alert"><CrossIcon /><div><strong>The check could not run.</strong><p>{check.error}</p></div></div>}
-        {!check.error && step.hasCheck && p.passed && (
+        {check.error && <div className="result fail" role="alert"><CrossIcon /><div><strong>{step.question ? 'Your answer could not be checked.' : 'The check could not run.'}</strong><p>{check.error}</p></div></div>}
+        {!check.error && gated && p.passed && (
           <div className="result pass"><CheckIcon /><div><strong>Step complete.</strong> {p.isLast ? 'That was the last step.' : 'On to the next one.'}</div></div>
         )}
         {!check.error && !p.passed && check.result && !check.result.ok && !check.auto && (
-          <div className="result fail">
+          <div className="result fail" key={check.at}>
             <CrossIcon />
             <div>
               <strong>Not yet.</strong>
@@ -75,7 +84,7 @@ export function StepActions(p: Props) {
         {step.hasCheck && step.poll !== undefined && !p.passed && p.running && (
           <span className="muted poll-note"><span className="live-dot" aria-hidden="true" /> Checks itself every {step.poll} s</span>
         )}
-        <button type="button" className={`button ${p.passed || !step.hasCheck ? 'primary' : ''}`} onClick={p.onNext} title="Next step (J)">
+        <button type="button" className={`button ${p.passed || !gated ? 'primary' : ''}`} onClick={p.onNext} title="Next step (J)">
           {p.isLast ? 'Finish' : 'Next step →'}
         </button>
       </div>
