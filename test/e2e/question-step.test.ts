@@ -63,6 +63,7 @@ describe('question steps in the browser', { skip, timeout: 600_000 }, () => {
     assert.match(await fail.innerText(), /Not yet\.\s+That is not the answer/);
     assert.doesNotMatch(await result().innerText(), /Docker host/, 'the right choice is not given away');
     assert.equal(await result().getAttribute('aria-live'), 'polite');
+    await page.screenshot({ path: screenshotPath('question-choices-wrong') });
     // Keyboard only: the arrow keys move the pick (and not the step), Enter submits.
     await group.getByRole('radio', { name: 'Its own kernel, booted when the container started' }).focus();
     await page.keyboard.press('ArrowDown');
