@@ -18,11 +18,12 @@ const cells = z.number().int().min(1).max(1000);
 /** The longest answer a learner may type to a question step. */
 export const ANSWER_MAX_CHARS = 1000;
 /**
- * An answer to a question: one line of text a person typed or picked. Control characters
- * (escape sequences, NUL, line breaks) are refused rather than compared, logged or shown.
+ * What a learner can type as an answer: one line of text. Control characters (escape sequences,
+ * NUL, tabs, line breaks) are refused rather than compared, logged or shown.
  */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const answerText = z.string().min(1, 'must not be empty').max(ANSWER_MAX_CHARS).regex(/^[^\x00-\x1f\x7f-\x9f]*$/, 'must be one line of text without control characters');
+export const ANSWER_TEXT = /^[^\x00-\x1f\x7f-\x9f]*$/;
+const answerText = z.string().min(1, 'must not be empty').max(ANSWER_MAX_CHARS).regex(ANSWER_TEXT, 'must be one line of text without control characters');
 
 // ---- Values ---------------------------------------------------------------------------------
 

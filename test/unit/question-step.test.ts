@@ -229,6 +229,7 @@ describe('answering a question', () => {
     assert.deepEqual((await computeAnswer(machine({ timedOut: true, exitCode: -1 }), typed)).ok, false);
     assert.deepEqual(await computeAnswer(machine({ output: ' \n' }), typed), { ok: false, messages: ['Could not compute the answer in "box": its script printed nothing'] });
     assert.match(JSON.stringify(await computeAnswer(machine({ output: 'x'.repeat(ANSWER_MAX_CHARS + 1) }), typed)), /longer than the 1000 characters/);
+    assert.match(JSON.stringify(await computeAnswer(machine({ output: 'a\nb\n' }), typed)), /not one line of text a learner can type/);
     const stopped = await computeAnswer(machine({ exitCode: -1, notRun: true, output: 'machine "box" is not running\nmore' }), typed);
     assert.deepEqual(stopped, { ok: false, messages: ['Could not compute the answer in "box": machine "box" is not running'] });
   });

@@ -1,7 +1,7 @@
 // A question step: the learner's answer against the right one, which for a typed question a
 // machine computes now, from the lab as it is (so an observation is checked, not copied from the
 // step's text). The learner's answer is only ever compared, never put into a script.
-import { ANSWER_MAX_CHARS } from '../../shared/api.js';
+import { ANSWER_MAX_CHARS, ANSWER_TEXT } from '../../shared/api.js';
 import type { Question } from '../labs/schema.js';
 import type { ScriptResult } from '../machines/script-result.js';
 import { compareAnswer } from './answer-match.js';
@@ -30,6 +30,7 @@ export async function computeAnswer(runScript: RunScript, question: Question): P
   const value = r.output.trim();
   if (!value) return cannot('its script printed nothing');
   if (r.truncated || value.length > ANSWER_MAX_CHARS) return cannot(`its answer is longer than the ${ANSWER_MAX_CHARS} characters a learner may type`);
+  if (!ANSWER_TEXT.test(value)) return cannot('its answer is not one line of text a learner can type (it holds line breaks, tabs or other control characters)');
   return { ok: true, value };
 }
 
