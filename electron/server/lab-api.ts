@@ -24,6 +24,7 @@ import type { ProgressEvent as EngineProgressEvent } from '../engine/progress.js
 import type { CheckResult as EngineCheckResult } from '../engine/checks/check-result.js';
 import { LabSession, type MachineStatus as EngineMachineStatus } from '../engine/sessions/lab-session.js';
 import { gc } from '../engine/sessions/gc.js';
+import { inPathOrder } from '../shared/learning-path.js';
 import { LensHost } from './lens-host.js';
 import { TrustRequiredError } from '../engine/errors.js';
 
@@ -126,7 +127,7 @@ export class LabHost implements HostApi {
         return undefined;
       }
     }));
-    return { labs: [...bundled, ...opened].filter((l) => l !== undefined) };
+    return { labs: [...inPathOrder(bundled.filter((l) => l !== undefined)), ...opened.filter((l) => l !== undefined)] };
   }
 
   async openLabFolder({ path: given }: Params<'openLabFolder'>): Promise<Result<'openLabFolder'>> {
@@ -418,7 +419,8 @@ export class LabHost implements HostApi {
 
 function summary(lab: LoadedLab['lab'], origin: Pick<LabSummary, 'source' | 'folder' | 'trust'>): LabSummary {
   return {
-    id: lab.id, ...origin, title: lab.title, summary: lab.summary, duration: lab.duration, difficulty: lab.difficulty, tags: lab.tags,
+    id: lab.id, ...origin, title: lab.title, summary: lab.summary, duration: lab.duration, difficulty: lab.difficulty,
+    ...(lab.order !== undefined ? { order: lab.order } : {}), tags: lab.tags,
     machines: lab.machines.map((m) => ({ name: m.name, kind: m.kind })),
     volumes: (lab.volumes ?? []).map((v) => v.name),
     steps: lab.steps.map((s) => ({ id: s.id, title: s.title })),

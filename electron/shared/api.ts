@@ -164,6 +164,8 @@ export const LabSummary = z.object({
   summary: z.string(),
   duration: z.number().describe('minutes'),
   difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+  /** Place on the learning path (1 first); labs without one come after it. */
+  order: z.number().optional(),
   tags: z.array(z.string()),
   machines: z.array(z.object({ name: z.string(), kind: MachineKind })),
   /** The lab's named volumes (the volume lens reads them). */

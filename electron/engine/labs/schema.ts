@@ -190,6 +190,8 @@ export const Lab = z.strictObject({
   summary: z.string().min(1).max(400),
   duration: z.number().int().min(1).max(240).describe('minutes'),
   difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+  order: z.number().int().min(1).max(999).optional()
+    .describe('place on the learning path (1 first): the catalog lists labs in this order, and a finished lab offers the next'),
   tags: z.array(name).max(12),
   machines: z.array(Machine).min(1).max(32),
   volumes: z.array(Volume).max(32).optional(),

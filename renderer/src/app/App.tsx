@@ -79,7 +79,8 @@ export function App({ client: given }: { client: LabClient }) {
         </header>
         {route.page === 'catalog'
           ? <Catalog onOpen={(lab) => go({ page: 'lab', lab })} trust={trust} />
-          : <Player key={route.lab} labId={route.lab} presenter={presenter} onTitle={setLabTitle} onLeave={() => go({ page: 'catalog' })} />}
+          : <Player key={route.lab} labId={route.lab} presenter={presenter} onTitle={setLabTitle} onLeave={() => go({ page: 'catalog' })}
+            onOpenLab={(lab) => go({ page: 'lab', lab })} />}
         {help && <HelpOverlay onClose={() => setHelp(false)} />}
         <TrustPrompt gate={trust} />
       </div>

@@ -75,6 +75,8 @@ export function Catalog({ onOpen, trust }: { onOpen(lab: string): void; trust: T
   }, [client, connection, generation]);
 
   const tagList = useMemo(() => allTags(labs ?? []), [labs]);
+  // The server lists the labs in path order: their places, counted over the whole catalog.
+  const path = useMemo(() => (labs ?? []).filter((l) => l.order !== undefined).map((l) => l.id), [labs]);
   const shown = useMemo(() => filterLabs(labs ?? [], query, tags), [labs, query, tags]);
   const toggle = (tag: string) => setTags((t) => (t.includes(tag) ? t.filter((x) => x !== tag) : [...t, tag]));
 
@@ -85,6 +87,7 @@ export function Catalog({ onOpen, trust }: { onOpen(lab: string): void; trust: T
           <div>
             <h1>Labs</h1>
             <p className="muted">Real containers and real virtual machines, side by side on this computer.</p>
+            {path.length > 0 && <p className="muted">New here? The numbered labs are a learning path: start with 1, and each finished lab offers the next.</p>}
           </div>
           <button type="button" ref={openButton} className="button" onClick={() => void folder.choose()}
             aria-keyshortcuts="O" title="Open a lab folder: pick it, type its path, or drop it here (O)">
@@ -114,6 +117,7 @@ export function Catalog({ onOpen, trust }: { onOpen(lab: string): void; trust: T
             <div className="lab-grid">
               {shown.map((lab) => (
                 <LabCard key={lab.id} lab={lab} progress={progress[lab.id]}
+                  pathStep={path.includes(lab.id) ? path.indexOf(lab.id) + 1 : undefined} pathLength={path.length}
                   running={sessions.some((s) => s.lab === lab.id && (s.state === 'running' || s.state === 'starting'))}
                   selected={selected?.lab === lab.id ? selected.at : undefined}
                   onOpen={() => onOpen(lab.id)} onRemove={lab.source === 'folder' ? () => void remove(lab) : undefined} />

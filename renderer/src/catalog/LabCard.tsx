@@ -7,6 +7,9 @@ import { needsTrust } from './trust-gate.js';
 
 interface Props {
   lab: LabSummary;
+  /** Its place on the learning path (1 first), for a lab on it. */
+  pathStep?: number;
+  pathLength?: number;
   progress?: LabProgress;
   running: boolean;
   /** When the lab was just opened: the card is marked and takes the focus (each new value again). */
@@ -16,7 +19,7 @@ interface Props {
   onRemove?(): void;
 }
 
-export function LabCard({ lab, progress, running, selected, onOpen, onRemove }: Props) {
+export function LabCard({ lab, pathStep, pathLength, progress, running, selected, onOpen, onRemove }: Props) {
   const open = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (selected === undefined) return;
@@ -30,6 +33,11 @@ export function LabCard({ lab, progress, running, selected, onOpen, onRemove }: 
   return (
     <article className={`lab-card${selected !== undefined ? ' selected' : ''}`} aria-labelledby={headingId}>
       <div className="lab-card-head">
+        {pathStep !== undefined && (
+          <span className="path-step" title={`Lab ${pathStep} of ${pathLength} on the learning path`}>
+            <span aria-hidden="true">{pathStep}</span><span className="visually-hidden">Learning path, lab {pathStep} of {pathLength}:</span>
+          </span>
+        )}
         <h2 id={headingId}>{lab.title}</h2>
         {running && <span className="badge live">Running</span>}
         {lab.source === 'folder' && <span className="badge folder">Folder</span>}

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CheckResult, DoctorReport, LabSummary, MachineStatus, Result } from '../../../electron/shared/api.js';
 import { ConfirmDialog } from '../app/ConfirmDialog.js';
+import { nextOnPath } from '../../../electron/shared/learning-path.js';
 import { errorText, useClient } from '../app/client-context.js';
 import { BackIcon, LensIcon, ResetIcon, StopIcon } from '../app/icons.js';
 import { typingInto } from '../app/shortcuts.js';
@@ -30,9 +31,20 @@ const CONFIRMS: Record<Confirm, { title: string; body: string; confirm: string }
   'start-over': { title: 'Start over?', body: 'Your progress in this lab is forgotten and the machines are made anew.', confirm: 'Start over' },
 };
 
-export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; presenter: boolean; onTitle(title: string): void; onLeave(): void }) {
+interface PlayerProps {
+  labId: string;
+  presenter: boolean;
+  onTitle(title: string): void;
+  onLeave(): void;
+  /** Opens another lab (the next on the learning path). */
+  onOpenLab(lab: string): void;
+}
+
+export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: PlayerProps) {
   const client = useClient();
   const [lab, setLab] = useState<LabSummary>();
+  /** The lab after this one on the learning path. */
+  const [next, setNext] = useState<LabSummary>();
   const [loadError, setLoadError] = useState<string>();
   const { learner, loaded, dispatch, clear, saveError } = useLearner(client, labId);
   const ls = useLabSession(client, labId);
@@ -60,6 +72,7 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
       const found = labs.find((l) => l.id === labId);
       if (found) {
         setLab(found);
+        setNext(nextOnPath(labs, labId));
         onTitle(found.title);
       } else setLoadError(`There is no lab "${labId}".`);
     }, (err) => setLoadError(errorText(err)));
@@ -286,8 +299,14 @@ export function Player({ labId, presenter, onTitle, onLeave }: { labId: string; 
               <div className="result pass finished" role="status">
                 <div>
                   <strong>Lab complete.</strong> You did every step of “{lab.title}”.
+                  {next && <p>Next on the learning path: “{next.title}” ({next.duration} min, {next.difficulty}).</p>}
                   <div className="action-row">
-                    {running && <button type="button" className="button primary" onClick={() => void ls.stop().then(onLeave)}>Stop the lab and go back</button>}
+                    {next && (
+                      <button type="button" className="button primary" onClick={() => void (running ? ls.stop() : Promise.resolve()).then(() => onOpenLab(next.id))}>
+                        {running ? 'Stop this lab and start the next →' : 'Start the next lab →'}
+                      </button>
+                    )}
+                    {running && <button type="button" className={`button${next ? '' : ' primary'}`} onClick={() => void ls.stop().then(onLeave)}>Stop the lab and go back</button>}
                     <button type="button" className="button" onClick={onLeave}>Back to the labs</button>
                   </div>
                 </div>
