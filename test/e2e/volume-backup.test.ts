@@ -97,9 +97,14 @@ describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
     await next();
   });
 
-  test('steps 5 and 6: restore, and a new container serves every record', async () => {
-    await runBlocks(page);
+  test('steps 5 and 6: the restore, a challenge done with its solution; a new container serves every record', async () => {
+    assert.equal(await currentStepTitle(page), 'Challenge: restore into a fresh volume');
+    // The step's blocks only look and compare: the restore is the learner's, here its solution's.
+    await page.getByRole('button', { name: 'Show solution' }).click();
+    await page.locator('.solution [data-run]').first().click();
     await checkUntilPassed(page);
+    await runBlocks(page);
+    await waitForTerminal(page, 'host', /^same\s*$/m);
     await next();
     await runBlocks(page);
     await checkUntilPassed(page);

@@ -91,7 +91,8 @@ describe('labvisor new, lint, test with a real engine', { skip: engine.skip }, (
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as TestJson;
     assert.deepEqual(out.steps.map((s) => [s.id, s.ok]), [
-      ['first-container', true], ['exec', true], ['logs', true], ['stop', true], ['start', true], ['remove', true], ['what-you-learned', true],
+      ['first-container', true], ['exec', true], ['logs', true], ['stop', true], ['start', true], ['remove', true], ['build', true],
+      ['new-version', true], ['what-you-learned', true],
     ]);
     await assertNothingLeft(out.session);
   });
@@ -115,7 +116,7 @@ describe('labvisor new, lint, test with a real engine', { skip: engine.skip }, (
     const out = JSON.parse(r.stdout) as TestJson;
     assert.deepEqual(out.steps.map((s) => [s.id, s.ok]), [
       ['find-the-leak', true], ['patch-in-place', true], ['drift', true], ['restart', true], ['rebuild', true], ['roll-out', true],
-      ['what-you-learned', true],
+      ['rotate-and-retire', true], ['what-you-learned', true],
     ]);
     await assertNothingLeft(out.session);
     // Tagged under the session's prefix, it goes with the session.
