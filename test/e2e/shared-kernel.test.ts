@@ -1,6 +1,6 @@
 // The shared-kernel lab in a real browser: a container and a QEMU microVM from one image, done
-// with Run and Check only, asserting on what the container's, the VM's and the Docker host's
-// terminals show (the host machine is the Docker host view: a helper container on the engine in
+// with Run and Check (and the challenge's solution), asserting on what the container's, the
+// VM's and the Docker host's terminals show (the host machine is the Docker host view: a helper container on the engine in
 // the host's PID namespace, a tab like the others). Presenter mode is checked (and photographed)
 // on the way; the lab is stopped from the UI.
 import { after, before, describe, test } from 'node:test';
@@ -88,6 +88,17 @@ describe('shared-kernel in the browser', { skip, timeout: 900_000 }, () => {
     // poll: 3 in lab.yaml: no click needed.
     await page.locator('.check-result .result.pass').waitFor({ timeout: 60_000 });
     assert.match(await terminalText(page, 'host'), /137/);
+    await next();
+  });
+
+  test('step 5, a challenge: the Docker host ends the VM\'s QEMU (its solution); the vm pane says the VM stopped', async () => {
+    assert.equal(await currentStepTitle(page), 'Challenge: end the VM from the Docker host');
+    // The step has no block to run: the learner finds QEMU's PID; here its solution does.
+    await page.getByRole('button', { name: 'Show solution' }).click();
+    await page.locator('.solution [data-run]').first().click();
+    await checkUntilPassed(page);
+    await show('vm');
+    await page.getByText('vm stopped.').waitFor({ timeout: 30_000 });
     await next();
     await next();
     await page.getByText('Lab complete.').waitFor();

@@ -120,7 +120,7 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
     assert.equal(vm.kind, 'vm');
     assert.ok(vm.readyMs > 0);
     assert.ok(['kvm', 'hvf', 'whpx', 'tcg'].includes(vm.boot.accel));
-    assert.deepEqual(out.steps.map((s: { ok: boolean }) => s.ok), [true, true, true, true, true]);
+    assert.deepEqual(out.steps.map((s: { ok: boolean }) => s.ok), [true, true, true, true, true, true]);
     assert.deepEqual(await labelled(docker, out.session), nothing);
   });
 
