@@ -1,6 +1,7 @@
-// The vms-host-containers lab in a real browser, done with Run and Check only: a container built
-// by hand inside a VM, seen from the Docker host view (a terminal tab like the others, named as
-// the Docker host), every step passing through the UI, then stopped from the UI with nothing left.
+// The vms-host-containers lab in a real browser, done with Run and Check (a challenge step with
+// its solution): a container built by hand inside a VM, seen from the Docker host view (a
+// terminal tab like the others, named as the Docker host), every step passing through the UI,
+// then stopped from the UI with nothing left.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -35,8 +36,15 @@ describe('vms-host-containers in the browser', { skip, timeout: 900_000 }, () =>
 
   for (const [i, step] of lab.steps.entries()) {
     if (!step.check) continue;
-    test(`step ${i + 1}, ${step.title}: Run, then Check passes`, async () => {
-      await runBlocks(page);
+    // A challenge step has no block that writes its answer: the learner works it out, here its solution.
+    const challenge = step.title.startsWith('Challenge:');
+    test(`step ${i + 1}, ${step.title}: ${challenge ? 'its solution' : 'Run'}, then Check passes`, async () => {
+      if (challenge) {
+        await page.getByRole('button', { name: 'Show solution' }).click();
+        await page.locator('.solution [data-run]').first().click();
+      } else {
+        await runBlocks(page);
+      }
       await checkUntilPassed(page, 120_000);
       await nextStep(page);
     });
