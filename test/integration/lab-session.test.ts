@@ -102,8 +102,12 @@ describe('a lab session on a real engine', { skip: engine.skip }, () => {
     ]);
   });
 
-  test('reset brings the lab back to its first state: fresh volume, machines running again', async () => {
+  test('reset brings the lab back to its first state: fresh volume, machines running again, a removed lab image made again', async () => {
+    // A learner may retire a lab image (rebuild-not-patch does): the reset makes it again.
+    const web = (await docker.getContainer(`lv-${session.id}-web`).inspect()).Config.Image;
+    await docker.getImage(web).remove({ force: true });
     await session.reset();
+    assert.equal((await docker.getContainer(`lv-${session.id}-web`).inspect()).Config.Image, web);
     const r = await session.check('write');
     assert.equal(r.ok, false, 'the note written before the reset is gone');
     assert.equal((await session.check('stop-web')).ok, false, 'web runs again');

@@ -287,14 +287,20 @@ export class LabSession {
     return { ok: true, messages: [] };
   }
 
-  /** Back to the lab's first state: machines and volumes made anew, images kept. */
+  /**
+   * Back to the lab's first state: machines and volumes made anew, images kept — and made again
+   * when the learner removed one (a step may ask them to retire the old image).
+   */
   async reset(sink: ProgressSink = noProgress): Promise<void> {
     await this.terminals.closeAll(false);
     await this.stopMachines();
     await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
     await rm(this.record!.workdir, { recursive: true, force: true });
     this.record = await writeRecord({ id: this.id, lab: this.lab.id, labDir: this.loaded.dir, engine: this.engine.target });
-    await this.whileResourcesAreMade(() => this.startMachines(sink));
+    await this.whileResourcesAreMade(async () => {
+      this.images = await ensureLabImages(this.docker, this.loaded, sink);
+      await this.startMachines(sink);
+    });
   }
 
   /** Leaves the session running after this process exits (`run --keep`). */
