@@ -1,5 +1,5 @@
 // A few hundred cases of the lab.yaml fuzzing (lab-yaml-cases.ts) on every test run (alone, after
-// the unit tests: each case must finish within a second, which parallel test files would blur),
+// the unit tests: each case must finish within a time limit, which parallel test files would blur),
 // and the cases fuzzing found, kept as regression tests.
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
@@ -9,7 +9,7 @@ import { LabYaml } from '../../electron/engine/labs/lab-yaml.js';
 import { validateLab } from '../../electron/engine/labs/schema-findings.js';
 import { runFuzz } from './lab-yaml-cases.js';
 
-test('generated and mutated lab.yaml files load or fail with well-formed findings, each within a second', async () => {
+test('generated and mutated lab.yaml files load or fail with well-formed findings, none super-linear (each within 3 s)', async () => {
   // A fresh seed each run; a failure prints it with the path to replay it (npm run fuzz -- --seed S --path P).
   const seed = Math.floor(Math.random() * 2 ** 31);
   const report = await runFuzz({ runs: 300, seed });

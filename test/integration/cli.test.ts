@@ -155,7 +155,7 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
     assert.equal(JSON.parse(trusted.stdout).ok, true);
   });
 
-  test('doctor reports the engine, where it runs and the base image', async () => {
+  test('doctor reports the engine, where it runs, the base image, the VM runner image and the accelerator', async () => {
     const r = await cli(['doctor', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
@@ -163,7 +163,10 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
     assert.equal(byId.engine.status, 'ok');
     assert.match(byId['engine-location'].detail, /^(local|vm|remote):/);
     assert.equal(byId['base-image'].status, 'ok');
-    assert.match(byId.qemu.detail, /^QEMU \d+\.\d+/);
+    // The VM runner image of the engine's CPU: present, or made from this machine's QEMU on first use.
+    const runner = report.checks.find((c: { id: string }) => c.id.startsWith('runner:'));
+    assert.ok(runner, JSON.stringify(report.checks.map((c: { id: string }) => c.id)));
+    assert.match(runner.detail, /QEMU \d+\.\d+/);
     assert.match(byId.accelerator.detail, /^(kvm|hvf|whpx|tcg): /);
   });
 
