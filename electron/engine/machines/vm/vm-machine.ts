@@ -156,6 +156,7 @@ export class VmMachine {
     let bridge: ExecStream | undefined;
     const tail = new RunnerTail();
     let started = false;
+    let runnerExit: Promise<number> | undefined;
     const watching = new AbortController();
     try {
       if (spec.egressNetwork) await docker.getNetwork(spec.egressNetwork).connect({ Container: container.id });
@@ -178,7 +179,7 @@ export class VmMachine {
       started = true;
       const info = await container.inspect();
       const processMs = Date.now() - began;
-      const runnerExit = waitForExit(docker, spec.container, watching.signal);
+      runnerExit = waitForExit(docker, spec.container, watching.signal);
       const exited = failOnExit(runnerExit);
       const opened = await openAgent(docker, spec.container);
       bridge = opened.bridge;
@@ -197,6 +198,9 @@ export class VmMachine {
       };
       return new VmMachine(spec, timeline, hello, docker, console, opened.bridge, opened.agent, stdio, watching, info.State.Pid, tail, runnerExit);
     } catch (err) {
+      // QEMU's exit closes the agent's channel a moment before the engine marks the runner
+      // stopped: wait for that before judging how it ended.
+      if (runnerExit && !(err instanceof BootTimeout)) await Promise.race([runnerExit.catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
       watching.abort();
       await bridge?.close();
       const state = await container.inspect().then((c) => c.State, () => undefined);
