@@ -28,6 +28,18 @@ describe('catalog', { skip }, () => {
     assert.equal(await card.locator('.tag', { hasText: 'volumes' }).count(), 1);
   });
 
+  test('lists the learning path first, numbered from 1, beginner first', async () => {
+    await page.locator('.lab-card').first().waitFor();
+    const onPath = page.locator('.lab-card', { has: page.locator('.path-step') });
+    const titles = await onPath.locator('h2').allInnerTexts();
+    assert.deepEqual(titles.slice(0, 3), ['First steps: images, containers, exec, logs', 'A container is a process; a VM is a machine', 'Back up the volume, not the container']);
+    assert.deepEqual(await onPath.locator('.path-step [aria-hidden]').allInnerTexts(), titles.map((_, i) => String(i + 1)));
+    // The path comes before every other lab.
+    const all = await page.locator('.lab-card h2').allInnerTexts();
+    assert.deepEqual(all.slice(0, titles.length), titles);
+    assert.equal(await onPath.first().locator('.path-step').getAttribute('title'), `Lab 1 of ${titles.length} on the learning path`);
+  });
+
   test("shows the engine's state from doctor", async () => {
     await page.locator('.engine-facts').waitFor({ timeout: 60_000 });
     const text = await page.locator('.engine-status').innerText();

@@ -10,7 +10,7 @@ import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
 import { labelled } from '../integration/support.js';
 import {
   axeViolations, checkUntilPassed, closeApp, currentStepTitle, nextStep, openApp, prerequisites, runBlocks,
-  screenshotPath, sessionId, startLab, stopLabViaUi, terminalText, waitForTerminal, type AppPage
+  screenshotPath, sessionId, startLab, terminalText, waitForTerminal, type AppPage
 } from './support.js';
 
 const skip = await prerequisites();
@@ -116,9 +116,13 @@ describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
     assert.equal(await page.locator('.step-link.passed').count(), 7);
   });
 
-  test('stopping from the UI removes everything', async () => {
+  test('the finished lab offers the next lab on the learning path: following it stops this one, everything removed, and opens it', async () => {
     const session = await sessionId(page);
-    await stopLabViaUi(page);
+    await page.getByText('Next on the learning path: “Rebuild the image, don\'t patch the container”').waitFor();
+    await page.getByRole('button', { name: 'Stop this lab and start the next →' }).click();
+    await page.waitForURL(/#\/lab\/rebuild-not-patch$/, { timeout: 120_000 });
+    await page.locator('.lab-title', { hasText: 'Rebuild the image, don\'t patch the container' }).waitFor();
+    await page.locator('.start-panel button:not([disabled])', { hasText: 'Start lab' }).waitFor();
     const { docker } = await connectEngine();
     const left = await labelled(docker, session);
     assert.deepEqual(left.containers, []);
