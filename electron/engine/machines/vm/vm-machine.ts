@@ -174,7 +174,7 @@ export class VmMachine {
       const prompt = watchForPrompt(console);
       const began = Date.now();
       await container.start().catch((e: Error) => {
-        throw /kvm/i.test(e.message) ? new Error(`no /dev/kvm on the Docker host (${firstLine(e).replace(/^\(HTTP code \d+\) server error - /, '')})`) : e;
+        throw /kvm/i.test(e.message) ? new Error(kvmStartError(e)) : e;
       });
       started = true;
       const info = await container.inspect();
@@ -295,6 +295,12 @@ function watchForPrompt(console: NodeJS.ReadableStream): Promise<void> {
     };
     console.on('data', onData);
   });
+}
+
+/** Why the runner could not start with /dev/kvm, in the fewest words: learners read it in doctor and the catalog. */
+function kvmStartError(e: Error): string {
+  if (/no such file or directory/i.test(e.message)) return 'no /dev/kvm on the Docker host';
+  return `/dev/kvm refused on the Docker host (${firstLine(e).replace(/^\(HTTP code \d+\) server error - /, '')})`;
 }
 
 function firstLine(err: unknown): string {
