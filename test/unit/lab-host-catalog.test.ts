@@ -24,11 +24,13 @@ test('prefetch: the next listLabs is that answer, the one after reads the folder
   assert.deepEqual(ids(await host.listLabs()), ['first-steps'], 'read again');
 });
 
-test('the bundled catalog keeps the folder order, though labs load in parallel', async () => {
+test('the bundled catalog is the learning path in its order, though labs load in parallel', async () => {
   const { labs } = await new LabHost().listLabs();
-  const sorted = [...labs].map((l) => l.id).sort();
   assert.equal(labs.length, 8);
-  assert.deepEqual(labs.map((l) => l.id), sorted);
+  assert.deepEqual(labs.map((l) => l.id), [
+    'first-steps', 'shared-kernel', 'volume-backup', 'rebuild-not-patch', 'spin-up-and-size', 'vms-host-containers', 'isolation-surface', 'scope',
+  ]);
+  assert.deepEqual(labs.map((l) => l.order), [1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
 test('getProgress: a bundled lab answers, an unknown one is not-found with the list', async () => {
