@@ -118,10 +118,10 @@ describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
 
   test('the finished lab offers the next lab on the learning path: following it stops this one, everything removed, and opens it', async () => {
     const session = await sessionId(page);
-    await page.getByText('Next on the learning path: “Rebuild the image, don\'t patch the container”').waitFor();
+    await page.getByText('Next on the learning path: “Image layers: history, the build cache and secrets”').waitFor();
     await page.getByRole('button', { name: 'Stop this lab and start the next →' }).click();
-    await page.waitForURL(/#\/lab\/rebuild-not-patch$/, { timeout: 120_000 });
-    await page.locator('.lab-title', { hasText: 'Rebuild the image, don\'t patch the container' }).waitFor();
+    await page.waitForURL(/#\/lab\/image-layers$/, { timeout: 120_000 });
+    await page.locator('.lab-title', { hasText: 'Image layers: history, the build cache and secrets' }).waitFor();
     await page.locator('.start-panel button:not([disabled])', { hasText: 'Start lab' }).waitFor();
     const { docker } = await connectEngine();
     const left = await labelled(docker, session);

@@ -26,11 +26,12 @@ test('prefetch: the next listLabs is that answer, the one after reads the folder
 
 test('the bundled catalog is the learning path in its order, though labs load in parallel', async () => {
   const { labs } = await new LabHost().listLabs();
-  assert.equal(labs.length, 8);
+  assert.equal(labs.length, 10);
   assert.deepEqual(labs.map((l) => l.id), [
-    'first-steps', 'shared-kernel', 'volume-backup', 'rebuild-not-patch', 'spin-up-and-size', 'vms-host-containers', 'isolation-surface', 'scope',
+    'first-steps', 'shared-kernel', 'volume-backup', 'image-layers', 'rebuild-not-patch', 'spin-up-and-size', 'noisy-neighbours',
+    'vms-host-containers', 'isolation-surface', 'scope',
   ]);
-  assert.deepEqual(labs.map((l) => l.order), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(labs.map((l) => l.order), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 });
 
 test('getProgress: a bundled lab answers, an unknown one is not-found with the list', async () => {
