@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
-import type { CheckResult } from '../../electron/engine/checks/check-result.js';
 import { engineOrSkip, labelled, nothing, root } from './support.js';
+import { accepted, refusedWith as refused } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 
@@ -51,15 +51,6 @@ describe('checks of rebuild-not-patch, first-steps and volume-backup: a wrong so
     const r = await session.runScript(machine, script, 120_000);
     assert.equal(r.exitCode, 0, `in ${machine}: ${script}\n${r.output}`);
     return r.output;
-  }
-
-  function refused(r: CheckResult, why: RegExp): void {
-    assert.equal(r.ok, false, 'the check refused it');
-    assert.ok(r.messages.some((m) => why.test(m)), `a FAIL line matching ${why}; got: ${r.messages.join(' | ')}`);
-  }
-
-  function accepted(r: CheckResult): void {
-    assert.deepEqual(r, { ok: true, messages: [] });
   }
 
   // The source of v1, copied out of the running web container, with the version label raised.

@@ -14,8 +14,8 @@ import { WRONG_ANSWER } from '../../electron/engine/checks/answer-question.js';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
-import type { CheckResult } from '../../electron/engine/checks/check-result.js';
 import { engineOrSkip, labelled, nothing, root } from './support.js';
+import { accepted, refusedWith as refused } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 
@@ -44,15 +44,6 @@ describe('checks of image-layers: a wrong solution refused, another right one ac
     const r = await s.runScript('host', script, 180_000);
     assert.equal(r.exitCode, 0, `${script}\n${r.output}`);
     return r.output;
-  }
-
-  function refused(r: CheckResult, why: RegExp): void {
-    assert.equal(r.ok, false, 'the check refused it');
-    assert.ok(r.messages.some((m) => why.test(m)), `a FAIL line matching ${why}; got: ${r.messages.join(' | ')}`);
-  }
-
-  function accepted(r: CheckResult): void {
-    assert.deepEqual(r, { ok: true, messages: [] });
   }
 
   const install = `sed 's/^/installed /' /app/deps.txt > /app/vendor.txt`;

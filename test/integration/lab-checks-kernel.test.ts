@@ -13,6 +13,7 @@ import { loadLab } from '../../electron/engine/labs/load.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import { engineOrSkip, labelled, nothing, root, vmSkip } from './support.js';
+import { checkPasses as passes, checkRefuses as refused, mustRun as run } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 const skip = await vmSkip(engine, 'the kernel labs\' check tests');
@@ -38,23 +39,6 @@ function labSession(id: string): () => LabSession {
     assert.deepEqual(named.map((c) => c.Names[0]), [], 'no container the learner made by hand is left');
   });
   return () => session!;
-}
-
-/** Runs a script that must succeed; returns its output. */
-async function run(session: LabSession, machine: string, script: string): Promise<string> {
-  const r = await session.runScript(machine, script, 60_000);
-  assert.equal(r.exitCode, 0, `in ${machine}: ${script}\n${r.output}`);
-  return r.output;
-}
-
-async function refused(session: LabSession, step: string, why: RegExp): Promise<void> {
-  const r = await session.check(step);
-  assert.equal(r.ok, false, `the check of ${step} passed`);
-  assert.match(r.messages.join('\n'), why);
-}
-
-async function passes(session: LabSession, step: string): Promise<void> {
-  assert.deepEqual(await session.check(step), { ok: true, messages: [] });
 }
 
 /** Resolves with what `find` returns once it returns something; rejects after timeoutMs. */

@@ -13,26 +13,10 @@ import { loadLab } from '../../electron/engine/labs/load.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import { engineOrSkip, labelled, nothing, root, vmSkip } from './support.js';
+import { checkPasses as passes, checkRefuses as refused, mustRun as run } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 const skip = await vmSkip(engine, 'the noisy-neighbours check tests');
-
-/** Runs a script that must succeed; returns its output. */
-async function run(session: LabSession, machine: string, script: string): Promise<string> {
-  const r = await session.runScript(machine, script, 60_000);
-  assert.equal(r.exitCode, 0, `in ${machine}: ${script}\n${r.output}`);
-  return r.output;
-}
-
-async function refused(session: LabSession, step: string, why: RegExp): Promise<void> {
-  const r = await session.check(step);
-  assert.equal(r.ok, false, `the check of ${step} passed`);
-  assert.match(r.messages.join('\n'), why);
-}
-
-async function passes(session: LabSession, step: string): Promise<void> {
-  assert.deepEqual(await session.check(step), { ok: true, messages: [] });
-}
 
 describe('noisy-neighbours: memory, CPU and pids limits, and the same hog in a VM', { skip }, () => {
   let session: LabSession | undefined;
