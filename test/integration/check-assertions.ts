@@ -1,8 +1,11 @@
 // Assertions the lab-check tests share: a learner's command that must succeed, and a step's check
-// that refuses the anti-pattern (with its FAIL line) or accepts another right way.
+// that refuses the anti-pattern (with its FAIL line) or accepts another right way, and a stopped
+// session that leaves nothing behind.
 import assert from 'node:assert/strict';
+import type Docker from 'dockerode';
 import type { CheckResult } from '../../electron/engine/checks/check-result.js';
 import type { LabSession } from '../../electron/engine/sessions/lab-session.js';
+import { labelled, nothing } from './support.js';
 
 /** Runs a learner's script that must succeed; returns its output. */
 export async function mustRun(session: LabSession, machine: string, script: string, timeoutMs = 60_000): Promise<string> {
@@ -30,4 +33,12 @@ export function refusedWith(r: CheckResult, why: RegExp): void {
 
 export function accepted(r: CheckResult): void {
   assert.deepEqual(r, { ok: true, messages: [] });
+}
+
+/** Stops the session: nothing labelled is left, nor a container the learner made by hand under its prefix. */
+export async function stopLeavesNothing(docker: Docker, session: LabSession): Promise<void> {
+  await session.stop();
+  assert.deepEqual(await labelled(docker, session.id), nothing);
+  const named = await docker.listContainers({ all: true, filters: { name: [`lv-${session.id}-`] } });
+  assert.deepEqual(named.map((c) => c.Names[0]), [], 'no container the learner made by hand is left');
 }

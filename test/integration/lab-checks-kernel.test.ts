@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
-import { engineOrSkip, labelled, nothing, root, vmSkip } from './support.js';
-import { checkPasses as passes, checkRefuses as refused, mustRun as run } from './check-assertions.js';
+import { engineOrSkip, root, vmSkip } from './support.js';
+import { checkPasses as passes, checkRefuses as refused, mustRun as run, stopLeavesNothing } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 const skip = await vmSkip(engine, 'the kernel labs\' check tests');
@@ -32,11 +32,7 @@ function labSession(id: string): () => LabSession {
   });
   after(async () => {
     if (!session) return;
-    const docker = engine.docker as Docker;
-    await session.stop();
-    assert.deepEqual(await labelled(docker, session.id), nothing);
-    const named = await docker.listContainers({ all: true, filters: { name: [`lv-${session.id}-`] } });
-    assert.deepEqual(named.map((c) => c.Names[0]), [], 'no container the learner made by hand is left');
+    await stopLeavesNothing(engine.docker as Docker, session);
   });
   return () => session!;
 }
