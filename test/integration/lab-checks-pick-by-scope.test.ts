@@ -1,0 +1,168 @@
+// The checks and questions of the bundled capstone pick-by-scope judge where the learner put each
+// workload and what ended up running, not which commands were typed: for each placement question
+// the answer people really give (the classic one, or the one the facts rule out) is refused and
+// the right one accepted; for each check, the anti-pattern its step warns about is refused with a
+// message that says why, and another right way than the lab's own solution passes. (`labvisor
+// test` proves each check fails first and passes after the lab's solution.) One session, its VM
+// booted once; it stops with nothing left, the learner's own containers included.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type Docker from 'dockerode';
+import { join } from 'node:path';
+import { WRONG_ANSWER } from '../../electron/engine/checks/answer-question.js';
+import { loadLab } from '../../electron/engine/labs/load.js';
+import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
+import { LabSession } from '../../electron/engine/sessions/lab-session.js';
+import { engineOrSkip, root, vmSkip } from './support.js';
+import { checkPasses as passes, checkRefuses as refused, mustRun as run, stopLeavesNothing } from './check-assertions.js';
+
+const engine = await engineOrSkip();
+const skip = await vmSkip(engine, 'the pick-by-scope check tests');
+
+/** Starts a tenant in the VM in the background and records unshare's PID in /tmp/NAME. */
+const startTenant = (name: string, unshare: string) => `
+  ${unshare} </dev/null >/dev/null 2>&1 &
+  echo $! > /tmp/${name}
+  sleep 1`;
+/**
+ * Ends that tenant: its namespace's PID 1 (the child of unshare), and unshare with it. From outside
+ * its namespace, a namespace's init takes only the signals it handles, and SIGKILL.
+ */
+const endTenant = (name: string) => `
+  u=$(cat /tmp/${name})
+  kill -9 $(ps -o pid,ppid | awk -v u="$u" '$2 == u { print $1 }') "$u" 2>/dev/null
+  sleep 1; true`;
+
+describe('pick-by-scope: four placements, a tenant boxed in a VM, a stateless service replaced', { skip }, () => {
+  let session: LabSession | undefined;
+  const s = () => session!;
+  const answer = (step: string, given: string) => s().answer(step, given);
+  const right = { ok: true, messages: [] };
+  const wrong = { ok: false, messages: [WRONG_ANSWER] };
+
+  before(async () => {
+    const docker = engine.docker as Docker;
+    session = new LabSession(docker, engine.info as EngineInfo, await loadLab(join(root, 'labs', 'pick-by-scope')));
+    await session.start({ trust: true });
+    for (const m of session.machines) assert.equal(m.unavailable, undefined, `machine ${m.name} is unavailable`);
+  });
+  after(async () => {
+    if (!session) return;
+    await stopLeavesNothing(engine.docker as Docker, session);
+  });
+
+  test('monolith: "A VM" (the classic home of monoliths, ruled out by "no second kernel") is refused; "A system container" is accepted', async () => {
+    assert.deepEqual(await answer('monolith', 'A VM'), wrong);
+    assert.deepEqual(await answer('monolith', 'An application container'), wrong);
+    assert.deepEqual(await answer('monolith', 'A system container'), right);
+  });
+
+  test('windows-app: "A container in a VM" and "A system container" (both on a kernel that cannot run it here) are refused; "A VM" is accepted', async () => {
+    assert.deepEqual(await answer('windows-app', 'A container in a VM'), wrong);
+    assert.deepEqual(await answer('windows-app', 'A system container'), wrong);
+    assert.deepEqual(await answer('windows-app', 'A VM'), right);
+  });
+
+  test('web-service: "A VM" and "A system container" are refused; "An application container" is accepted', async () => {
+    assert.deepEqual(await answer('web-service', 'A VM'), wrong);
+    assert.deepEqual(await answer('web-service', 'A system container'), wrong);
+    assert.deepEqual(await answer('web-service', 'An application container'), right);
+  });
+
+  test('untrusted-tenant: "An application container" (a shared kernel) and "A VM" (no image workflow) are refused; "A container in a VM" is accepted', async () => {
+    assert.deepEqual(await answer('untrusted-tenant', 'An application container'), wrong);
+    assert.deepEqual(await answer('untrusted-tenant', 'A VM'), wrong);
+    assert.deepEqual(await answer('untrusted-tenant', 'A container in a VM'), right);
+  });
+
+  test('tenant-in-vm: the tenant in a container on the Docker host, a hostname-only unshare, and a PID namespace without its own /proc are refused; a chroot with a hand-mounted proc and short options passes', async () => {
+    await refused(s(), 'tenant-in-vm', /no process in the VM runs in a PID namespace of its own yet/);
+
+    // The anti-pattern: the untrusted tenant in an ordinary container, on the Docker host's kernel.
+    await run(s(), 'host', `docker run -d --name "lv-$LAB_SESSION-tenant" --hostname tenant --network none --memory 32m "$LAB_BASE_IMAGE" sleep 600 >/dev/null`);
+    const r = await s().check('tenant-in-vm');
+    assert.equal(r.ok, false);
+    assert.match(r.messages.join('\n'), /lv-\w+-tenant runs the tenant in a container on the Docker host, on the kernel every other workload shares: remove it/);
+    assert.match(r.messages.join('\n'), /no process in the VM runs in a PID namespace of its own yet/);
+    await run(s(), 'host', 'docker rm -f "lv-$LAB_SESSION-tenant" >/dev/null');
+
+    // Half a container: its own hostname, but the VM's PID namespace.
+    await run(s(), 'vm', startTenant('uts-only', "unshare --uts sh -c 'hostname tenant; exec sleep 600'"));
+    await refused(s(), 'tenant-in-vm', /process \d+ has its own hostname but shares the VM's PID namespace/);
+    await run(s(), 'vm', 'kill "$(cat /tmp/uts-only)"; sleep 1; true');
+
+    // A PID namespace of its own, but the VM's /proc: its ps would list every process of the VM.
+    await run(s(), 'vm', startTenant('no-proc', "unshare -p -f -m -u -i -n sh -c 'hostname tenant; exec sleep 600'"));
+    await refused(s(), 'tenant-in-vm', /the tenant's \/proc still lists the VM's processes/);
+    await run(s(), 'vm', endTenant('no-proc'));
+    await refused(s(), 'tenant-in-vm', /no process in the VM runs in a PID namespace of its own yet/);
+
+    // Another right way: short options, a root filesystem of its own (chroot) and proc mounted by hand.
+    await run(s(), 'vm', `
+      r=/tmp/tenant-root
+      mkdir -p $r/bin $r/proc
+      cp /bin/busybox $r/bin/
+      for a in sh sleep hostname mount; do ln -sf busybox $r/bin/$a; done
+      ${startTenant('chroot', `unshare -p -f -m -u -i -n chroot $r /bin/sh -c 'mount -t proc proc /proc; hostname tenant; exec sleep 600'`)}`);
+    await passes(s(), 'tenant-in-vm');
+    // The VM's own /proc and hostname are untouched.
+    assert.equal(await run(s(), 'vm', 'hostname; cat /proc/1/comm'), 'vm\ninit\n');
+  });
+
+  test('tenant-pid: "1", the PID inside the tenant, is refused; the PID of unshare\'s child as the VM\'s ps shows it is accepted', async () => {
+    assert.deepEqual(await answer('tenant-pid', '1'), wrong);
+    // Another way to the number than NSpid: the child of unshare in the VM's process list.
+    const pid = (await run(s(), 'vm', `ps -o pid,ppid | awk -v u="$(cat /tmp/chroot)" '$2 == u { print $1 }'`)).trim();
+    assert.match(pid, /^\d+$/);
+    assert.notEqual(pid, '1');
+    assert.deepEqual(await answer('tenant-pid', pid), right);
+  });
+
+  test('run-web: the catalogue without --read-only is refused; one made with docker create and connected to the lab\'s network by hand passes', async () => {
+    await refused(s(), 'run-web', /no container of yours \(lv-\w+-…\) runs the catalogue's image \(\$LAB_IMAGE_WEB\) yet/);
+
+    // The anti-pattern: a "stateless" service that can keep things in its container.
+    await run(s(), 'host', `docker run -d --name "lv-$LAB_SESSION-web" --network "$LAB_NETWORK" --network-alias catalogue "$LAB_IMAGE_WEB" >/dev/null`);
+    await refused(s(), 'run-web', /lv-\w+-web can write to its own filesystem: run a stateless service with --read-only/);
+    await run(s(), 'host', 'docker rm -f "lv-$LAB_SESSION-web" >/dev/null');
+
+    // Not on the lab's network as catalogue: the client cannot find it.
+    await run(s(), 'host', `docker run -d --name "lv-$LAB_SESSION-web" --network "$LAB_NETWORK" --read-only "$LAB_IMAGE_WEB" >/dev/null`);
+    await refused(s(), 'run-web', /lv-\w+-web runs the catalogue's image but is not on the lab's network as catalogue/);
+    await run(s(), 'host', 'docker rm -f "lv-$LAB_SESSION-web" >/dev/null');
+
+    // Another right way: created on the default network, moved to the lab's with its alias, then started.
+    await run(s(), 'host', `
+      c="lv-$LAB_SESSION-catalogue-1"
+      docker create --name "$c" --read-only --cap-drop ALL --memory 32m "$LAB_IMAGE_WEB" >/dev/null
+      docker network disconnect bridge "$c"
+      docker network connect --alias catalogue "$LAB_NETWORK" "$c"
+      docker start "$c" >/dev/null
+      sleep 1`);
+    await passes(s(), 'run-web');
+  });
+
+  test('replace-web: a second container left beside version 1, and a container patched in place to say version 2, are refused; blue-green (start version 2 under another name, then remove version 1) passes', async () => {
+    await refused(s(), 'replace-web', /lv-\w+-catalogue-1 still answers as catalogue with version 1/);
+
+    // Blue-green, first half: version 2 beside version 1. Leaving it there is the anti-pattern.
+    await run(s(), 'host', `
+      docker run -d --name "lv-$LAB_SESSION-catalogue-2" --network "$LAB_NETWORK" --network-alias catalogue \\
+        --read-only --cap-drop ALL --memory 32m --env VERSION=2 "$LAB_IMAGE_WEB" >/dev/null
+      sleep 1`);
+    await refused(s(), 'replace-web', /lv-\w+-catalogue-1 still answers as catalogue with version 1, so clients get version 1 from it/);
+
+    // Second half: version 1 removed. The client never lacked a catalogue.
+    await run(s(), 'host', 'docker rm -f "lv-$LAB_SESSION-catalogue-1" >/dev/null');
+    await passes(s(), 'replace-web');
+
+    // The anti-pattern the step rules out: a writable container patched to say version 2.
+    await run(s(), 'host', `
+      c="lv-$LAB_SESSION-patched"
+      docker run -d --name "$c" --network "$LAB_NETWORK" --network-alias catalogue "$LAB_IMAGE_WEB" >/dev/null
+      docker exec "$c" sh -c 'echo "<p>catalogue service, version 2</p>" > /srv/www/v1/index.html'`);
+    await refused(s(), 'replace-web', /lv-\w+-patched was changed after it started \(docker diff: C \/srv\/www C \/srv\/www\/v1 C \/srv\/www\/v1\/index\.html\): a stateless service is replaced from its image, never patched in place/);
+    await run(s(), 'host', 'docker rm -f "lv-$LAB_SESSION-patched" >/dev/null');
+    await passes(s(), 'replace-web');
+  });
+});
