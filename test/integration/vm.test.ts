@@ -102,8 +102,8 @@ describe('a VM from labvisor/base', { skip }, () => {
     assert.equal(r.output.trim(), '33 101');
   });
 
-  test('the Docker host sees one QEMU process for the whole VM: its runner\'s first process', async () => {
-    const qemus = (await runnerProcesses(docker, 'lv-vmtest00-vm')).filter((p) => /qemu-system/.test(p[1]!));
+  test('the Docker host sees one QEMU process for the whole VM, in its runner', async () => {
+    const qemus = (await runnerProcesses(docker, 'lv-vmtest00-vm')).filter((p) => /^qemu-system/.test(p[1]!));
     assert.deepEqual(qemus.map((p) => Number(p[0])), [vm.pid]);
   });
 
@@ -117,6 +117,74 @@ describe('a VM from labvisor/base', { skip }, () => {
   test('stop removes the runner, QEMU with it', async () => {
     await vm.stop();
     await assert.rejects(docker.getContainer('lv-vmtest00-vm').inspect(), /no such container/i);
+  });
+});
+
+describe('a VM with a disk', { skip }, () => {
+  const docker = engine.docker as Docker;
+  const info = engine.info as EngineInfo;
+  const session = 'vmtest02';
+  const volume = `lv-${session}-data`;
+  let vm: VmMachine | undefined;
+
+  before(async () => {
+    await ensureBaseImage(docker, info);
+    const kernel = await ensureGuestKernel(docker, info);
+    const initrd = await buildGuestInitramfs(docker, BASE_IMAGE, kernel);
+    await docker.createVolume({ Name: volume, Labels: labelsFor('vm-test', session, 'volume') });
+    vm = await VmMachine.start(docker, await vmSpec(docker, info, session, kernel, initrd, {
+      disks: [{ volume, path: '/data', sizeMb: 64 }],
+    }));
+  });
+  after(async () => {
+    await vm?.stop();
+    await removeSession(docker, session);
+    await docker.getVolume(volume).remove().catch(() => {});
+    assert.deepEqual(await labelled(docker, session), nothing);
+  });
+
+  test('made on first boot: an ext4 file system of the size asked for, mounted where asked, on a sparse image in the volume', async () => {
+    const r = await vm!.runScript('grep " /data " /proc/mounts; df -m /data | tail -n 1', { timeoutMs: 10_000 });
+    assert.match(r.output, /^\/dev\/vd[a-z] \/data ext4 rw/m, r.output);
+    const sizeMb = Number(r.output.trim().split('\n').pop()!.split(/\s+/)[1]);
+    assert.ok(sizeMb > 48 && sizeMb <= 64, r.output);
+  });
+
+  test('a reboot in the guest boots its kernel again in the same QEMU: a new boot id, /tmp gone, the disk\'s files kept; poweroff ends the runner', async () => {
+    const before = await vm!.runScript('echo kept > /data/note; echo lost > /tmp/note; cat /proc/sys/kernel/random/boot_id', { timeoutMs: 10_000 });
+    const firstBoot = before.output.trim();
+    await vm!.runScript('(sleep 0.3; reboot) >/dev/null 2>&1 &', { timeoutMs: 10_000 });
+    // Scripts sent while the guest reboots are lost with its agent: ask until the new one answers.
+    let bootId = firstBoot;
+    let after = '';
+    const until = Date.now() + 90_000;
+    while (bootId === firstBoot && Date.now() < until) {
+      const r = await vm!.runScript('cat /proc/sys/kernel/random/boot_id; cat /data/note; cat /tmp/note 2>&1', { timeoutMs: 3000 });
+      if (r.exitCode !== 124) [bootId, after] = [r.output.split('\n')[0]!, r.output];
+    }
+    assert.notEqual(bootId, firstBoot, 'a new boot');
+    const [, kept, lost] = after.trim().split('\n');
+    assert.equal(kept, 'kept');
+    assert.match(lost!, /No such file/);
+    const qemus = (await runnerProcesses(docker, `lv-${session}-vm`)).filter((p) => /^qemu-system/.test(p[1]!));
+    assert.deepEqual(qemus.map((p) => Number(p[0])), [vm!.pid], 'the same QEMU, still the runner\'s first process');
+    assert.equal(vm!.stopped, undefined);
+
+    await vm!.runScript('(sleep 0.3; poweroff) >/dev/null 2>&1 &', { timeoutMs: 10_000 });
+    assert.match(await vm!.ended ?? '', /code 0\): the guest powered off/);
+  });
+
+  test('the image stays in the volume after the VM, sparse: it takes what was written, not its size', async () => {
+    const c = await docker.createContainer({
+      Image: BASE_IMAGE, Cmd: ['sh', '-c', 'ls -l /d/disk.img | awk "{ print \\$5 }"; du -k /d/disk.img | cut -f1'],
+      Labels: labelsFor('vm-test', session, 'helper'), HostConfig: { Mounts: [{ Type: 'volume', Source: volume, Target: '/d' }] },
+    });
+    await c.start();
+    await c.wait();
+    const out = (await c.logs({ stdout: true })).toString('latin1').split('\n').map((l) => l.slice(8).trim());
+    await c.remove({ force: true });
+    assert.equal(Number(out[0]), 64 * 1024 * 1024);
+    assert.ok(Number(out[1]) < 32 * 1024, `du says ${out[1]} KiB`);
   });
 });
 
@@ -147,7 +215,7 @@ describe('a lab with a VM', { skip }, () => {
     try {
       const vm = session.machines.find((m) => m.name === 'vm')!;
       assert.ok(vm.boot && vm.readyMs > 0, JSON.stringify(vm));
-      assert.equal((await runnerProcesses(docker, `lv-${session.id}-vm`)).filter((p) => /qemu-system/.test(p[1]!)).length, 1);
+      assert.equal((await runnerProcesses(docker, `lv-${session.id}-vm`)).filter((p) => /^qemu-system/.test(p[1]!)).length, 1);
       const check = await session.check('own-kernel');
       assert.deepEqual(check, { ok: true, messages: [] });
       // The VM is on the lab's network: it reaches the container by its machine name.

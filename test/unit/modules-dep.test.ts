@@ -11,13 +11,14 @@ kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko kernel/net/
 kernel/drivers/net/net_failover.ko: kernel/net/core/failover.ko
 kernel/net/core/failover.ko:
 kernel/drivers/char/hw_random/virtio-rng.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko
+kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko
 `;
 
 const base = (paths: string[]) => paths.map((p) => p.slice(p.lastIndexOf('/') + 1));
 
 test('the guest modules load dependencies first, each once', () => {
   assert.deepEqual(base(modulesInLoadOrder(DEP, GUEST_MODULES)), [
-    'virtio_ring.ko', 'virtio.ko', 'virtio_mmio.ko', 'virtio_console.ko', 'failover.ko', 'net_failover.ko', 'virtio_net.ko',
+    'virtio_ring.ko', 'virtio.ko', 'virtio_mmio.ko', 'virtio_console.ko', 'failover.ko', 'net_failover.ko', 'virtio_net.ko', 'virtio_blk.ko',
   ]);
   assert.deepEqual(modulesInLoadOrder(DEP, ['virtio_ring']), ['kernel/drivers/virtio/virtio_ring.ko']);
 });

@@ -73,11 +73,12 @@ test('QEMU versions: parsed from --version, one label when the binaries agree', 
     [{ arch: 'x86_64', version: '7.2.22' }, { arch: 'aarch64', version: '7.2.22' }]);
 });
 
-test('the entry script: FIFOs for the agent, the host clock filled in, then exec, usage without a command', () => {
+test('the entry script: FIFOs for the agent, missing disk images, the host clock filled in, then exec, usage without a command', () => {
   assert.match(RUN_VM_SCRIPT, /^#!\/bin\/sh\n/);
   assert.match(RUN_VM_SCRIPT, /mkdir -p \/run\/vm\n/);
   assert.match(RUN_VM_SCRIPT, /for f in agent\.in agent\.out; do\n {2}\[ -p "\/run\/vm\/\$f" \] \|\| mkfifo -m 600 "\/run\/vm\/\$f"\ndone\n/);
   assert.match(RUN_VM_SCRIPT, /case \$a in \*@HOST_TSC_KHZ@\*\) a="\$\{a%%@HOST_TSC_KHZ@\*\}\$\{khz:-2000000\}\$\{a#\*@HOST_TSC_KHZ@\}";; esac/);
+  assert.match(RUN_VM_SCRIPT, /disk=\/disks\/\$i\/disk\.img\n {2}\[ -e "\$disk" \] \|\| truncate -s "\$\{mb\}M" "\$disk"/);
   assert.match(RUN_VM_SCRIPT, /\nexec "\$@"\n$/);
   assert.match(RUN_VM_SCRIPT, /if \[ "\$#" -eq 0 \]; then echo 'usage: \/labvisor\/run-vm QEMU-COMMAND \[ARG\.\.\.\]' >&2; exit 2; fi/);
 });

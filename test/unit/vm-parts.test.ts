@@ -13,7 +13,8 @@ test('a TCG microVM: legacy timers, the TSC frequency left for the runner to fil
   assert.equal(arg(args, '-M'), 'microvm,accel=tcg,pit=on,pic=on,rtc=on');
   assert.ok(!args.includes('-cpu'), 'TCG keeps the default CPU model');
   assert.match(arg(args, '-append')!, /console=ttyS0 .*tsc_early_khz=@HOST_TSC_KHZ@ .*labvisor\.hostname=vm1/);
-  for (const flag of ['-nodefaults', '-no-user-config', '-nographic', '-no-reboot']) assert.ok(args.includes(flag), flag);
+  for (const flag of ['-nodefaults', '-no-user-config', '-nographic']) assert.ok(args.includes(flag), flag);
+  assert.ok(!args.includes('-no-reboot'), 'a reboot boots the guest again in the same QEMU');
   assert.equal(arg(args, '-kernel'), RUNNER_PATHS.kernel);
   assert.equal(arg(args, '-initrd'), RUNNER_PATHS.initrd);
 });
@@ -42,6 +43,18 @@ test('the console is the runner\'s stdio, the agent a FIFO pair; guest ports on 
   // No restrict=on: the runner's network (internal unless trusted) is the guest's policy.
   assert.equal(arg(args, '-netdev'), 'user,id=net0,hostfwd=tcp::22-:22,hostfwd=tcp::80-:80');
   assert.equal(arg(qemuArgs({ ...launch, ports: [] }), '-netdev'), 'user,id=net0');
+});
+
+test('disks: a raw image in the runner\'s volume mount each, locked by QEMU, told apart by serial; where they go, on the kernel command line', () => {
+  const args = qemuArgs({ ...launch, disks: [{ path: '/data' }, { path: '/srv/db' }] });
+  const drives = args.filter((_, i) => args[i - 1] === '-drive');
+  assert.deepEqual(drives, [
+    'file=/disks/0/disk.img,format=raw,if=none,id=disk0,cache=writeback,discard=unmap',
+    'file=/disks/1/disk.img,format=raw,if=none,id=disk1,cache=writeback,discard=unmap',
+  ]);
+  assert.ok(args.includes('virtio-blk-device,drive=disk1,serial=labvisor-disk1'));
+  assert.match(arg(args, '-append')!, / labvisor\.disks=\/data,\/srv\/db$/);
+  assert.doesNotMatch(arg(qemuArgs(launch), '-append')!, /labvisor\.disks/);
 });
 
 test('the agent hello line', () => {

@@ -13,10 +13,25 @@ test('what a runner\'s end means: killed, out of memory, removed from outside, Q
   assert.match(exited(137), /killed \(exit code 137: SIGKILL/);
   assert.match(exited(137, true), /^out of memory: the VM's 192 MB plus QEMU's own memory exceeded its runner's limit of 448 MB.*exit code 137/);
   assert.match(exited(143), /killed by signal 15 \(exit code 143\)/);
-  assert.match(exited(0), /code 0\): the guest powered off, rebooted or panicked/);
+  assert.match(exited(0), /code 0\): the guest powered off/);
   assert.equal(exited(1), 'QEMU exited with code 1');
   assert.match(runnerEndMeaning({ kind: 'removed' }, 192), /removed from outside Labvisor \(docker rm -f, or another client's gc\)/);
   assert.match(runnerEndMeaning({ kind: 'unknown', error: 'connect ENOENT' }, 192), /could not say why \(connect ENOENT\)/);
+  assert.match(runnerEndMeaning({ kind: 'panicked' }, 192), /^the guest's kernel panicked, so Labvisor stopped its QEMU/);
+});
+
+test('a kernel panic on the console is seen once, also when its line comes in two chunks', () => {
+  const tail = new RunnerTail();
+  let calls = 0;
+  tail.onPanic = () => { calls++; };
+  tail.keepConsole(Buffer.from('[    2.1] Kernel pa'));
+  assert.equal(tail.panicked, false);
+  tail.keepConsole(Buffer.from('nic - not syncing: VFS: Unable to mount root fs\r\n'));
+  tail.keepConsole(Buffer.from('---[ end Kernel panic - not syncing ]---\r\n'));
+  assert.deepEqual([tail.panicked, calls], [true, 1]);
+  const calm = new RunnerTail();
+  calm.keepConsole(Buffer.from('echo "Kernel panic"\r\n'));
+  assert.equal(calm.panicked, false, 'the words alone, typed by a learner, are not a panic');
 });
 
 test('the explanation: the meaning, QEMU\'s last stderr lines, the console\'s last lines without escapes, a panic kept from further up', () => {

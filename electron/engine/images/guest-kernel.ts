@@ -297,6 +297,10 @@ async function cachedKernel(dir: string, image: KernelImage, source: KernelSourc
     const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
     if (m.imageId !== image.id || m.version !== image.version || (await sha256(join(dir, 'vmlinuz'))) !== m.sha256) return undefined;
     for (const rel of ['modules.dep', ...m.modules]) await access(join(dir, 'lib', 'modules', m.version, rel));
+    // Unpacked for another list of guest modules (an older Labvisor's): unpack again.
+    const lib = join(dir, 'lib', 'modules', m.version);
+    const builtin = await readFile(join(lib, 'modules.builtin'), 'utf8').catch(() => '');
+    if (modulesInLoadOrder(await readFile(join(lib, 'modules.dep'), 'utf8'), GUEST_MODULES, builtin).join('\n') !== m.modules.join('\n')) return undefined;
     return kernelAt(dir, m, source, image, arch);
   } catch {
     return undefined;

@@ -2,8 +2,8 @@
 // modules.dep: the guest's init loads them with insmod, which knows nothing of dependencies.
 // The file comes from a kernel image, so its paths are checked before anything joins them.
 
-/** What a guest needs beyond the kernel: microvm's virtio transport, the agent's console, the network. */
-export const GUEST_MODULES = ['virtio_mmio', 'virtio_console', 'virtio_net'] as const;
+/** What a guest needs beyond the kernel: microvm's virtio transport, the agent's console, the network, disks. */
+export const GUEST_MODULES = ['virtio_mmio', 'virtio_console', 'virtio_net', 'virtio_blk'] as const;
 
 /** kernel/drivers/char/virtio_console.ko → virtio_console; to the kernel, "-" and "_" are the same. */
 export function moduleName(path: string): string {

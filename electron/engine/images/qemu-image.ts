@@ -23,7 +23,7 @@ import { readContainerFile, withCreatedContainer } from './image-files.js';
 import { readElfFacts, sameArch } from './static-binary.js';
 
 /** Bump the tag when what goes into the image changes, so old images are not reused. */
-export const QEMU_IMAGE = 'labvisor/qemu:2';
+export const QEMU_IMAGE = 'labvisor/qemu:3';
 
 /** The runner image VMs use: LABVISOR_QEMU_IMAGE (a workshop's own, or a test's absent one), else ours. */
 export function qemuImageRef(): string {
@@ -52,15 +52,22 @@ export interface QemuImage {
 export const RUN_VM_DIR = '/run/vm';
 export const RUN_VM_FIFOS = ['agent.in', 'agent.out'] as const;
 export const RUN_VM = '/labvisor/run-vm';
+/** What the guest said on its power channel before QEMU ended: "reboot" starts QEMU again. */
+/** Disk i's volume is mounted at RUN_VM_DISKS/i, and holds the image RUN_VM_DISK_FILE. */
+export const RUN_VM_DISKS = '/disks';
+export const RUN_VM_DISK_FILE = 'disk.img';
 /** In QEMU's argv, replaced by the entry script with the engine host's CPU clock in kHz. */
 export const HOST_TSC_KHZ = '@HOST_TSC_KHZ@';
 
+/** Sizes of the disks the entry script makes when their volume has none yet: `256,512` (MiB). */
+export const RUN_VM_DISKS_ENV = 'LABVISOR_DISKS_MB';
+
 /**
- * The runner's entry point (its ENTRYPOINT): the FIFOs of the agent's channel, the engine
- * host's CPU clock put into QEMU's argv where it says ${HOST_TSC_KHZ} (read here, on that host,
- * so no other container is started for it), then QEMU itself as PID 1, so the container lives
- * exactly as long as the VM and a stop or kill of the container reaches QEMU. POSIX sh:
- * busybox's in the offline image, dash in Debian's.
+ * The runner's entry point (its ENTRYPOINT): the FIFOs of the agent's channel, the disk images
+ * the VM lacks (sparse), the engine host's CPU clock put into QEMU's argv where it says
+ * ${HOST_TSC_KHZ} (read here, on that host, so no other container is started for it), then
+ * QEMU itself as PID 1, so the container lives exactly as long as the VM and a stop or kill of
+ * the container reaches QEMU. POSIX sh: busybox's in the offline image, dash in Debian's.
  */
 export const RUN_VM_SCRIPT = `#!/bin/sh
 # labvisor/qemu's entry: ${RUN_VM} QEMU-COMMAND [ARG...]
@@ -70,6 +77,12 @@ mkdir -p ${RUN_VM_DIR}
 for f in ${RUN_VM_FIFOS.join(' ')}; do
   [ -p "${RUN_VM_DIR}/$f" ] || mkfifo -m 600 "${RUN_VM_DIR}/$f"
 done
+i=0
+for mb in $(echo "\${${RUN_VM_DISKS_ENV}:-}" | tr ',' ' '); do
+  disk=${RUN_VM_DISKS}/$i/${RUN_VM_DISK_FILE}
+  [ -e "$disk" ] || truncate -s "\${mb}M" "$disk"
+  i=$((i + 1))
+done
 khz=$(awk '/^cpu MHz/ { printf "%d", $4 * 1000; exit }' /proc/cpuinfo)
 for a do
   shift
@@ -78,7 +91,6 @@ for a do
 done
 exec "$@"
 `;
-
 /**
  * The firmware a headless direct-kernel boot opens, found by booting with strace (QEMU 7.2):
  * microvm loads qboot (bios-microvm.bin, on Debian a link to qboot.rom) and the option ROM that

@@ -52,10 +52,21 @@ export function labRuleFindings(lab: Lab, folderName: string, images: ReadonlySe
   uniqueNames((lab.volumes ?? []).map((v) => v.name), ['volumes'], 'volume name', report, 'name');
   uniqueNames(lab.steps.map((s) => s.id), ['steps'], 'step id', report, 'id');
 
+  // A disk image is written by one QEMU at a time: two VMs on one volume would corrupt it.
+  const diskOwner = new Map<string, string>();
   lab.machines.forEach((machine, i) => {
     if (!('image' in machine)) return; // the Docker host view and the learner's computer run no lab image
     imageRef(['machines', i, 'image'], machine.image);
     if (machine.kind === 'container') machine.mounts?.forEach((mount, j) => volumeRef(['machines', i, 'mounts', j, 'volume'], mount.volume));
+    if (machine.kind !== 'vm') return;
+    uniqueNames((machine.disks ?? []).map((d) => d.path), ['machines', i, 'disks'], 'disk path', report, 'path');
+    machine.disks?.forEach((disk, j) => {
+      const path = ['machines', i, 'disks', j, 'volume'];
+      volumeRef(path, disk.volume);
+      const owner = diskOwner.get(disk.volume);
+      if (owner !== undefined) report(path, `volume "${disk.volume}" already holds the disk of machine "${owner}": each disk needs a volume of its own`);
+      else diskOwner.set(disk.volume, machine.name);
+    });
   });
   lab.steps.forEach((step, i) => {
     const path = ['steps', i];

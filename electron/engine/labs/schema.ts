@@ -83,6 +83,22 @@ const VmPort = z.strictObject({
   host: z.number().int().min(1).max(65535).optional().describe('port on 127.0.0.1; a free one when omitted (below 1024 needs trust)'),
 });
 
+/** Guest folders a disk may not cover: the guest init's own file systems and the kit. */
+const GUEST_SYSTEM_PATHS = ['/proc', '/sys', '/dev', '/run', '/tmp', '/labvisor'];
+
+/**
+ * A virtio disk: a raw image file in a lab volume, so it outlives the VM like any volume (a
+ * reboot, a stop of the VM) and is backed up or copied like one. Formatted on first boot.
+ */
+export const VmDisk = z.strictObject({
+  volume: name.describe('a volume declared under `volumes`: it holds the disk image, disk.img'),
+  path: z.string().regex(/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, 'must be an absolute path in the guest: letters, digits, ".", "_", "-" and "/"')
+    .refine((p) => !GUEST_SYSTEM_PATHS.some((s) => p === s || p.startsWith(`${s}/`)), `must not be in ${GUEST_SYSTEM_PATHS.join(', ')}: the guest's own file systems`)
+    .refine((p) => !p.split('/').includes('..'), 'must not contain ".."')
+    .describe('where the guest mounts the disk (ext4, made on first boot)'),
+  sizeMb: z.number().int().min(16).max(4096).optional().describe('size of the disk; default 256. The image file is sparse: it takes only what was written'),
+});
+
 export const VmMachine = z.strictObject({
   name,
   kind: z.literal('vm').describe('a QEMU microVM booting its own kernel, its filesystem made from the image'),
@@ -91,6 +107,7 @@ export const VmMachine = z.strictObject({
   cpus: z.number().int().min(1).max(8).optional().describe('virtual CPUs; default 1'),
   hostname: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes, not starting with a dash (at most 63)').optional(),
   ports: z.array(VmPort).max(16).optional(),
+  disks: z.array(VmDisk).max(4).optional().describe('virtio disks, /dev/vda, /dev/vdb, … in this order'),
   outbound,
 });
 
@@ -203,6 +220,7 @@ export type Lab = z.infer<typeof Lab>;
 export type Machine = z.infer<typeof Machine>;
 export type ContainerMachine = z.infer<typeof ContainerMachine>;
 export type VmMachine = z.infer<typeof VmMachine>;
+export type VmDisk = z.infer<typeof VmDisk>;
 export type Step = z.infer<typeof Step>;
 export type Check = z.infer<typeof Check>;
 export type ProbeCheck = z.infer<typeof ProbeCheck>;

@@ -9,8 +9,8 @@ import { DEFAULTS as CONTAINER_DEFAULTS } from '../machines/container-spec.js';
 /** What one lab may take without trust, summed over all its machines. Every bundled lab fits. */
 export const DEFAULT_BUDGET = { machines: 8, memoryMb: 2048, cpus: 8, pids: 4096 } as const;
 
-/** A VM's memory and CPUs when lab.yaml does not say (vm-machine's defaults). */
-export const VM_DEFAULTS = { memoryMb: 256, cpus: 1 } as const;
+/** A VM's memory, CPUs and disk size when lab.yaml does not say (vm-machine's defaults). */
+export const VM_DEFAULTS = { memoryMb: 256, cpus: 1, diskMb: 256 } as const;
 
 /** Ports below this need privileges on the engine host and belong to well-known services. */
 const FIRST_UNPRIVILEGED_PORT = 1024;

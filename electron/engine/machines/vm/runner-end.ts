@@ -11,12 +11,28 @@ const STDERR_TAIL_CHARS = 4000;
 const CONSOLE_LINES = 12;
 const STDERR_LINES = 4;
 
+/** What a panicking Linux kernel prints (panic=-1 then reboots the guest at once). */
+const PANIC_LINE = /Kernel panic - not syncing/;
+
 /** The last of what the runner printed: the guest's console (ttyS0) and QEMU's stderr. */
 export class RunnerTail {
   private console = '';
   private stderr = '';
+  /** The guest's kernel panicked: its console said so. */
+  panicked = false;
+  /** Called once, when the console shows a kernel panic. */
+  onPanic: () => void = () => {};
 
-  readonly keepConsole = (c: Buffer): void => { this.console = (this.console + c.toString('utf8')).slice(-CONSOLE_TAIL_CHARS); };
+  readonly keepConsole = (c: Buffer): void => {
+    const text = c.toString('utf8');
+    // The line may be split across chunks: look at the end of what was kept, with this chunk.
+    const seen = (this.console.slice(-64) + text).replace(ESCAPES, '');
+    this.console = (this.console + text).slice(-CONSOLE_TAIL_CHARS);
+    if (!this.panicked && PANIC_LINE.test(seen)) {
+      this.panicked = true;
+      this.onPanic();
+    }
+  };
   readonly keepStderr = (c: Buffer): void => { this.stderr = (this.stderr + c.toString('utf8')).slice(-STDERR_TAIL_CHARS); };
 
   /** The console's last lines, after a kernel panic line from before them (the cause, scrolled away). */
@@ -37,6 +53,8 @@ export type RunnerEnd =
   | { kind: 'exited'; exitCode: number; oomKilled: boolean; /** The runner's memory limit. */ limitMb: number }
   /** The container is gone, or being removed. */
   | { kind: 'removed' }
+  /** The guest's kernel panicked, and Labvisor stopped its runner. */
+  | { kind: 'panicked' }
   /** The engine could not be asked. */
   | { kind: 'unknown'; error: string };
 
@@ -44,13 +62,14 @@ export type RunnerEnd =
 export function runnerEndMeaning(end: RunnerEnd, vmMemoryMb: number): string {
   if (end.kind === 'removed') return 'its runner container was removed from outside Labvisor (docker rm -f, or another client\'s gc)';
   if (end.kind === 'unknown') return `its runner stopped answering, and the engine could not say why (${end.error})`;
+  if (end.kind === 'panicked') return 'the guest\'s kernel panicked, so Labvisor stopped its QEMU (the kernel would reboot the VM, and again at each panic)';
   const code = end.exitCode;
   // The kernel's OOM killer sends SIGKILL too: the engine's flag tells it from a `docker kill`.
   if (end.oomKilled) return `out of memory: the VM's ${vmMemoryMb} MB plus QEMU's own memory exceeded its runner's limit of ${end.limitMb} MB, so QEMU was killed (exit code ${code})`;
   if (code === 137) return 'its runner was killed (exit code 137: SIGKILL, as `docker kill` sends)';
   if (code > 128) return `its runner was killed by signal ${code - 128} (exit code ${code})`;
-  // QEMU runs with -no-reboot and the guest kernel with panic=-1: power-off, reboot and panic all end QEMU.
-  if (code === 0) return 'QEMU exited (code 0): the guest powered off, rebooted or panicked, or QEMU was asked to quit';
+  // A reboot does not end QEMU, and a panic is caught on the console (above): code 0 is a power-off.
+  if (code === 0) return 'QEMU exited (code 0): the guest powered off, or QEMU was asked to quit';
   return `QEMU exited with code ${code}`;
 }
 

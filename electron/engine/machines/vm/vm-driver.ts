@@ -13,7 +13,7 @@ import type { VmMachine as VmMachineSpec } from '../../labs/schema.js';
 import { VM_DEFAULTS } from '../../labs/trust.js';
 import type { MachinePhase } from '../../lenses/footprint.js';
 import { progressTask, type ProgressSink } from '../../progress.js';
-import { containerName, egressNetworkName, envName, networkName } from '../../sessions/names.js';
+import { containerName, egressNetworkName, envName, networkName, volumeName } from '../../sessions/names.js';
 import type { TerminalTarget } from '../../terminals/terminal-registry.js';
 import type { MachineDriver, MachineStatus, Place, SessionContext } from '../machine-driver.js';
 import { cannotRun, type ScriptOptions, type ScriptResult } from '../script-result.js';
@@ -80,6 +80,7 @@ export class VmDriver implements MachineDriver {
         arch, sameArch: isArch(this.ctx.engine.arch, arch), runnerImage: runner, bootImage,
         memoryMb: this.spec.memoryMb ?? VM_DEFAULTS.memoryMb, cpus: this.spec.cpus ?? VM_DEFAULTS.cpus,
         hostname: this.spec.hostname ?? this.name, ports: (this.spec.ports ?? []).map((p) => p.guest),
+        disks: (this.spec.disks ?? []).map((d) => ({ volume: volumeName(this.ctx.session, d.volume), path: d.path, sizeMb: d.sizeMb ?? VM_DEFAULTS.diskMb })),
         network: networkName(this.ctx.session),
         // The guest reaches only the lab's network unless the lab is trusted for outbound.
         ...(this.spec.outbound ? { egressNetwork: egressNetworkName(this.ctx.session) } : {}),
@@ -144,7 +145,7 @@ export class VmDriver implements MachineDriver {
     await vm?.stop().catch(() => {});
   }
 
-  /** QEMU is the runner's first process: a process of the Docker host. */
+  /** QEMU is a process of the Docker host, in the runner. */
   facts(place: Place): Record<string, string> {
     return place === 'docker-host' && this.vm ? { [`LAB_QEMU_PID_${envName(this.name)}`]: String(this.vm.pid) } : {};
   }

@@ -13,7 +13,8 @@ import { openExecStream, type ExecStream } from '../exec-stream.js';
 import { AgentClient, type AgentHello } from './agent-client.js';
 import { acceleratorPlan, recordVerdict, type VerdictKey } from './accelerator.js';
 import { lineStream } from './line-stream.js';
-import { qemuArgs, RUNNER_PATHS, type Accelerator } from './qemu-args.js';
+import { RUN_VM, RUN_VM_DISKS_ENV } from '../../images/qemu-image.js';
+import { qemuArgs, runnerDiskDir, RUNNER_PATHS, type Accelerator } from './qemu-args.js';
 import { ESCAPES, explainEnd, RunnerTail, runnerEndMeaning, type RunnerEnd } from './runner-end.js';
 import type { ScriptOptions, ScriptResult } from '../script-result.js';
 
@@ -51,6 +52,8 @@ export interface VmSpec {
   cpus: number;
   hostname: string;
   ports: number[];
+  /** Virtio disks: each an image in the engine volume `volume`, mounted by the runner. */
+  disks?: Array<{ volume: string; path: string; sizeMb: number }>;
   network: string;
   /** A routed network the runner also joins: only for a VM trusted with outbound access. */
   egressNetwork?: string;
@@ -94,7 +97,7 @@ export class VmMachine {
     /** The runner's attached stdio, and what ends the wait on its exit: both hold this process open. */
     private readonly stdio: Duplex,
     private readonly watching: AbortController,
-    /** QEMU's PID on the Docker host (the runner's first process). */
+    /** QEMU's PID on the Docker host (the runner's first process; a guest reboot keeps it). */
     readonly pid: number,
     private readonly tail: RunnerTail,
     /** The runner's exit code once it stops; rejects when `watching` is aborted. */
@@ -133,12 +136,16 @@ export class VmMachine {
   }
 
   private static async boot(docker: Docker, spec: VmSpec, accel: Accelerator, accelReason: string): Promise<VmMachine> {
-    const args = qemuArgs({ arch: spec.arch, accel, memoryMb: spec.memoryMb, cpus: spec.cpus, hostname: spec.hostname, ports: spec.ports });
+    const args = qemuArgs({
+      arch: spec.arch, accel, memoryMb: spec.memoryMb, cpus: spec.cpus, hostname: spec.hostname, ports: spec.ports,
+      disks: spec.disks ?? [],
+    });
     const mib = 1024 * 1024;
     const container = await docker.createContainer({
       name: spec.container,
       Image: spec.bootImage,
-      Cmd: ['/labvisor/run-vm', QEMU_BIN[spec.arch], ...args],
+      Entrypoint: [RUN_VM], Cmd: [QEMU_BIN[spec.arch], ...args],
+      Env: spec.disks?.length ? [`${RUN_VM_DISKS_ENV}=${spec.disks.map((d) => d.sizeMb).join(',')}`] : [],
       Hostname: spec.hostname,
       Labels: { ...spec.labels, [RUNNER_LABEL]: spec.machine },
       OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false,
@@ -147,6 +154,7 @@ export class VmMachine {
         CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'],
         Memory: (spec.memoryMb + RUNNER_OVERHEAD_MB) * mib, MemorySwap: (spec.memoryMb + RUNNER_OVERHEAD_MB) * mib,
         NanoCpus: spec.cpus * 1e9, PidsLimit: 64,
+        Mounts: (spec.disks ?? []).map((d, i) => ({ Type: 'volume' as const, Source: d.volume, Target: runnerDiskDir(i) })),
         Devices: accel === 'kvm' ? [{ PathOnHost: '/dev/kvm', PathInContainer: '/dev/kvm', CgroupPermissions: 'rwm' }] : [],
         // The console, as `docker logs` shows it: bounded.
         LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
@@ -155,6 +163,8 @@ export class VmMachine {
     });
     let bridge: ExecStream | undefined;
     const tail = new RunnerTail();
+    // A panicking guest would reboot (panic=-1) and maybe panic again: stop it at the first.
+    tail.onPanic = () => { void container.kill().catch(() => {}); };
     let started = false;
     let runnerExit: Promise<number> | undefined;
     const watching = new AbortController();
@@ -207,7 +217,8 @@ export class VmMachine {
       await container.remove({ force: true }).catch(() => {});
       if (!started || !state || state.Running || err instanceof BootTimeout) throw err;
       const console = tail.consoleLines();
-      throw new Error(`QEMU exited (code ${state.ExitCode}) while booting "${spec.machine}": ${tail.qemuSaid() || (err as Error).message}` +
+      const what = tail.panicked ? 'The guest\'s kernel panicked' : `QEMU exited (code ${state.ExitCode})`;
+      throw new Error(`${what} while booting "${spec.machine}": ${tail.qemuSaid() || (err as Error).message}` +
         (console ? `\nLast console lines:\n${console}` : ''));
     }
   }
@@ -255,6 +266,7 @@ export class VmMachine {
 
   /** How the runner ended, as the engine tells it; undefined while it runs. */
   private async runnerEnd(): Promise<RunnerEnd | undefined> {
+    if (this.tail.panicked) return { kind: 'panicked' };
     try {
       const { State, HostConfig } = await this.docker.getContainer(this.spec.container).inspect();
       if (State.Status === 'removing') return { kind: 'removed' };
