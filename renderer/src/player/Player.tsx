@@ -300,6 +300,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
                 <div>
                   <strong>Lab complete.</strong> You did every step of “{lab.title}”.
                   {next && <p>Next on the learning path: “{next.title}” ({next.duration} min, {next.difficulty}).</p>}
+                  {!next && lab.order !== undefined && <p>That was the last lab of the learning path.</p>}
                   <div className="action-row">
                     {next && (
                       <button type="button" className="button primary" onClick={() => void (running ? ls.stop() : Promise.resolve()).then(() => onOpenLab(next.id))}>
