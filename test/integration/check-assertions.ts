@@ -1,11 +1,32 @@
-// Assertions the lab-check tests share: a learner's command that must succeed, and a step's check
-// that refuses the anti-pattern (with its FAIL line) or accepts another right way, and a stopped
-// session that leaves nothing behind.
+// What the lab-check tests share: a started session of a bundled lab, a learner's command that
+// must succeed, a step's check that refuses the anti-pattern (with its FAIL line) or accepts
+// another right way, and a stopped session that leaves nothing behind.
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
+import { join } from 'node:path';
 import type { CheckResult } from '../../electron/engine/checks/check-result.js';
-import type { LabSession } from '../../electron/engine/sessions/lab-session.js';
-import { labelled, nothing } from './support.js';
+import { loadLab } from '../../electron/engine/labs/load.js';
+import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
+import { LabSession } from '../../electron/engine/sessions/lab-session.js';
+import { labelled, nothing, root } from './support.js';
+
+/**
+ * The bundled lab `id`, started (trusted, as bundled labs are) before the tests of the enclosing
+ * describe block, every machine available, and stopped after them with nothing left.
+ */
+export function bundledLabSession(engine: { docker?: Docker; info?: EngineInfo }, id: string): () => LabSession {
+  let session: LabSession | undefined;
+  before(async () => {
+    session = new LabSession(engine.docker as Docker, engine.info as EngineInfo, await loadLab(join(root, 'labs', id)));
+    await session.start({ trust: true });
+    for (const m of session.machines) assert.equal(m.unavailable, undefined, `${id}: machine ${m.name} is unavailable`);
+  });
+  after(async () => {
+    if (session) await stopLeavesNothing(engine.docker as Docker, session);
+  });
+  return () => session!;
+}
 
 /** Runs a learner's script that must succeed; returns its output. */
 export async function mustRun(session: LabSession, machine: string, script: string, timeoutMs = 60_000): Promise<string> {
@@ -35,10 +56,12 @@ export function accepted(r: CheckResult): void {
   assert.deepEqual(r, { ok: true, messages: [] });
 }
 
-/** Stops the session: nothing labelled is left, nor a container the learner made by hand under its prefix. */
+/** Stops the session: nothing labelled is left, nor a container or image tag the learner made by hand under its prefix. */
 export async function stopLeavesNothing(docker: Docker, session: LabSession): Promise<void> {
   await session.stop();
   assert.deepEqual(await labelled(docker, session.id), nothing);
   const named = await docker.listContainers({ all: true, filters: { name: [`lv-${session.id}-`] } });
   assert.deepEqual(named.map((c) => c.Names[0]), [], 'no container the learner made by hand is left');
+  const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`lv-${session.id}`));
+  assert.deepEqual(tags, [], 'no image tag the learner made by hand is left');
 }

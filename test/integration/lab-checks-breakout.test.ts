@@ -6,16 +6,11 @@
 // Nothing here writes to the Docker host's disk: every mount of it is made read-only before it is
 // read, but one, which is never read and is unmounted at once. One session, its VM booted once; it
 // stops with nothing left.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type Docker from 'dockerode';
-import { join } from 'node:path';
 import { WRONG_ANSWER } from '../../electron/engine/checks/answer-question.js';
-import { loadLab } from '../../electron/engine/labs/load.js';
-import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { LabSession } from '../../electron/engine/sessions/lab-session.js';
-import { engineOrSkip, root, vmSkip } from './support.js';
-import { checkPasses as passes, checkRefuses as refused, mustRun as run, stopLeavesNothing } from './check-assertions.js';
+import { engineOrSkip, vmSkip } from './support.js';
+import { bundledLabSession, checkPasses as passes, checkRefuses as refused, mustRun as run } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 const skip = await vmSkip(engine, 'the breakout check tests');
@@ -31,19 +26,8 @@ const wrongAnswer = { ok: false, messages: [WRONG_ANSWER] };
 const rightAnswer = { ok: true, messages: [] };
 
 describe('breakout: the socket, a container with the host\'s disk, and the same attempt from a VM', { skip }, () => {
-  let session: LabSession | undefined;
-  const s = () => session!;
+  const s = bundledLabSession(engine, 'breakout');
 
-  before(async () => {
-    const docker = engine.docker as Docker;
-    session = new LabSession(docker, engine.info as EngineInfo, await loadLab(join(root, 'labs', 'breakout')));
-    await session.start({ trust: true });
-    for (const m of session.machines) assert.equal(m.unavailable, undefined, `machine ${m.name} is unavailable`);
-  });
-  after(async () => {
-    if (!session) return;
-    await stopLeavesNothing(engine.docker as Docker, session);
-  });
 
   test('socket: the host terminal\'s own hostname (docker-host) is refused; the Docker host\'s /etc alone, mounted through the socket, gives the right one', async () => {
     // The anti-pattern: `hostname` in the host terminal, which is a container too.

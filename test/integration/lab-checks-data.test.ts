@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
-import { engineOrSkip, labelled, nothing, root } from './support.js';
-import { accepted, refusedWith as refused } from './check-assertions.js';
+import { engineOrSkip, root } from './support.js';
+import { accepted, refusedWith as refused, stopLeavesNothing } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 
@@ -26,14 +26,11 @@ describe('checks of rebuild-not-patch, first-steps and volume-backup: a wrong so
     try {
       await session.start({ trust: true });
       await fn(session);
-    } finally {
+    } catch (err) {
       await session.stop();
+      throw err;
     }
-    assert.deepEqual(await labelled(docker, session.id), nothing);
-    const named = await docker.listContainers({ all: true, filters: { name: [`lv-${session.id}`] } });
-    assert.deepEqual(named.map((c) => c.Names[0]), [], 'no container made by hand is left');
-    const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`lv-${session.id}`));
-    assert.deepEqual(tags, [], 'no image tag made by hand is left');
+    await stopLeavesNothing(docker, session);
   }
 
   /** Runs the solutions of the lab's steps before `stepId`, as a learner who got there. */

@@ -14,8 +14,8 @@ import { WRONG_ANSWER } from '../../electron/engine/checks/answer-question.js';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { LabSession } from '../../electron/engine/sessions/lab-session.js';
-import { engineOrSkip, labelled, nothing, root } from './support.js';
-import { accepted, refusedWith as refused } from './check-assertions.js';
+import { engineOrSkip, root } from './support.js';
+import { accepted, refusedWith as refused, stopLeavesNothing } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 
@@ -30,13 +30,7 @@ describe('checks of image-layers: a wrong solution refused, another right one ac
   });
 
   after(async () => {
-    if (!s) return;
-    await s.stop();
-    assert.deepEqual(await labelled(docker, s.id), nothing);
-    const named = await docker.listContainers({ all: true, filters: { name: [`lv-${s.id}`] } });
-    assert.deepEqual(named.map((c) => c.Names[0]), [], 'no container made by hand is left');
-    const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`lv-${s.id}`));
-    assert.deepEqual(tags, [], 'no image tag made by hand is left');
+    if (s) await stopLeavesNothing(docker, s);
   });
 
   /** A learner's commands: must succeed. */

@@ -5,37 +5,13 @@
 // solution passes. (`labvisor test` proves each check fails first and passes after the lab's
 // solution.) One session per lab, its VM booted once for all of the lab's cases; each session
 // stops with nothing left.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type Docker from 'dockerode';
-import { join } from 'node:path';
-import { loadLab } from '../../electron/engine/labs/load.js';
-import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { LabSession } from '../../electron/engine/sessions/lab-session.js';
-import { engineOrSkip, root, vmSkip } from './support.js';
-import { checkPasses as passes, checkRefuses as refused, mustRun as run, stopLeavesNothing } from './check-assertions.js';
+import { engineOrSkip, vmSkip } from './support.js';
+import { bundledLabSession, checkPasses as passes, checkRefuses as refused, mustRun as run } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 const skip = await vmSkip(engine, 'the kernel labs\' check tests');
-
-/**
- * Starts a session of the bundled lab `id` before the describe's tests and stops it after them,
- * asserting that nothing labelled and no container under its prefix is left.
- */
-function labSession(id: string): () => LabSession {
-  let session: LabSession | undefined;
-  before(async () => {
-    const docker = engine.docker as Docker;
-    session = new LabSession(docker, engine.info as EngineInfo, await loadLab(join(root, 'labs', id)));
-    await session.start({ trust: true });
-    for (const m of session.machines) assert.equal(m.unavailable, undefined, `${id}: machine ${m.name} is unavailable`);
-  });
-  after(async () => {
-    if (!session) return;
-    await stopLeavesNothing(engine.docker as Docker, session);
-  });
-  return () => session!;
-}
 
 /** Resolves with what `find` returns once it returns something; rejects after timeoutMs. */
 async function until<T>(what: string, find: () => T | undefined, timeoutMs = 15_000): Promise<T> {
@@ -60,7 +36,7 @@ ms() {
 }`;
 
 describe('scope: counting kernel threads', { skip }, () => {
-  const lab = labSession('scope');
+  const lab = bundledLabSession(engine, 'scope');
 
   test('count-kernel-threads: a grep count that counts grep itself is refused (the system container has none); kthreadd\'s children as the kernel lists them pass', async () => {
     const s = lab();
@@ -84,7 +60,7 @@ describe('scope: counting kernel threads', { skip }, () => {
 });
 
 describe('isolation-surface: the CPUs a container sees and may use', { skip }, () => {
-  const lab = labSession('isolation-surface');
+  const lab = bundledLabSession(engine, 'isolation-surface');
 
   test('cpus: the CPUs the box sees written as its limit is refused; the limit read from its cgroup files passes', async (t) => {
     const s = lab();
@@ -110,7 +86,7 @@ describe('isolation-surface: the CPUs a container sees and may use', { skip }, (
 });
 
 describe('shared-kernel: ending the VM from the Docker host', { skip }, () => {
-  const lab = labSession('shared-kernel');
+  const lab = bundledLabSession(engine, 'shared-kernel');
 
   test('end-the-vm: killing the guest\'s own sleep leaves the VM running and is refused; SIGTERM to the QEMU found with docker top ends it, and the lab reports the VM stopped', async () => {
     const s = lab();
@@ -140,7 +116,7 @@ describe('shared-kernel: ending the VM from the Docker host', { skip }, () => {
 });
 
 describe('vms-host-containers: what the host sees of a container in a VM', { skip }, () => {
-  const lab = labSession('vms-host-containers');
+  const lab = bundledLabSession(engine, 'vms-host-containers');
 
   before(async () => {
     for (const step of ['rootfs', 'run-nested']) assert.deepEqual(await lab().solve(step), { ok: true, messages: [] }, step);
@@ -171,7 +147,7 @@ describe('vms-host-containers: what the host sees of a container in a VM', { ski
 });
 
 describe('spin-up-and-size: starts measured the same way, sizes of what the VM booted', { skip }, () => {
-  const lab = labSession('spin-up-and-size');
+  const lab = bundledLabSession(engine, 'spin-up-and-size');
 
   test('start-containers: timed from StartedAt, after the runtime\'s work, is refused; Created to ready with shell arithmetic passes', async () => {
     const s = lab();

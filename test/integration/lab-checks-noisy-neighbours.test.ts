@@ -4,34 +4,18 @@
 // why, and another right way than the lab's own solution passes. (`labvisor test` proves each
 // check fails first and passes after the lab's solution.) One session, its VM booted once; it
 // stops with nothing left.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type Docker from 'dockerode';
-import { join } from 'node:path';
 import { WRONG_ANSWER } from '../../electron/engine/checks/answer-question.js';
-import { loadLab } from '../../electron/engine/labs/load.js';
-import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { LabSession } from '../../electron/engine/sessions/lab-session.js';
-import { engineOrSkip, root, vmSkip } from './support.js';
-import { checkPasses as passes, checkRefuses as refused, mustRun as run, stopLeavesNothing } from './check-assertions.js';
+import { engineOrSkip, vmSkip } from './support.js';
+import { bundledLabSession, checkPasses as passes, checkRefuses as refused, mustRun as run } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 const skip = await vmSkip(engine, 'the noisy-neighbours check tests');
 
 describe('noisy-neighbours: memory, CPU and pids limits, and the same hog in a VM', { skip }, () => {
-  let session: LabSession | undefined;
-  const s = () => session!;
+  const s = bundledLabSession(engine, 'noisy-neighbours');
 
-  before(async () => {
-    const docker = engine.docker as Docker;
-    session = new LabSession(docker, engine.info as EngineInfo, await loadLab(join(root, 'labs', 'noisy-neighbours')));
-    await session.start({ trust: true });
-    for (const m of session.machines) assert.equal(m.unavailable, undefined, `machine ${m.name} is unavailable`);
-  });
-  after(async () => {
-    if (!session) return;
-    await stopLeavesNothing(engine.docker as Docker, session);
-  });
 
   test('oom-kill: a container killed with SIGKILL from outside (exit code 137, OOMKilled false) is refused; an awk hog killed inside a shell that lives on (exit code 0, OOMKilled true) passes', async () => {
     await refused(s(), 'oom-kill', /no container of yours \(lv-\w+-…\) has been killed for going over its memory limit yet/);

@@ -5,16 +5,11 @@
 // message that says why, and another right way than the lab's own solution passes. (`labvisor
 // test` proves each check fails first and passes after the lab's solution.) One session, its VM
 // booted once; it stops with nothing left, the learner's own containers included.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type Docker from 'dockerode';
-import { join } from 'node:path';
 import { WRONG_ANSWER } from '../../electron/engine/checks/answer-question.js';
-import { loadLab } from '../../electron/engine/labs/load.js';
-import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { LabSession } from '../../electron/engine/sessions/lab-session.js';
-import { engineOrSkip, root, vmSkip } from './support.js';
-import { checkPasses as passes, checkRefuses as refused, mustRun as run, stopLeavesNothing } from './check-assertions.js';
+import { engineOrSkip, vmSkip } from './support.js';
+import { bundledLabSession, checkPasses as passes, checkRefuses as refused, mustRun as run } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 const skip = await vmSkip(engine, 'the pick-by-scope check tests');
@@ -34,22 +29,11 @@ const endTenant = (name: string) => `
   sleep 1; true`;
 
 describe('pick-by-scope: four placements, a tenant boxed in a VM, a stateless service replaced', { skip }, () => {
-  let session: LabSession | undefined;
-  const s = () => session!;
+  const s = bundledLabSession(engine, 'pick-by-scope');
   const answer = (step: string, given: string) => s().answer(step, given);
   const right = { ok: true, messages: [] };
   const wrong = { ok: false, messages: [WRONG_ANSWER] };
 
-  before(async () => {
-    const docker = engine.docker as Docker;
-    session = new LabSession(docker, engine.info as EngineInfo, await loadLab(join(root, 'labs', 'pick-by-scope')));
-    await session.start({ trust: true });
-    for (const m of session.machines) assert.equal(m.unavailable, undefined, `machine ${m.name} is unavailable`);
-  });
-  after(async () => {
-    if (!session) return;
-    await stopLeavesNothing(engine.docker as Docker, session);
-  });
 
   test('monolith: "A VM" (the classic home of monoliths, ruled out by "no second kernel") is refused; "A system container" is accepted', async () => {
     assert.deepEqual(await answer('monolith', 'A VM'), wrong);

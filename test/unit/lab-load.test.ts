@@ -244,8 +244,8 @@ describe('loadLab', () => {
   });
 
   test('VM disks: a declared volume each, one VM per volume, a path of the guest\'s own and not its system folders', async () => {
-    const dir = await makeLab({
-      'lab.yaml': edit('steps:\n', `  - name: vm1
+    /** Two VMs, the second with `second` as its disks. */
+    const vms = (second: string) => edit('steps:\n', `  - name: vm1
     kind: vm
     image: labvisor/base
     disks:
@@ -254,31 +254,17 @@ describe('loadLab', () => {
   - name: vm2
     kind: vm
     image: labvisor/base
-    disks: [{ volume: data, path: /srv }, { volume: data2, path: /proc/x, sizeMb: 8 }]
-volumes:
-  - name: data
-steps:
-`),
-    });
-    assert.deepEqual(await problems(dir), [
-      '20:66: machines[2].disks[1].path: must not be in /proc, /sys, /dev, /run, /tmp, /labvisor: the guest\'s own file systems',
-      '20:83: machines[2].disks[1].sizeMb: must be at least 16, got 8',
-    ]);
-    const fixed = edit('steps:\n', `  - name: vm1
-    kind: vm
-    image: labvisor/base
-    disks:
-      - { volume: data, path: /data }
-      - { volume: logs, path: /data }
-  - name: vm2
-    kind: vm
-    image: labvisor/base
-    disks: [{ volume: data, path: /srv }]
+    disks: [${second}]
 volumes:
   - name: data
 steps:
 `);
-    assert.deepEqual(await problems(await makeLab({ 'lab.yaml': fixed })), [
+    // The schema's findings come first: the rules run on a lab that passed it.
+    assert.deepEqual(await problems(await makeLab({ 'lab.yaml': vms('{ volume: data, path: /srv }, { volume: data2, path: /proc/x, sizeMb: 8 }') })), [
+      '20:66: machines[2].disks[1].path: must not be in /proc, /sys, /dev, /run, /tmp, /labvisor: the guest\'s own file systems',
+      '20:83: machines[2].disks[1].sizeMb: must be at least 16, got 8',
+    ]);
+    assert.deepEqual(await problems(await makeLab({ 'lab.yaml': vms('{ volume: data, path: /srv }') })), [
       '16:19: machines[1].disks[1].volume: unknown volume "logs"; declared volumes: data',
       '16:31: machines[1].disks[1].path: duplicate disk path "/data" (also machines[1].disks[0])',
       '20:23: machines[2].disks[0].volume: volume "data" already holds the disk of machine "vm1": each disk needs a volume of its own',
