@@ -3,18 +3,13 @@
 // anti-pattern its step warns about, or a guess — is refused with a message that says why, and
 // another right way than the lab's own solution passes. (`labvisor test` proves each check fails
 // first and passes after the lab's solution, and each question refuses a wrong answer and accepts
-// the right one.) One session, in step order; its VM reboots in place three times (same QEMU); it
+// the right one.) One session, in step order; its VM reboots in place twice (same QEMU); it
 // stops with nothing left.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type Docker from 'dockerode';
-import { join } from 'node:path';
 import { WRONG_ANSWER } from '../../electron/engine/checks/answer-question.js';
-import { loadLab } from '../../electron/engine/labs/load.js';
-import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { LabSession } from '../../electron/engine/sessions/lab-session.js';
-import { engineOrSkip, root, vmSkip } from './support.js';
-import { checkPasses as passes, checkRefuses as refused, mustRun as run, stopLeavesNothing } from './check-assertions.js';
+import { engineOrSkip, vmSkip } from './support.js';
+import { bundledLabSession, checkPasses as passes, checkRefuses as refused, mustRun as run } from './check-assertions.js';
 
 const engine = await engineOrSkip();
 const skip = await vmSkip(engine, 'the vm-state check tests');
@@ -30,8 +25,7 @@ const QEMU_PID = `docker inspect -f '{{.State.Pid}}' "lv-$LAB_SESSION-vm"`;
 const HELPER = `docker run --rm -i --network none -v "$LAB_VOLUME_VM_DISK":/disk -v "$LAB_VOLUME_BACKUPS":/backup -v "$LAB_VOLUME_APP_DATA":/data "$LAB_BASE_IMAGE"`;
 
 describe('vm-state: a reboot, the disk as a file, a snapshot against a volume backup, and the restore of both', { skip }, () => {
-  let session: LabSession | undefined;
-  const s = () => session!;
+  const s = bundledLabSession(engine, 'vm-state');
   let qemuPid = '';
 
   /** Runs `how` in the VM (in the background, so the agent answers first) and waits until the kernel has restarted. */
@@ -41,20 +35,9 @@ describe('vm-state: a reboot, the disk as a file, a snapshot against a volume ba
     await run(s(), 'host', `i=0; until [ "$(${REBOOTS})" -gt ${before} ]; do i=$((i + 1)); [ $i -lt 180 ] || exit 1; sleep 0.5; done`, 100_000);
   }
 
-  before(async () => {
-    const docker = engine.docker as Docker;
-    session = new LabSession(docker, engine.info as EngineInfo, await loadLab(join(root, 'labs', 'vm-state')));
-    await session.start({ trust: true });
-    for (const m of session.machines) assert.equal(m.unavailable, undefined, `machine ${m.name} is unavailable`);
+  test('reboot: records kept only in /root (gone after the reboot), and records on /data with no reboot, are refused; records written with tee, then a reboot by signalling init (kill -TERM 1), pass', async () => {
     qemuPid = (await run(s(), 'host', QEMU_PID)).trim();
     assert.match(qemuPid, /^\d+$/);
-  });
-  after(async () => {
-    if (!session) return;
-    await stopLeavesNothing(engine.docker as Docker, session);
-  });
-
-  test('reboot: records kept only in /root (gone after the reboot), and records on /data with no reboot, are refused; records written with tee, then a reboot by signalling init (kill -TERM 1), pass', async () => {
     await refused(s(), 'reboot', /there is no \/data\/records\.txt in the VM/);
 
     // The anti-pattern: state kept in the VM's root filesystem, which a reboot unpacks from the image again.
