@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledLabsDir } from '../../electron/engine/paths.js';
+import { nextOnPath } from '../../electron/shared/learning-path.js';
 
 process.env.LABVISOR_DATA_DIR = mkdtempSync(join(tmpdir(), 'labvisor-catalog-'));
 process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock'; // prefetch's engine connection fails at once
@@ -24,14 +25,17 @@ test('prefetch: the next listLabs is that answer, the one after reads the folder
   assert.deepEqual(ids(await host.listLabs()), ['first-steps'], 'read again');
 });
 
-test('the bundled catalog is the learning path in its order, though labs load in parallel', async () => {
+test('the bundled catalog is the learning path in its order, though labs load in parallel; Next leads from first-steps to the capstone through every lab', async () => {
   const { labs } = await new LabHost().listLabs();
-  assert.equal(labs.length, 10);
-  assert.deepEqual(labs.map((l) => l.id), [
+  const path = [
     'first-steps', 'shared-kernel', 'volume-backup', 'image-layers', 'rebuild-not-patch', 'spin-up-and-size', 'noisy-neighbours',
-    'vms-host-containers', 'isolation-surface', 'scope',
-  ]);
-  assert.deepEqual(labs.map((l) => l.order), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    'vms-host-containers', 'vm-state', 'isolation-surface', 'breakout', 'scope', 'pick-by-scope',
+  ];
+  assert.deepEqual(labs.map((l) => l.id), path);
+  assert.deepEqual(labs.map((l) => l.order), path.map((_, i) => i + 1));
+  const followed = ['first-steps'];
+  for (let next = nextOnPath(labs, 'first-steps'); next; next = nextOnPath(labs, next.id)) followed.push(next.id);
+  assert.deepEqual(followed, path, 'the capstone is last: it offers no next lab');
 });
 
 test('getProgress: a bundled lab answers, an unknown one is not-found with the list', async () => {

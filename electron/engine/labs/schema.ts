@@ -95,7 +95,7 @@ export const VmDisk = z.strictObject({
   path: z.string().regex(/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, 'must be an absolute path in the guest: letters, digits, ".", "_", "-" and "/"')
     .refine((p) => !GUEST_SYSTEM_PATHS.some((s) => p === s || p.startsWith(`${s}/`)), `must not be in ${GUEST_SYSTEM_PATHS.join(', ')}: the guest's own file systems`)
     .refine((p) => !p.split('/').includes('..'), 'must not contain ".."')
-    .describe('where the guest mounts the disk (ext4, made on first boot)'),
+    .describe('where the guest mounts the disk (an ext2 file system, made on first boot)'),
   sizeMb: z.number().int().min(16).max(4096).optional().describe('size of the disk; default 256. The image file is sparse: it takes only what was written'),
 });
 
