@@ -34,30 +34,19 @@ describe('pick-by-scope: four placements, a tenant boxed in a VM, a stateless se
   const right = { ok: true, messages: [] };
   const wrong = { ok: false, messages: [WRONG_ANSWER] };
 
-
-  test('monolith: "A VM" (the classic home of monoliths, ruled out by "no second kernel") is refused; "A system container" is accepted', async () => {
-    assert.deepEqual(await answer('monolith', 'A VM'), wrong);
-    assert.deepEqual(await answer('monolith', 'An application container'), wrong);
-    assert.deepEqual(await answer('monolith', 'A system container'), right);
-  });
-
-  test('windows-app: "A container in a VM" and "A system container" (both on a kernel that cannot run it here) are refused; "A VM" is accepted', async () => {
-    assert.deepEqual(await answer('windows-app', 'A container in a VM'), wrong);
-    assert.deepEqual(await answer('windows-app', 'A system container'), wrong);
-    assert.deepEqual(await answer('windows-app', 'A VM'), right);
-  });
-
-  test('web-service: "A VM" and "A system container" are refused; "An application container" is accepted', async () => {
-    assert.deepEqual(await answer('web-service', 'A VM'), wrong);
-    assert.deepEqual(await answer('web-service', 'A system container'), wrong);
-    assert.deepEqual(await answer('web-service', 'An application container'), right);
-  });
-
-  test('untrusted-tenant: "An application container" (a shared kernel) and "A VM" (no image workflow) are refused; "A container in a VM" is accepted', async () => {
-    assert.deepEqual(await answer('untrusted-tenant', 'An application container'), wrong);
-    assert.deepEqual(await answer('untrusted-tenant', 'A VM'), wrong);
-    assert.deepEqual(await answer('untrusted-tenant', 'A container in a VM'), right);
-  });
+  // Each placement: the step, the wrong picks (and why they are believable), the right one.
+  const placements: Array<[step: string, wrongs: string[], why: string, right: string]> = [
+    ['monolith', ['A VM', 'An application container'], 'the classic home of monoliths, ruled out by "no second kernel"', 'A system container'],
+    ['windows-app', ['A container in a VM', 'A system container'], 'both on a kernel that cannot run it here', 'A VM'],
+    ['web-service', ['A VM', 'A system container'], 'a kernel or an init for what is one program', 'An application container'],
+    ['untrusted-tenant', ['An application container', 'A VM'], 'a shared kernel; no image workflow', 'A container in a VM'],
+  ];
+  for (const [step, wrongs, why, pick] of placements) {
+    test(`${step}: ${wrongs.map((w) => `"${w}"`).join(' and ')} (${why}) are refused; "${pick}" is accepted`, async () => {
+      for (const given of wrongs) assert.deepEqual(await answer(step, given), wrong, given);
+      assert.deepEqual(await answer(step, pick), right);
+    });
+  }
 
   test('tenant-in-vm: the tenant in a container on the Docker host, a hostname-only unshare, and a PID namespace without its own /proc are refused; a chroot with a hand-mounted proc and short options passes', async () => {
     await refused(s(), 'tenant-in-vm', /no process in the VM runs in a PID namespace of its own yet/);
