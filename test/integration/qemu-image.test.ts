@@ -106,7 +106,7 @@ const report = (arch: string, b: Boot) =>
     `create ${(b.createMs / 1000).toFixed(2)} s, start -> exit ${(b.startToExitMs / 1000).toFixed(2)} s; ` +
     `copying kernel + initramfs in ${(b.copyMs / 1000).toFixed(2)} s, not counted)`);
 
-const GUEST_MODULES_ORDER = ['virtio_ring.ko', 'virtio.ko', 'virtio_mmio.ko', 'virtio_console.ko', 'failover.ko', 'net_failover.ko', 'virtio_net.ko'];
+const GUEST_MODULES_ORDER = ['virtio_ring.ko', 'virtio.ko', 'virtio_mmio.ko', 'virtio_console.ko', 'failover.ko', 'net_failover.ko', 'virtio_net.ko', 'virtio_blk.ko'];
 
 describe('labvisor/qemu, the VM runner image, and the aarch64 guest images', { skip: engine.skip }, () => {
   const docker = engine.docker as Docker;
