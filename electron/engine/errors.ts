@@ -76,3 +76,14 @@ export class BootTimeout extends Error {
     this.name = 'BootTimeout';
   }
 }
+
+/**
+ * An engine refusal already put in words where it happened, by code that knew the machine
+ * (engine-error-words.ts): its message is the whole story, `cause` keeps the engine's answer.
+ */
+export class ErrorInWords extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'ErrorInWords';
+  }
+}

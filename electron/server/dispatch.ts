@@ -27,7 +27,7 @@ export async function dispatch(api: LabApi, data: unknown, log: (line: string) =
     if (!checked.success) throw new ApiError('internal', `${method} returned a result that breaks the API contract: ${describeIssues(checked.error, 'result')}`);
     return { kind: 'reply', response: { type: 'response', id, ok: true, result: checked.data } };
   } catch (err) {
-    const e = toApiError(err);
+    const e = toApiError(err, method);
     if (e.code === 'internal') log(`${method} failed: ${err instanceof Error ? err.stack ?? e.message : e.message}`);
     return { kind: 'reply', response: { type: 'response', id, ok: false, error: { code: e.code, message: e.message } } };
   }

@@ -26,6 +26,7 @@ import { LabSession, type MachineStatus as EngineMachineStatus } from '../engine
 import { gc } from '../engine/sessions/gc.js';
 import { inPathOrder } from '../shared/learning-path.js';
 import { LensHost } from './lens-host.js';
+import { toApiError } from './api-errors.js';
 import { TrustRequiredError } from '../engine/errors.js';
 
 // The contract's types are written for the renderer; the engine's must fit them (checked by tsc).
@@ -246,13 +247,15 @@ export class LabHost implements HostApi {
     try {
       await session.start({ trust: trusted, progress: (progress) => this.emit({ type: 'event', event: 'progress', session: session.id, progress }) });
     } catch (err) {
+      // In words once (an unforeseen error is logged once): for the session's event and the caller alike.
+      const words = toApiError(err, 'startLab');
       if (entry.state === 'starting') {
         // start() removed whatever it had made: nothing of this session runs any more.
         this.sessions.delete(session.id);
-        this.changed(entry, 'failed', (err as Error).message);
-        this.log(`session ${session.id}: start failed: ${(err as Error).message}`);
+        this.changed(entry, 'failed', words.message);
+        this.log(`session ${session.id}: start failed: ${words.message}`);
       }
-      throw err;
+      throw words;
     }
     if (entry.state !== 'starting') throw new ApiError('conflict', `session ${session.id} was stopped while starting`);
     this.changed(entry, 'running');

@@ -9,8 +9,9 @@ import type { TerminalTarget } from '../terminals/terminal-registry.js';
 import { runContainerScript } from './container-exec.js';
 import { lastLogLines } from './container-logs.js';
 import { containerSpec } from './container-spec.js';
+import { explain } from '../error-words.js';
 import type { MachineDriver, MachineStatus, SessionContext } from './machine-driver.js';
-import { cannotRun, type ScriptOptions, type ScriptResult } from './script-result.js';
+import { cannotRunIn, type ScriptOptions, type ScriptResult } from './script-result.js';
 
 export class ContainerMachine implements MachineDriver {
   readonly kind = 'container';
@@ -36,8 +37,10 @@ export class ContainerMachine implements MachineDriver {
       await this.ctx.docker.getContainer(this.container).start();
       await assertRunning(this.ctx, this.name, this.container);
       phase('running');
-    } catch (err) {
-      task.failed((err as Error).message);
+    } catch (caught) {
+      // The engine's refusal (too many CPUs, a taken port…) in words, naming this machine.
+      const err = explain(caught, { machine: this.name, container: this.container }) as Error;
+      task.failed(err.message);
       throw err;
     }
     task.done();
@@ -64,7 +67,7 @@ export class ContainerMachine implements MachineDriver {
 
   async runScript(script: string, opts: ScriptOptions): Promise<ScriptResult> {
     return runContainerScript(this.ctx.docker, this.container, script, { ...opts, env: { ...await this.ctx.machineEnv(), ...opts.env } })
-      .catch((err: Error) => cannotRun(this.name, `cannot run commands: ${err.message}`));
+      .catch((err: Error) => cannotRunIn(this.name, this.container, err));
   }
 
   async terminalTarget(): Promise<TerminalTarget> {

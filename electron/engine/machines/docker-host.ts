@@ -13,7 +13,8 @@ import type { TerminalTarget } from '../terminals/terminal-registry.js';
 import { runContainerScript } from './container-exec.js';
 import { assertRunning } from './container-machine.js';
 import type { MachineDriver, MachineStatus, SessionContext } from './machine-driver.js';
-import { cannotRun, type ScriptOptions, type ScriptResult } from './script-result.js';
+import { cannotRunIn, type ScriptOptions, type ScriptResult } from './script-result.js';
+import { explain } from '../error-words.js';
 
 /** The work folder inside the view: files of the lab's host-side steps live here. */
 export const DOCKER_HOST_WORKDIR = '/lab';
@@ -86,8 +87,10 @@ export class DockerHostView implements MachineDriver {
       if (probe.exitCode !== 0) {
         throw new Error(`the Docker host view cannot reach the engine through ${socket} on the Docker host: ${probe.output.trim()}`);
       }
-    } catch (err) {
-      task.failed((err as Error).message);
+    } catch (caught) {
+      // The engine's refusal in words, naming this machine (engine-error-words.ts).
+      const err = explain(caught, { machine: this.name, container: this.container }) as Error;
+      task.failed(err.message);
       throw err;
     }
     task.done();
@@ -97,7 +100,7 @@ export class DockerHostView implements MachineDriver {
   async runScript(script: string, opts: ScriptOptions): Promise<ScriptResult> {
     // Facts of machines that appeared after the view started (none run on the Docker host yet).
     return runContainerScript(this.ctx.docker, this.container, script, { ...opts, env: { ...this.ctx.factsFor('docker-host'), ...opts.env } })
-      .catch((err: Error) => cannotRun(this.name, `cannot run commands: ${err.message}`));
+      .catch((err: Error) => cannotRunIn(this.name, this.container, err));
   }
 
   async terminalTarget(): Promise<TerminalTarget> {

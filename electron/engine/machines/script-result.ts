@@ -1,4 +1,5 @@
 // What running a script in a machine gives back, and the output cap every runner applies.
+import { engineErrorInWords, engineMessage, isDockerError } from '../engine-error-words.js';
 
 export interface ScriptResult {
   exitCode: number;
@@ -47,3 +48,15 @@ export class CappedOutput {
 export function cannotRun(machine: string, why: string): ScriptResult {
   return { exitCode: 125, output: `machine "${machine}" ${why}`, timedOut: false, truncated: false, notRun: true };
 }
+
+/**
+ * A script that could not start in a container because the engine refused (a learner's
+ * `docker stop`): the refusal in words (engine-error-words.ts), not dockerode's
+ * "(HTTP code 409) …". Not logged: a polled check would write it every second.
+ */
+export function cannotRunIn(machine: string, container: string, err: Error): ScriptResult {
+  const words = engineErrorInWords(err, { machine, container });
+  if (words) return { ...cannotRun(machine, ''), output: words };
+  return cannotRun(machine, `cannot run commands: ${isDockerError(err) ? engineMessage(err) : err.message}`);
+}
+

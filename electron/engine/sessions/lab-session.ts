@@ -2,6 +2,7 @@
 // Start is all-or-nothing: if any part fails (or stop is asked meanwhile), everything already
 // created is removed before the error is passed on.
 import { TrustRequiredError } from '../errors.js';
+import { explain } from '../error-words.js';
 import type Docker from 'dockerode';
 import { rm } from 'node:fs/promises';
 import type { LoadedLab } from '../labs/load.js';
@@ -239,7 +240,12 @@ export class LabSession {
   async openTerminal(machine: string, cols: number, rows: number): Promise<TerminalSession> {
     const d = this.driver(machine);
     if (!d) throw new Error(`machine "${machine}" is not running`);
-    return this.terminals.open(machine, d.kind, await d.terminalTarget(), cols, rows);
+    try {
+      return await this.terminals.open(machine, d.kind, await d.terminalTarget(), cols, rows);
+    } catch (err) {
+      // The learner may have stopped it (docker stop): say so, and how to start it again.
+      throw explain(err, { machine, ...(d.kind === 'container' || d.kind === 'docker-host' ? { container: containerName(this.id, machine) } : {}) });
+    }
   }
 
   private checkContext(): CheckContext {

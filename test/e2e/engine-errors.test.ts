@@ -1,0 +1,84 @@
+// Engine errors in words in a real browser against a real engine (test/fixtures/labs/question-lab,
+// opened as a folder): the learner's container stopped behind the player's back, "Open a new
+// shell" says which machine is not running and how to start it again, never "(HTTP code 409)";
+// once it runs again, "Open a new shell" opens one and the stale sentence is gone.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import type { Browser, Page } from 'playwright-core';
+import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
+import { fixture, labelled, nothing } from '../integration/support.js';
+import {
+  launchChromium, prerequisites, screenshotPath, serve, sessionId, stopLabViaUi, waitForTerminal, watchProblems, type Served,
+} from './support.js';
+
+const skip = await prerequisites();
+const TITLE = 'Question lab (test fixture)';
+
+describe('engine errors in words in the browser', { skip, timeout: 600_000 }, () => {
+  // Its own data folder: the opened lab and its progress stay out of the user's.
+  const dataDir = mkdtempSync(join(tmpdir(), 'labvisor-e2e-errors-'));
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let docker: Docker;
+  let container: string;
+  const banner = () => page.locator('#pane-box .pane-banner');
+  const newShell = () => banner().getByRole('button', { name: 'Open a new shell' });
+
+  before(async () => {
+    docker = (await connectEngine()).docker;
+    served = await serve([], { LABVISOR_DATA_DIR: dataDir });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    problems = watchProblems(page);
+    await page.goto(served.url);
+    await page.locator('.lab-card').first().waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('the lab opens from its folder and starts', async () => {
+    await page.getByRole('button', { name: 'Open lab folder…' }).click();
+    await page.getByRole('textbox', { name: 'Path of the lab folder' }).fill(fixture('question-lab'));
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: `Open lab: ${TITLE}` }).click();
+    await page.getByRole('button', { name: 'Start lab' }).click();
+    await page.locator('.terminal-panel').waitFor({ timeout: 300_000 });
+    await waitForTerminal(page, 'box', /[#$]\s*$/m, 120_000);
+    container = `lv-${await sessionId(page)}-box`;
+  });
+
+  test('"Open a new shell" on a stopped container shows a sentence with what to do, not an HTTP code', async () => {
+    await docker.getContainer(container).stop({ t: 0 });
+    await newShell().waitFor({ timeout: 30_000 }); // the shell it had ended with the container
+    await newShell().click();
+    const sentence = `This terminal ended: machine "box" is not running: start it again (docker start ${container}) or Start over.`;
+    await banner().getByText(sentence).waitFor({ timeout: 30_000 });
+    const shown = await banner().innerText();
+    assert.doesNotMatch(shown, /HTTP code|\b409\b|stopped\/paused|Container [0-9a-f]{6,}/);
+    await page.screenshot({ path: screenshotPath('engine-error-stopped-container') });
+  });
+
+  test('started again, "Open a new shell" opens one and the stale sentence is gone', async () => {
+    await docker.getContainer(container).start();
+    await newShell().click();
+    await banner().waitFor({ state: 'detached', timeout: 30_000 });
+    await waitForTerminal(page, 'box', /[#$]\s*$/m, 60_000);
+    assert.equal(await page.locator('#pane-box').getByText(/not running/).count(), 0);
+  });
+
+  test('stopped from the UI, nothing is left; no console errors', async () => {
+    const id = container.replace(/^lv-|-box$/g, '');
+    await stopLabViaUi(page);
+    assert.deepEqual(await labelled(docker, id), nothing);
+    assert.deepEqual(problems, []);
+  });
+});
