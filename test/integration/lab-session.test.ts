@@ -139,7 +139,7 @@ describe('all or nothing', { skip: engine.skip }, () => {
     const session = new LabSession(docker, info, loaded);
     // A squatter on the name of the second machine makes its creation fail after the first exists.
     const squatter = await docker.createContainer({ name: containerName(session.id, 'web'), Image: BASE_IMAGE, Cmd: ['true'] });
-    await assert.rejects(session.start({ trust: true }), /Conflict|already in use/i);
+    await assert.rejects(session.start({ trust: true }), new RegExp(`A container named ${containerName(session.id, 'web')} already exists: .*docker rm -f`));
     assert.deepEqual(await labelled(docker, session.id), nothing);
     await assert.rejects(squatter.inspect(), /no such container/i, 'even the unlabelled container under the session prefix is gone');
   });
