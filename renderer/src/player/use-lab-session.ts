@@ -18,7 +18,7 @@ export interface LabSession {
   error?: string;
   busy?: 'starting' | 'resetting' | 'stopping';
   terminals: Record<string, TerminalInfo>;
-  /** Machines whose terminal ended, and why. */
+  /** Machines whose terminal ended or could not open, in the sentence to show (the engine's words carry the fix). */
   exited: Record<string, string>;
   start(): Promise<void>;
   reset(): Promise<void>;
@@ -99,7 +99,7 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
       setTerminals((all) => ({ ...all, [machine]: t }));
       setExited(({ [machine]: _gone, ...rest }) => rest);
     } catch (err) {
-      if (current.current === s.id) setExited((all) => ({ ...all, [machine]: errorText(err) }));
+      if (current.current === s.id) setExited((all) => ({ ...all, [machine]: `Could not open a shell: ${errorText(err)}` }));
     } finally {
       opening.current.delete(key);
     }
@@ -169,7 +169,7 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
   }, [session, openTerminal]);
 
   const terminalEnded = useCallback((machine: string, why: string) => {
-    setExited((all) => ({ ...all, [machine]: why }));
+    setExited((all) => ({ ...all, [machine]: `This terminal ended: ${why}` }));
   }, []);
 
   return { known, session, progress, error, busy, terminals, exited, start, reset, stop, reopen, terminalEnded };

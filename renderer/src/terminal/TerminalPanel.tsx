@@ -98,11 +98,17 @@ export function TerminalPanel(props: TerminalPanelProps) {
                     }} />
                   {props.exited[m.name] && (
                     <div className="pane-banner">
-                      <span>This terminal ended: {props.exited[m.name]}</span>
+                      <span>{props.exited[m.name]}</span>
                       <button type="button" className="button small" onClick={() => props.onReopen(m.name)}>Open a new shell</button>
                     </div>
                   )}
                 </>
+              ) : props.exited[m.name] ? (
+                // No terminal yet and the first open failed (a reload while the machine is stopped): say why, not spin.
+                <div className="pane-message error" role="alert">
+                  <p>{props.exited[m.name]}</p>
+                  <button type="button" className="button small" onClick={() => props.onReopen(m.name)}>Open a new shell</button>
+                </div>
               ) : (
                 <div className="pane-message"><span className="spinner" aria-hidden="true" /> Opening a terminal on {m.name}…</div>
               )}
