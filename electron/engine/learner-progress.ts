@@ -42,6 +42,11 @@ export async function readProgress(lab: string): Promise<LabProgress> {
   }
 }
 
+/** After a Reset: the marks of steps passed by a check of the machines (`checked`) go, the rest stays. */
+export function forgetChecked(progress: LabProgress, checked: readonly string[]): LabProgress {
+  return { ...progress, passed: progress.passed.filter((s) => !checked.includes(s)) };
+}
+
 export async function writeProgress(progress: LabProgress): Promise<LabProgress> {
   const saved = { ...progress, updatedAt: new Date().toISOString() };
   await mkdir(progressDir(), { recursive: true });

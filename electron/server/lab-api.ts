@@ -12,7 +12,7 @@ import {
   type TrustState,
 } from '../shared/api.js';
 import type { TerminalSession } from '../engine/terminals/terminal-session.js';
-import { clearProgress as forgetProgress, readProgress, writeProgress, type LabProgress as EngineLabProgress } from '../engine/learner-progress.js';
+import { clearProgress as forgetProgress, forgetChecked, readProgress, writeProgress, type LabProgress as EngineLabProgress } from '../engine/learner-progress.js';
 import { runDoctor, type DoctorReport as EngineDoctorReport } from '../engine/doctor.js';
 import { findLabDirs, loadLab, type LoadedLab } from '../engine/labs/load.js';
 import type { Step } from '../engine/labs/schema.js';
@@ -290,6 +290,13 @@ export class LabHost implements HostApi {
       await this.stopEntry(entry).catch(() => {});
       throw err;
     }
+    // What the steps' checks found is gone with the machines: their marks are no longer true.
+    const checked = entry.session.lab.steps.filter((s) => s.check !== undefined).map((s) => s.id);
+    await (async () => {
+      const saved = await readProgress(entry.session.lab.id);
+      const now = forgetChecked(saved, checked);
+      if (now.passed.length !== saved.passed.length) await writeProgress(now);
+    })().catch((err: Error) => this.log(`session ${session}: progress not updated after the reset: ${err.message}`));
     if (entry.state === 'resetting') this.changed(entry, 'running');
     return info(entry);
   }
@@ -426,7 +433,7 @@ function summary(lab: LoadedLab['lab'], origin: Pick<LabSummary, 'source' | 'fol
     ...(lab.order !== undefined ? { order: lab.order } : {}), tags: lab.tags,
     machines: lab.machines.map((m) => ({ name: m.name, kind: m.kind })),
     volumes: (lab.volumes ?? []).map((v) => v.name),
-    steps: lab.steps.map((s) => ({ id: s.id, title: s.title })),
+    steps: lab.steps.map((s) => ({ id: s.id, title: s.title, hasCheck: s.check !== undefined })),
   };
 }
 

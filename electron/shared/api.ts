@@ -139,7 +139,8 @@ export const VolumeLens = z.object({
 
 export const CheckResult = z.object({ ok: z.boolean(), messages: z.array(z.string()) });
 
-export const StepSummary = z.object({ id: z.string(), title: z.string() });
+/** `hasCheck`: the step passes by a check of the machines (so a Reset makes its mark untrue). */
+export const StepSummary = z.object({ id: z.string(), title: z.string(), hasCheck: z.boolean() });
 
 /** Something a lab asks for beyond the safe default, where it asks for it (`lab.yaml:12:7`). */
 export const TrustReason = z.object({ message: z.string(), where: z.string() });

@@ -115,8 +115,23 @@ describe('question steps in the browser', { skip, timeout: 600_000 }, () => {
     assert.equal((await field.inputValue()).length, 1000);
   });
 
+  test('Start over: no step mark and no Run mark survive, and the machines are made anew', async () => {
+    assert.equal(await page.locator('.step-link.passed').count(), 3);
+    await page.getByRole('button', { name: 'Start over' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Start over' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.step-link.passed').length === 0, undefined, { timeout: 30_000 });
+    await page.locator('.lab-bar .badge', { hasText: /^Running$/ }).waitFor({ timeout: 300_000 });
+    await page.locator('.terminal-panel').waitFor({ timeout: 60_000 });
+    assert.equal(await currentStepTitle(page), 'Whose kernel?');
+    await page.locator('.step-link', { hasText: 'PID 1' }).click();
+    assert.equal(await currentStepTitle(page), 'PID 1');
+    assert.equal(await page.locator('.step-content .code-block[data-ran]').count(), 0, 'the Run mark of the old machines is gone');
+  });
+
   test('the lab stops from the UI; no console errors and no CSP violations', async () => {
     await stopLabViaUi(page);
+    // The start panel tells of no machine as ready: they are gone.
+    assert.equal(await page.locator('.start-panel .task').count(), 0);
     assert.deepEqual(problems, []);
   });
 });

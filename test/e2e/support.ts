@@ -157,15 +157,15 @@ export async function currentStepTitle(page: Page): Promise<string> {
   return (await page.locator('.markdown h1').first().innerText()).trim();
 }
 
-/** axe-core's serious and critical violations (injected through the devtools protocol, which the CSP does not apply to). */
-export async function axeViolations(page: Page): Promise<string[]> {
+/** axe-core's serious and critical violations (injected through the devtools protocol, which the CSP does not apply to), in the page or the part `within` selects. */
+export async function axeViolations(page: Page, within?: string): Promise<string[]> {
   const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   await page.evaluate(source);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const r = await axe.run(document);
+  const violations = await page.evaluate(async (within) => {
+    const axe = (window as unknown as { axe: { run(ctx: Document | Element): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const r = await axe.run(within ? document.querySelector(within)! : document);
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
-  });
+  }, within);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.targets.join(', ')}`);
 }
 

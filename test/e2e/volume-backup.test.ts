@@ -30,6 +30,27 @@ describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
     assert.equal(await currentStepTitle(page), 'Store some records');
   });
 
+  test('a failed check stays on a polled step, through its polls, and moves no step text', async () => {
+    const title = page.locator('.markdown h1').first();
+    const before = await title.boundingBox();
+    // Before any check, the box's room is kept (empty).
+    assert.ok((await page.locator('.check-result').boundingBox())!.height >= 60);
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    const fail = page.locator('.check-result .result.fail');
+    await fail.waitFor({ timeout: 30_000 });
+    assert.match(await fail.innerText(), /Not yet\./);
+    assert.deepEqual(await title.boundingBox(), before, 'the step text stays where it was');
+    const box = await page.locator('.check-result').boundingBox();
+    // The step checks itself every 3 s: three failing polls later the learner still reads why, and nothing moved.
+    await page.waitForTimeout(10_000);
+    assert.match(await fail.innerText(), /Not yet\./);
+    assert.deepEqual(await title.boundingBox(), before);
+    assert.deepEqual(await page.locator('.check-result').boundingBox(), box, 'the box neither collapsed nor grew');
+    // The step with its result (the whole page is checked after step 3; here the app's fresh
+    // terminal still shows dim text that axe finds too faint, a matter of the terminal theme).
+    assert.deepEqual(await axeViolations(page, '.step-pane'), []);
+  });
+
   test('step 1: Run stores records in the app; the check passes', async () => {
     assert.equal(await runBlocks(page), 3);
     await waitForTerminal(page, 'app', /order 3: two teas/);
@@ -114,6 +135,33 @@ describe('volume-backup in the browser', { skip, timeout: 900_000 }, () => {
     await next();
     await page.getByText('Lab complete.').waitFor();
     assert.equal(await page.locator('.step-link.passed').count(), 7);
+  });
+
+  test('Reset lab: the checked steps lose their ✓, Run marks go, and Check on an earlier step fails', async () => {
+    await page.getByRole('button', { name: 'Reset lab' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset lab' }).click();
+    // Only the step without a check ("What you learned") is still done: its mark never spoke of the machines.
+    await page.waitForFunction(() => document.querySelectorAll('.step-link.passed').length === 1, undefined, { timeout: 30_000 });
+    await page.locator('.badge', { hasText: /^Running$/ }).waitFor({ timeout: 300_000 });
+    await page.locator('.terminal-panel').waitFor({ timeout: 60_000 });
+    assert.deepEqual(await page.locator('.step-link.passed .step-title').allInnerTexts(), ['What you learned']);
+    await page.locator('.step-link', { hasText: 'Store some records' }).click();
+    assert.equal(await currentStepTitle(page), 'Store some records');
+    assert.equal(await page.locator('.code-block[data-ran]').count(), 0, 'no Run mark survives the reset');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    const fail = page.locator('.check-result .result.fail');
+    await fail.waitFor({ timeout: 30_000 });
+    assert.match(await fail.innerText(), /Not yet\./);
+    assert.equal(await page.locator('.check-result .result.pass').count(), 0);
+    assert.equal(await page.locator('.step-link.passed', { hasText: 'Store some records' }).count(), 0);
+    // The saved progress says the same: a reload shows the same marks.
+    await page.reload();
+    await page.locator('.terminal-panel').waitFor({ timeout: 30_000 });
+    assert.deepEqual(await page.locator('.step-link.passed .step-title').allInnerTexts(), ['What you learned']);
+    // Back to the end, for the learning path's offer.
+    await page.locator('.step-link', { hasText: 'What you learned' }).click();
+    await page.getByRole('button', { name: 'Finish' }).click();
+    await page.getByText('Lab complete.').waitFor();
   });
 
   test('the finished lab offers the next lab on the learning path: following it stops this one, everything removed, and opens it', async () => {

@@ -155,12 +155,13 @@ describe('labvisor serve', { skip: engine.skip }, () => {
 
   test('a lab over the WebSocket: list, step text, start with progress, check, solve, check, stop', async () => {
     const c = await Client.open(s);
-    const { labs } = await c.ok<{ labs: Array<{ id: string; steps: Array<{ id: string; title: string }> }> }>('listLabs');
+    const { labs } = await c.ok<{ labs: Array<{ id: string; steps: Array<{ id: string; title: string; hasCheck: boolean }> }> }>('listLabs');
     const ids = labs.map((l) => l.id);
     assert.ok(ids.includes('volume-backup') && ids.includes('shared-kernel'), ids.join(', '));
     const lab = labs.find((l) => l.id === 'volume-backup')!;
     const first = lab.steps[0]!;
     assert.equal(first.id, 'write-records');
+    assert.deepEqual(lab.steps.filter((x) => !x.hasCheck).map((x) => x.id), ['what-you-learned'], 'every step but the last passes by a check');
 
     const step = await c.ok<{ markdown: string; title: string }>('getStep', { lab: 'volume-backup', step: first.id });
     assert.match(step.markdown, /^# Store some records/);
@@ -191,11 +192,14 @@ describe('labvisor serve', { skip: engine.skip }, () => {
       const afterSolve = await c.ok<{ ok: boolean; messages: string[] }>('checkStep', { session: started.id, step: first.id });
       assert.deepEqual(afterSolve, { ok: true, messages: [] });
 
-      // Reset: machines and volumes made anew, so the step's check fails again.
+      // Reset: machines and volumes made anew, so the step's check fails again, and its saved mark goes.
+      await c.ok('saveProgress', { lab: 'volume-backup', currentStep: first.id, passed: [first.id, 'what-you-learned'], hintsShown: { [first.id]: 1 }, solutionsShown: [] });
       const reset = await c.ok<SessionInfo>('resetLab', { session: started.id });
       assert.equal(reset.state, 'running');
       assert.ok(c.events.some((e) => e.event === 'session' && e.session.id === started.id && e.session.state === 'resetting'));
       assert.equal((await c.ok<{ ok: boolean }>('checkStep', { session: started.id, step: first.id })).ok, false);
+      const saved = await c.ok<{ currentStep?: string; passed: string[]; hintsShown: Record<string, number> }>('getProgress', { lab: 'volume-backup' });
+      assert.deepEqual([saved.currentStep, saved.passed, saved.hintsShown], [first.id, ['what-you-learned'], { [first.id]: 1 }]);
     } finally {
       const stopped = await c.ok<SessionInfo>('stopLab', { session: started.id });
       assert.equal(stopped.state, 'stopped');

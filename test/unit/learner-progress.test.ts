@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 process.env.LABVISOR_DATA_DIR = mkdtempSync(join(tmpdir(), 'labvisor-progress-'));
-const { clearProgress, emptyProgress, readProgress, writeProgress } = await import('../../electron/engine/learner-progress.js');
+const { clearProgress, emptyProgress, forgetChecked, readProgress, writeProgress } = await import('../../electron/engine/learner-progress.js');
 
 test('nothing saved: empty progress', async () => {
   assert.deepEqual(await readProgress('volume-backup'), emptyProgress('volume-backup'));
@@ -26,4 +26,9 @@ test('a damaged file reads as what can be trusted in it, or as empty', async () 
   assert.deepEqual(await readProgress('a'), { lab: 'a', passed: ['x'], hintsShown: { y: 2 }, solutionsShown: [] });
   writeFileSync(join(process.env.LABVISOR_DATA_DIR!, 'progress', 'b.json'), '{not json');
   assert.deepEqual(await readProgress('b'), emptyProgress('b'));
+});
+
+test('after a Reset only the steps passed by a check lose their mark', () => {
+  const p = { ...emptyProgress('a'), currentStep: 'ask', passed: ['intro', 'run', 'ask'], hintsShown: { run: 1 }, solutionsShown: ['run'] };
+  assert.deepEqual(forgetChecked(p, ['run', 'store']), { ...p, passed: ['intro', 'ask'] });
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { ApiError } from '../../electron/shared/api.js';
 import { parseFenceInfo, typedCommand } from '../../renderer/src/player/fence-info.js';
 import { emptyLearner, learnerReducer, resumeStep, toSaveParams } from '../../renderer/src/player/learner-state.js';
+import { checkCleared, checkEnded, checkStarted, idleCheck } from '../../renderer/src/player/check-state.js';
 import { addProgress, formatElapsed, shownElapsed, taskMachine } from '../../renderer/src/player/start-progress.js';
 import { allTags, filterLabs } from '../../renderer/src/catalog/filter-labs.js';
 import { FONT, zoomFont } from '../../renderer/src/terminal/font-size.js';
@@ -40,6 +41,41 @@ test('learner reducer: steps, passes, hints capped, solutions, clear; resume poi
   assert.equal(resumeStep(s, ['a', 'b', 'c']), 'b');
   assert.equal(resumeStep({ ...s, currentStep: undefined }, ['a', 'b', 'c']), 'b');
   assert.deepEqual(learnerReducer(s, { type: 'cleared' }), emptyLearner('lab'));
+});
+
+test('learner reducer: a failing check un-passes its step; a reset forgets only the checked steps', () => {
+  let s = { ...emptyLearner('lab'), passed: ['intro', 'run', 'ask', 'store'] };
+  s = learnerReducer(s, { type: 'failed', step: 'run' });
+  assert.deepEqual(s.passed, ['intro', 'ask', 'store']);
+  assert.equal(learnerReducer(s, { type: 'failed', step: 'run' }), s, 'failing a step not passed changes nothing');
+  s = learnerReducer(s, { type: 'reset', checked: ['run', 'store'] });
+  assert.deepEqual(s.passed, ['intro', 'ask'], 'explanations and answered questions stay passed');
+  assert.equal(learnerReducer(s, { type: 'reset', checked: ['run', 'store'] }), s, 'nothing more to forget');
+  assert.equal(resumeStep({ ...s, currentStep: undefined }, ['intro', 'run', 'ask', 'store']), 'run');
+});
+
+test('check box: a failed result stays through failing polls and polls that cannot run; a passing poll or an action replaces it', () => {
+  const fail = { ok: false, messages: ['FAIL: no records'] };
+  const pass = { ok: true, messages: [] };
+  let c = checkEnded(checkStarted(idleCheck, false), false, { result: fail }, 1);
+  assert.deepEqual(c, { running: false, at: 1, result: fail });
+  // A poll starts: the Check button gets no spinner, the box keeps "Not yet".
+  c = checkStarted(c, true);
+  assert.equal(c.polling, true);
+  assert.equal(c.result, fail);
+  c = checkEnded(c, true, { result: fail }, 2);
+  assert.deepEqual(c, { running: false, at: 1, result: fail }, 'a failing poll says nothing new');
+  c = checkEnded(checkStarted(c, true), true, { error: 'engine gone' }, 3);
+  assert.deepEqual(c, { running: false, at: 1, result: fail }, 'nor does a poll that could not run');
+  assert.deepEqual(checkEnded(checkStarted(c, true), true, { result: pass }, 4), { running: false, at: 4, result: pass });
+  // The learner checks again: the new result, even the same failure, is a new one (announced again).
+  assert.equal(checkEnded(checkStarted(c, false), false, { result: fail }, 5).at, 5);
+  assert.deepEqual(checkEnded(checkStarted(c, false), false, { error: 'boom' }, 6), { running: false, at: 6, error: 'boom' });
+  // Running a block clears it; a poll nothing showed before stays silent.
+  assert.deepEqual(checkCleared(c), { running: false });
+  assert.equal(checkCleared(idleCheck), idleCheck);
+  assert.deepEqual(checkCleared(checkStarted(c, true)), { running: true, polling: true });
+  assert.deepEqual(checkEnded(checkStarted(idleCheck, true), true, { result: fail }, 7), { running: false });
 });
 
 test('start progress: one row per task, fractions clamped, the clock runs until done', () => {

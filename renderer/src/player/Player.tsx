@@ -17,7 +17,8 @@ import type { Runner } from './CodeBlock.js';
 import { typedCommand } from './fence-info.js';
 import { resumeStep } from './learner-state.js';
 import { StartPanel } from './StartPanel.js';
-import { StepActions, type CheckState } from './StepActions.js';
+import { checkCleared, checkEnded, checkStarted, idleCheck, type CheckState } from './check-state.js';
+import { StepActions } from './StepActions.js';
 import { StepList } from './StepList.js';
 import { StepMarkdown } from './StepMarkdown.js';
 import { useLabSession } from './use-lab-session.js';
@@ -27,7 +28,7 @@ type Confirm = 'stop' | 'reset' | 'start-over';
 
 const CONFIRMS: Record<Confirm, { title: string; body: string; confirm: string }> = {
   'stop': { title: 'Stop the lab?', body: 'Every machine, volume and network of this lab is removed. Your progress through the steps is kept.', confirm: 'Stop lab' },
-  'reset': { title: 'Reset the lab?', body: 'The machines and volumes are made anew, as at the start; what you did in them is lost. Your progress through the steps is kept.', confirm: 'Reset lab' },
+  'reset': { title: 'Reset the lab?', body: 'The machines and volumes are made anew, as at the start; what you did in them is lost, and so are the marks of the steps checked in them. The step you are on, your hints and answers are kept.', confirm: 'Reset lab' },
   'start-over': { title: 'Start over?', body: 'Your progress in this lab is forgotten and the machines are made anew.', confirm: 'Start over' },
 };
 
@@ -51,7 +52,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
   const steps = useMemo(() => new Map<string, Result<'getStep'>>(), []);
   const [step, setStep] = useState<Result<'getStep'>>();
   const [stepError, setStepError] = useState<string>();
-  const [check, setCheck] = useState<CheckState>({ running: false });
+  const [check, setCheck] = useState<CheckState>(idleCheck);
   const checking = useRef<string | null>(null);
   const [active, setActive] = useState<string>();
   const [split, setSplit] = useState(false);
@@ -93,7 +94,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
 
   useEffect(() => {
     if (!current) return;
-    setCheck({ running: false });
+    setCheck(idleCheck);
     setFinished(false);
     setStepError(undefined);
     const cached = steps.get(current);
@@ -135,7 +136,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
     if (!session || !current || checking.current) return;
     const stepId = current;
     checking.current = stepId;
-    setCheck((c) => ({ ...c, running: true, auto }));
+    setCheck((c) => checkStarted(c, auto));
     let result: CheckResult | undefined;
     let error: string | undefined;
     try {
@@ -148,11 +149,9 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
       checking.current = null;
     }
     if (result?.ok) dispatch({ type: 'passed', step: stepId });
-    setCheck((c) => {
-      // A poll that fails says nothing new: keep what the learner last saw.
-      if (auto && !result?.ok) return { ...c, running: false };
-      return { running: false, auto, at: Date.now(), ...(result ? { result } : {}), ...(error !== undefined ? { error } : {}) };
-    });
+    // A check that fails now un-passes its step (an answer once right stays right).
+    else if (result && answer === undefined) dispatch({ type: 'failed', step: stepId });
+    setCheck((c) => checkEnded(c, auto, { ...(result ? { result } : {}), ...(error !== undefined ? { error } : {}) }, Date.now()));
   }, [client, session, current, dispatch]);
   const runCheck = useCallback((auto: boolean) => verify(auto), [verify]);
   const submitAnswer = useCallback((answer: string) => void verify(false, answer), [verify]);
@@ -174,6 +173,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
       setActive(machine);
       handle.type(typedCommand(code));
       setRanBlocks((ran) => new Set(ran).add(block));
+      setCheck(checkCleared);
       return true;
     },
     ran: (block) => live.current.ranBlocks.has(block),
@@ -228,6 +228,18 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
     return () => window.removeEventListener('keydown', onKey);
   }, [runNext, openStep, stepIds, index, step, running, runCheck, current, dispatch, machines]);
 
+  // Machines made anew (a Reset or Start over here, or from another window) or another session:
+  // what the Run marks and the checks' marks said about the old machines is no longer true.
+  const checkedSteps = useMemo(() => lab?.steps.filter((s) => s.hasCheck).map((s) => s.id) ?? [], [lab]);
+  const resetting = session?.state === 'resetting';
+  useEffect(() => {
+    setRanBlocks(new Set());
+    setCheck(idleCheck);
+  }, [session?.id, resetting]);
+  useEffect(() => {
+    if (resetting) dispatch({ type: 'reset', checked: checkedSteps });
+  }, [resetting, checkedSteps, dispatch]);
+
   useEffect(() => { if (lens) lastLens.current = lens; }, [lens]);
   // The lenses belong to a running session: a stopped or new one starts with them closed.
   useEffect(() => {
@@ -255,6 +267,9 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
     if (what === 'reset') await ls.reset();
     if (what === 'start-over') {
       await clear().catch(() => {});
+      setRanBlocks(new Set());
+      setCheck(idleCheck);
+      ls.forgetShown();
       if (running) await ls.reset();
     }
   };

@@ -1,14 +1,13 @@
 // Under a step: its check (on click, or by itself every `poll` seconds) with the FAIL lines, or
 // its question, hints opened one at a time, the solution on request, and the way to the next step.
-import type { CheckResult, Result } from '../../../electron/shared/api.js';
+import type { Result } from '../../../electron/shared/api.js';
 import { BulbIcon, CheckIcon, CrossIcon } from '../app/icons.js';
 import type { Runner } from './CodeBlock.js';
 import { CodeBlock } from './CodeBlock.js';
 import { QuestionForm } from './QuestionForm.js';
 import { StepMarkdown } from './StepMarkdown.js';
 
-/** `at` tells one result from the next, so the live region announces a second "Not yet" too. */
-export interface CheckState { running: boolean; result?: CheckResult; error?: string; auto?: boolean; at?: number }
+import type { CheckState } from './check-state.js';
 
 interface Props {
   step: Result<'getStep'>;
@@ -51,12 +50,13 @@ export function StepActions(p: Props) {
           )}
         </div>
       )}
-      <div className="check-result" aria-live="polite">
+      {/* Its room is kept on a step with a check or question, so a result appearing moves nothing. */}
+      <div className={`check-result${gated ? ' reserve' : ''}`} aria-live="polite">
         {check.error && <div className="result fail" role="alert"><CrossIcon /><div><strong>{step.question ? 'Your answer could not be checked.' : 'The check could not run.'}</strong><p>{check.error}</p></div></div>}
         {!check.error && gated && p.passed && (
           <div className="result pass"><CheckIcon /><div><strong>Step complete.</strong> {p.isLast ? 'That was the last step.' : 'On to the next one.'}</div></div>
         )}
-        {!check.error && !p.passed && check.result && !check.result.ok && !check.auto && (
+        {!check.error && !p.passed && check.result && !check.result.ok && (
           <div className="result fail" key={check.at}>
             <CrossIcon />
             <div>
@@ -69,7 +69,7 @@ export function StepActions(p: Props) {
       <div className="action-row">
         {step.hasCheck && (
           <button type="button" className="button primary" onClick={p.onCheck} disabled={!p.running || check.running} title="Check this step (C)">
-            {check.running && !check.auto ? <span className="spinner" aria-hidden="true" /> : <CheckIcon />} Check
+            {check.running && !check.polling ? <span className="spinner" aria-hidden="true" /> : <CheckIcon />} Check
           </button>
         )}
         {step.hints.length > 0 && (

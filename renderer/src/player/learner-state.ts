@@ -6,6 +6,10 @@ export type LearnerAction =
   | { type: 'loaded'; progress: LabProgress }
   | { type: 'open-step'; step: string }
   | { type: 'passed'; step: string }
+  /** The step's check ran and failed: whatever passed it before is no longer so. */
+  | { type: 'failed'; step: string }
+  /** The lab's machines were made anew: the marks of steps passed by a check (`checked`) go. */
+  | { type: 'reset'; checked: readonly string[] }
   | { type: 'hint'; step: string; total: number }
   | { type: 'solution'; step: string }
   | { type: 'cleared' };
@@ -17,6 +21,8 @@ export function learnerReducer(state: LabProgress, action: LearnerAction): LabPr
     case 'loaded': return action.progress;
     case 'open-step': return state.currentStep === action.step ? state : { ...state, currentStep: action.step };
     case 'passed': return state.passed.includes(action.step) ? state : { ...state, passed: [...state.passed, action.step] };
+    case 'failed': return state.passed.includes(action.step) ? { ...state, passed: state.passed.filter((s) => s !== action.step) } : state;
+    case 'reset': return state.passed.some((s) => action.checked.includes(s)) ? { ...state, passed: state.passed.filter((s) => !action.checked.includes(s)) } : state;
     case 'hint': {
       const shown = state.hintsShown[action.step] ?? 0;
       if (shown >= action.total) return state;

@@ -25,6 +25,8 @@ export interface LabSession {
   stop(): Promise<void>;
   reopen(machine: string): void;
   terminalEnded(machine: string, why: string): void;
+  /** Start over: the start panel forgets the last start's progress and error (its machines' "ready" is no longer true). */
+  forgetShown(): void;
 }
 
 export function useLabSession(client: LabClient, lab: string): LabSession {
@@ -61,6 +63,8 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
       }
       if (s.state === 'stopped' || s.state === 'failed') {
         if (s.error) setError(s.error);
+        // A stopped lab's machines are gone: no row may still say "ready" (a failed start keeps its rows, which show where).
+        if (s.state === 'stopped') setProgress([]);
         forget();
       }
     } else if (e.session === current.current) {
@@ -140,6 +144,7 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
     const id = current.current;
     if (!id) return;
     setError(undefined);
+    setProgress([]);
     setBusy('resetting');
     try {
       setSession(await client.call('resetLab', { session: id }));
@@ -172,5 +177,10 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
     setExited((all) => ({ ...all, [machine]: `This terminal ended: ${why}` }));
   }, []);
 
-  return { known, session, progress, error, busy, terminals, exited, start, reset, stop, reopen, terminalEnded };
+  const forgetShown = useCallback(() => {
+    setProgress([]);
+    setError(undefined);
+  }, []);
+
+  return { known, session, progress, error, busy, terminals, exited, start, reset, stop, reopen, terminalEnded, forgetShown };
 }
