@@ -12,20 +12,25 @@ import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import { labelled, nothing, root } from './support.js';
 
 /**
- * The bundled lab `id`, started (trusted, as bundled labs are) before the tests of the enclosing
- * describe block, every machine available, and stopped after them with nothing left.
+ * The lab in `dir`, started (trusted) before the tests of the enclosing describe block, every
+ * machine available, and stopped after them with nothing left.
  */
-export function bundledLabSession(engine: { docker?: Docker; info?: EngineInfo }, id: string): () => LabSession {
+export function startedLabSession(engine: { docker?: Docker; info?: EngineInfo }, dir: string): () => LabSession {
   let session: LabSession | undefined;
   before(async () => {
-    session = new LabSession(engine.docker as Docker, engine.info as EngineInfo, await loadLab(join(root, 'labs', id)));
+    session = new LabSession(engine.docker as Docker, engine.info as EngineInfo, await loadLab(dir));
     await session.start({ trust: true });
-    for (const m of session.machines) assert.equal(m.unavailable, undefined, `${id}: machine ${m.name} is unavailable`);
+    for (const m of session.machines) assert.equal(m.unavailable, undefined, `${dir}: machine ${m.name} is unavailable`);
   });
   after(async () => {
     if (session) await stopLeavesNothing(engine.docker as Docker, session);
   });
   return () => session!;
+}
+
+/** The bundled lab `id` as startedLabSession gives it. */
+export function bundledLabSession(engine: { docker?: Docker; info?: EngineInfo }, id: string): () => LabSession {
+  return startedLabSession(engine, join(root, 'labs', id));
 }
 
 /** Runs a learner's script that must succeed; returns its output. */

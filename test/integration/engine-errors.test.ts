@@ -2,14 +2,12 @@
 // stopped (and a check's script there) says which machine and how to start it again, never
 // "(HTTP code 409)", and opens fine once it runs again; `labvisor run` of a lab asking more
 // CPUs than the engine has prints one sentence, not a stack trace.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { loadLab } from '../../electron/engine/labs/load.js';
-import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import { ErrorInWords } from '../../electron/engine/errors.js';
 import { toApiError } from '../../electron/server/api-errors.js';
+import { startedLabSession } from './check-assertions.js';
 import { cli, engineOrSkip, fixture, labelled, nothing } from './support.js';
 
 const engine = await engineOrSkip();
@@ -17,36 +15,25 @@ const RAW = /HTTP code|\b409\b|\s+at\s|modem\.js|unexpected error/;
 
 describe('engine errors in words, on a real engine', { skip: engine.skip }, () => {
   const docker = engine.docker as Docker;
-  let session: LabSession;
-
-  before(async () => {
-    session = new LabSession(docker, engine.info as EngineInfo, await loadLab(fixture('question-lab')));
-    await session.start({ trust: true });
-  });
-
-  after(async () => {
-    if (!session) return;
-    await session.stop();
-    assert.deepEqual(await labelled(docker, session.id), nothing);
-  });
+  const s = startedLabSession(engine, fixture('question-lab'));
 
   test('a terminal on a stopped container: the machine is not running, start it again or Start over; once started, it opens', async () => {
-    const container = `lv-${session.id}-box`;
+    const container = `lv-${s().id}-box`;
     await docker.getContainer(container).stop({ t: 0 });
-    const err = await session.openTerminal('box', 80, 24).then(() => undefined, (e: unknown) => e);
+    const err = await s().openTerminal('box', 80, 24).then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof ErrorInWords, `not in words: ${String(err)}`);
     assert.equal(err.message, `machine "box" is not running: start it again (docker start ${container}) or Start over.`);
     const api = toApiError(err, 'openTerminal');
     assert.deepEqual([api.code, api.message], ['engine', err.message], 'the UI gets the same sentence');
     assert.doesNotMatch(api.message, RAW);
     // A check's script on it says the same, not dockerode's words.
-    const script = await session.runScript('box', 'true', 5_000);
+    const script = await s().runScript('box', 'true', 5_000);
     assert.deepEqual([script.notRun, script.output], [true, err.message]);
 
     await docker.getContainer(container).start();
-    const term = await session.openTerminal('box', 80, 24);
+    const term = await s().openTerminal('box', 80, 24);
     assert.equal(term.machine, 'box');
-    await session.terminals.close(term.id);
+    await s().terminals.close(term.id);
   });
 
   test('labvisor run of a lab asking more CPUs than the engine has: one sentence, no stack trace', async (t) => {

@@ -7,62 +7,49 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Docker from 'dockerode';
 import { WRONG_ANSWER } from '../../electron/engine/checks/answer-question.js';
-import { loadLab } from '../../electron/engine/labs/load.js';
-import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import { solveLab } from '../../electron/engine/sessions/solve-lab.js';
 import type { CheckResult, SessionInfo } from '../../electron/shared/api.js';
-import { cli, engineOrSkip, firstStdoutLine, fixture, labelled, nothing, startCli } from './support.js';
+import { startedLabSession } from './check-assertions.js';
+import { cli, engineOrSkip, firstStdoutLine, fixture, startCli } from './support.js';
 import { Client, stopServing, type Served } from './ws-client.js';
 
 const engine = await engineOrSkip();
 const ORDERS = "printf 'tea\\ncoffee\\ncake\\n' > /tmp/orders";
 
 describe('question steps on a real engine', { skip: engine.skip }, () => {
-  const docker = engine.docker as Docker;
-  let session: LabSession;
-
-  before(async () => {
-    session = new LabSession(docker, engine.info as EngineInfo, await loadLab(fixture('question-lab')));
-    await session.start({ trust: true });
-  });
-  after(async () => {
-    await session?.stop();
-    if (session) assert.deepEqual(await labelled(docker, session.id), nothing);
-  });
+  const s = startedLabSession(engine, fixture('question-lab'));
 
   test('choices: a wrong choice is refused without the right one, the right one passes', async () => {
-    const wrong = await session.answer('kernel', 'Its own kernel, booted when the container started');
+    const wrong = await s().answer('kernel', 'Its own kernel, booted when the container started');
     assert.deepEqual(wrong, { ok: false, messages: [WRONG_ANSWER] });
-    assert.deepEqual(await session.answer('kernel', 'The kernel of the Docker host'), { ok: true, messages: [] });
-    assert.equal((await session.answer('kernel', 'the kernel of the docker host')).ok, false, 'a choice is picked as written');
+    assert.deepEqual(await s().answer('kernel', 'The kernel of the Docker host'), { ok: true, messages: [] });
+    assert.equal((await s().answer('kernel', 'the kernel of the docker host')).ok, false, 'a choice is picked as written');
   });
 
   test('a value the container computes now: wrong fails, right passes, with spaces and another case too', async () => {
-    const pid1 = (await session.runScript('box', 'cat /proc/1/comm', 10_000)).output.trim();
+    const pid1 = (await s().runScript('box', 'cat /proc/1/comm', 10_000)).output.trim();
     assert.ok(pid1, 'PID 1 has a command');
-    const wrong = await session.answer('pid-one', 'bash');
+    const wrong = await s().answer('pid-one', 'bash');
     assert.deepEqual(wrong, { ok: false, messages: [WRONG_ANSWER] });
-    assert.equal(await session.answer('pid-one', pid1).then((r) => r.ok), true);
-    assert.equal(await session.answer('pid-one', `  ${pid1.toUpperCase()}  `).then((r) => r.ok), true, 'match: ignore-case, trimmed');
+    assert.equal(await s().answer('pid-one', pid1).then((r) => r.ok), true);
+    assert.equal(await s().answer('pid-one', `  ${pid1.toUpperCase()}  `).then((r) => r.ok), true, 'match: ignore-case, trimmed');
   });
 
   test('a number that exists only once the learner acted: could not compute before, then any way of writing it', async () => {
-    assert.deepEqual(await session.answer('count', '3'), {
+    assert.deepEqual(await s().answer('count', '3'), {
       ok: false, messages: ['Could not compute the answer in "box": there is no /tmp/orders yet: run the step\'s command first'],
     });
-    assert.equal((await session.runScript('box', ORDERS, 10_000)).exitCode, 0);
+    assert.equal((await s().runScript('box', ORDERS, 10_000)).exitCode, 0);
     const answers: Record<string, CheckResult> = {};
-    for (const given of ['4', 'three', '3', ' 03 ', '3.0']) answers[given] = await session.answer('count', given);
+    for (const given of ['4', 'three', '3', ' 03 ', '3.0']) answers[given] = await s().answer('count', given);
     assert.deepEqual(answers['4'], { ok: false, messages: [WRONG_ANSWER] });
     assert.deepEqual(answers.three, { ok: false, messages: ['Answer with a number, such as 42.'] });
     for (const right of ['3', ' 03 ', '3.0']) assert.equal(answers[right]!.ok, true, right);
   });
 
   test('solving the lab answers each question: a wrong answer refused, the right one accepted', async () => {
-    const outcomes = await solveLab(session);
+    const outcomes = await solveLab(s());
     assert.deepEqual(outcomes.map((o) => [o.id, o.ok]), [['kernel', true], ['pid-one', true], ['count', true], ['done', true]]);
     assert.match(outcomes[0]!.message, /^answer "The kernel of the Docker host": a wrong one refused, the right one accepted$/);
     assert.match(outcomes[2]!.message, /^answer "3": a wrong one refused, the right one accepted$/);
