@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
 import { fixture, labelled, nothing } from '../integration/support.js';
 import {
-  launchChromium, prerequisites, screenshotPath, serve, sessionId, stopLabViaUi, waitForTerminal, watchProblems, type Served,
+  closeApp, openApp, openFolderAndStart, prerequisites, screenshotPath, sessionId, stopLabViaUi, waitForTerminal, type AppPage,
 } from './support.js';
 
 const skip = await prerequisites();
@@ -22,8 +22,7 @@ const TITLE = 'Question lab (test fixture)';
 describe('engine errors in words in the browser', { skip, timeout: 600_000 }, () => {
   // Its own data folder: the opened lab and its progress stay out of the user's.
   const dataDir = mkdtempSync(join(tmpdir(), 'labvisor-e2e-errors-'));
-  let served: Served;
-  let browser: Browser;
+  let app: AppPage | undefined;
   let page: Page;
   let problems: string[];
   let docker: Docker;
@@ -35,27 +34,16 @@ describe('engine errors in words in the browser', { skip, timeout: 600_000 }, ()
 
   before(async () => {
     docker = (await connectEngine()).docker;
-    served = await serve([], { LABVISOR_DATA_DIR: dataDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    problems = watchProblems(page);
-    await page.goto(served.url);
-    await page.locator('.lab-card').first().waitFor();
+    app = await openApp({ LABVISOR_DATA_DIR: dataDir });
+    ({ page, problems } = app);
   });
   after(async () => {
-    await browser?.close();
-    await served?.stop();
+    await closeApp(app);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('the lab opens from its folder and starts', async () => {
-    await page.getByRole('button', { name: 'Open lab folder…' }).click();
-    await page.getByRole('textbox', { name: 'Path of the lab folder' }).fill(fixture('question-lab'));
-    await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: `Open lab: ${TITLE}` }).click();
-    await page.getByRole('button', { name: 'Start lab' }).click();
-    await page.locator('.terminal-panel').waitFor({ timeout: 300_000 });
-    await waitForTerminal(page, 'box', /[#$]\s*$/m, 120_000);
+    await openFolderAndStart(page, fixture('question-lab'), TITLE, 'box');
     container = `lv-${await sessionId(page)}-box`;
   });
 

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { fixture } from '../integration/support.js';
 import {
-  axeViolations, currentStepTitle, launchChromium, nextStep, prerequisites, screenshotPath, serve, stopLabViaUi,
-  waitForTerminal, watchProblems, type Served,
+  axeViolations, closeApp, currentStepTitle, nextStep, openApp, openFolderAndStart, prerequisites, screenshotPath, stopLabViaUi,
+  waitForTerminal, type AppPage,
 } from './support.js';
 
 const skip = await prerequisites();
@@ -20,34 +20,22 @@ const TITLE = 'Question lab (test fixture)';
 describe('question steps in the browser', { skip, timeout: 600_000 }, () => {
   // Its own data folder: the opened lab and its progress stay out of the user's.
   const dataDir = mkdtempSync(join(tmpdir(), 'labvisor-e2e-question-'));
-  let served: Served;
-  let browser: Browser;
+  let app: AppPage | undefined;
   let page: Page;
   let problems: string[];
   const result = () => page.locator('.check-result');
 
   before(async () => {
-    served = await serve([], { LABVISOR_DATA_DIR: dataDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    problems = watchProblems(page);
-    await page.goto(served.url);
-    await page.locator('.lab-card').first().waitFor();
+    app = await openApp({ LABVISOR_DATA_DIR: dataDir });
+    ({ page, problems } = app);
   });
   after(async () => {
-    await browser?.close();
-    await served?.stop();
+    await closeApp(app);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('the lab opens from its folder and starts', async () => {
-    await page.getByRole('button', { name: 'Open lab folder…' }).click();
-    await page.getByRole('textbox', { name: 'Path of the lab folder' }).fill(fixture('question-lab'));
-    await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: `Open lab: ${TITLE}` }).click();
-    await page.getByRole('button', { name: 'Start lab' }).click();
-    await page.locator('.terminal-panel').waitFor({ timeout: 300_000 });
-    await waitForTerminal(page, 'box', /[#$]\s*$/m, 120_000);
+    await openFolderAndStart(page, fixture('question-lab'), TITLE, 'box');
     assert.equal(await currentStepTitle(page), 'Whose kernel?');
   });
 

@@ -54,8 +54,8 @@ export function launchChromium(): Promise<Browser> {
 export interface AppPage { served: Served; browser: Browser; page: Page; problems: string[] }
 
 /** The app as a learner opens it: `labvisor serve`, Chromium, one page on the start URL, watched for problems. */
-export async function openApp(): Promise<AppPage> {
-  const served = await serve();
+export async function openApp(env: Record<string, string> = {}): Promise<AppPage> {
+  const served = await serve([], env);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const problems = watchProblems(page);
@@ -112,6 +112,18 @@ export async function startLab(page: Page, title: string, machines: string[], ti
     await page.getByRole('tab', { name: new RegExp(`^${m}`) }).click();
     await waitForTerminal(page, m, /[#$]\s*$/m, 120_000);
   }
+}
+
+/** Opens the lab folder `dir` from the catalog, then its lab `title`, and starts it, waiting for `machine`'s prompt. */
+export async function openFolderAndStart(page: Page, dir: string, title: string, machine: string): Promise<void> {
+  await page.locator('.lab-card').first().waitFor();
+  await page.getByRole('button', { name: 'Open lab folder…' }).click();
+  await page.getByRole('textbox', { name: 'Path of the lab folder' }).fill(dir);
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: `Open lab: ${title}` }).click();
+  await page.getByRole('button', { name: 'Start lab' }).click();
+  await page.locator('.terminal-panel').waitFor({ timeout: 300_000 });
+  await waitForTerminal(page, machine, /[#$]\s*$/m, 120_000);
 }
 
 /** Clicks "Next step" (or "Finish") and waits for the next step's text. */
