@@ -1,5 +1,5 @@
 // The renderer's pure parts: fenced-block info strings, the learner's progress reducer, start
-// progress rows, the catalog filter, font zoom, routes, request tracking and channel numbers.
+// progress rows, the catalog filter, font zoom, the terminal's own keys, routes, request tracking and channel numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '../../electron/shared/api.js';
@@ -9,6 +9,7 @@ import { checkCleared, checkEnded, checkStarted, idleCheck } from '../../rendere
 import { addProgress, formatElapsed, shownElapsed, taskMachine } from '../../renderer/src/player/start-progress.js';
 import { allTags, filterLabs } from '../../renderer/src/catalog/filter-labs.js';
 import { FONT, zoomFont } from '../../renderer/src/terminal/font-size.js';
+import { terminalKeyHandler } from '../../renderer/src/terminal/terminal-keys.js';
 import { parseRoute, routeHash } from '../../renderer/src/app/route.js';
 import { ConnectionLostError, PendingRequests } from '../../renderer/src/api/pending-requests.js';
 import { ChannelTable } from '../../renderer/src/api/channel-table.js';
@@ -145,4 +146,26 @@ test('reconnect delay grows to 5 s with jitter; only web links leave the app', (
   assert.equal(isWebUrl('https://example.org/x'), true);
   assert.equal(isWebUrl('javascript:alert(1)'), false);
   assert.equal(isWebUrl('file:///etc/passwd'), false);
+});
+
+test("terminal keys: F6 leaves for the page, copy/find/zoom are the app's, everything else the shell's", () => {
+  const done: string[] = [];
+  const handler = terminalKeyHandler({ copy: () => done.push('copy'), find: () => done.push('find'), zoom: (z) => done.push(`zoom ${z}`) });
+  const key = (init: KeyboardEventInit & { code?: string }, type = 'keydown') => {
+    let prevented = false;
+    const e = { type, key: '', code: '', ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...init, preventDefault: () => { prevented = true; } };
+    return { toShell: handler(e as unknown as KeyboardEvent), prevented };
+  };
+  // F6 reaches neither the shell nor is it swallowed: the page's handler moves the focus.
+  assert.deepEqual(key({ key: 'F6' }), { toShell: false, prevented: false });
+  assert.deepEqual(key({ key: 'F6', shiftKey: true }), { toShell: false, prevented: false });
+  assert.deepEqual(key({ key: 'C', code: 'KeyC', ctrlKey: true, shiftKey: true }), { toShell: false, prevented: true });
+  assert.deepEqual(key({ key: 'V', code: 'KeyV', ctrlKey: true, shiftKey: true }), { toShell: false, prevented: false });
+  assert.deepEqual(key({ key: 'F', code: 'KeyF', metaKey: true, shiftKey: true }), { toShell: false, prevented: true });
+  assert.deepEqual(key({ key: '=', ctrlKey: true }), { toShell: false, prevented: true });
+  assert.deepEqual(key({ key: '0', ctrlKey: true }), { toShell: false, prevented: true });
+  assert.deepEqual(done, ['copy', 'find', 'zoom in', 'zoom reset']);
+  // The shell's own keys: Ctrl+C interrupts, Tab completes, Esc goes to vi.
+  for (const k of [{ key: 'c', code: 'KeyC', ctrlKey: true }, { key: 'Tab' }, { key: 'Escape' }, { key: 'a' }]) assert.equal(key(k).toShell, true);
+  assert.equal(key({ key: 'F6' }, 'keyup').toShell, true);
 });

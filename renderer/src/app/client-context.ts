@@ -1,5 +1,5 @@
 // The page's API client and its connection state, for any component.
-import { createContext, useContext, useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
 import type { ConnectionState, LabClient } from '../api/lab-client.js';
 
 export const ClientContext = createContext<LabClient | null>(null);
@@ -11,12 +11,8 @@ export function useClient(): LabClient {
 }
 
 export function useConnectionState(client: LabClient): ConnectionState {
-  const [state, setState] = useState(client.state);
-  useEffect(() => {
-    setState(client.state);
-    return client.onState(setState);
-  }, [client]);
-  return state;
+  const subscribe = useCallback((changed: () => void) => client.onState(changed), [client]);
+  return useSyncExternalStore(subscribe, () => client.state);
 }
 
 /** A message for an error of any kind. */

@@ -2,6 +2,11 @@
 export interface Shortcut { keys: string[]; what: string }
 
 export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
+  { group: 'Moving around', items: [
+    { keys: ['F6'], what: 'Next part: lab bar, steps, step, terminals, lenses — also the way out of a terminal' },
+    { keys: ['Shift', 'F6'], what: 'Previous part' },
+    { keys: ['Tab'], what: 'Next control (in a terminal, Tab is the shell\'s: press F6 first)' },
+  ] },
   { group: 'Lab', items: [
     { keys: ['N'], what: 'Run the next block of this step; at its end, go to the next step' },
     { keys: ['J', '→'], what: 'Next step' },
@@ -10,7 +15,8 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     { keys: ['H'], what: 'Show the next hint' },
     { keys: ['1–9'], what: 'Show the terminal of machine 1–9' },
     { keys: ['S'], what: 'Split view on or off' },
-    { keys: ['L'], what: 'Lenses on or off: processes, kernels, footprint, images, volumes (Esc closes them)' },
+    { keys: ['L'], what: 'Lenses on or off: processes, kernels, footprint, images, volumes' },
+    { keys: ['Esc'], what: 'Close the lenses (outside a terminal)' },
   ] },
   { group: 'App', items: [
     { keys: ['O'], what: 'Open a lab folder (in the catalog; or drop one on it)' },

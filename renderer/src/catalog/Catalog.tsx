@@ -38,15 +38,16 @@ export function Catalog({ onOpen, trust }: { onOpen(lab: string): void; trust: T
   const folder = useOpenFolder(trust, opened);
   const drop = useFolderDrop(folder.dropped);
 
+  const chooseFolder = folder.choose;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typingInto(e.target)) return;
       if (e.target instanceof Element && e.target.closest('dialog')) return;
-      if (e.key === 'o' || e.key === 'O') { e.preventDefault(); void folder.choose(); }
+      if (e.key === 'o' || e.key === 'O') { e.preventDefault(); void chooseFolder(); }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [folder.choose]);
+  }, [chooseFolder]);
 
   const remove = async (lab: LabSummary) => {
     try {

@@ -2,7 +2,7 @@
 // than the safe default lists each thing it asks for, where lab.yaml asks for it. Trusting calls
 // trustLab with the hash of what was shown; a folder changed since is shown again, never trusted
 // blindly. Refusing (also Escape) is the default: the lab stays in the catalog and does not start.
-import { useEffect, useState } from 'react';
+import { useCallback, useState, useSyncExternalStore } from 'react';
 import { ApiError } from '../../../electron/shared/api.js';
 import { errorText, useClient } from '../app/client-context.js';
 import type { TrustGate, TrustQuestion } from './trust-gate.js';
@@ -10,11 +10,8 @@ import { useDialog } from './use-dialog.js';
 
 /** The gate's current question, if any, as the trust dialog. */
 export function TrustPrompt({ gate }: { gate: TrustGate }) {
-  const [question, setQuestion] = useState(gate.current);
-  useEffect(() => {
-    setQuestion(gate.current);
-    return gate.onChange(setQuestion);
-  }, [gate]);
+  const subscribe = useCallback((changed: () => void) => gate.onChange(changed), [gate]);
+  const question = useSyncExternalStore(subscribe, () => gate.current);
   return question ? <TrustDialog key={question.id} question={question} /> : null;
 }
 

@@ -96,12 +96,13 @@ function LayerTable({ layers, caption }: { layers: Layer[]; caption: string }) {
 function Diff({ session, from, to }: { session: string; from: string; to: string }) {
   const client = useClient();
   const [diff, setDiff] = useState<ImageDiff>();
-  const [error, setError] = useState<string>();
+  // An error belongs to the pair compared: picking another pair clears it.
+  const [failed, setFailed] = useState<{ from: string; to: string; error: string }>();
+  const error = failed?.from === from && failed.to === to ? failed.error : undefined;
   useEffect(() => {
     if (from === to) return;
     let live = true;
-    setError(undefined);
-    client.call('lensImageDiff', { session, from, to }).then((d) => { if (live) setDiff(d); }, (err) => { if (live) setError(errorText(err)); });
+    client.call('lensImageDiff', { session, from, to }).then((d) => { if (live) setDiff(d); }, (err) => { if (live) setFailed({ from, to, error: errorText(err) }); });
     return () => { live = false; };
   }, [client, session, from, to]);
   if (from === to) return <p className="lens-empty">Pick two different images.</p>;

@@ -2,24 +2,10 @@
 // it into that machine's terminal, and "Copy"; untagged blocks only get "Copy".
 import { useState } from 'react';
 import { CheckIcon, CopyIcon, MachineIcon, PlayIcon } from '../app/icons.js';
-import type { LensName } from '../lens/lenses.js';
-import type { MachineKind } from '../app/machine-kinds.js';
+import { useRunner } from './runner-context.js';
 
-export interface Runner {
-  /** Types the code into the machine's terminal; false when it has none (yet). `block` names the block (for "ran"). */
-  run(machine: string, code: string, block: string): boolean;
-  /** Whether a block was run in this step (kept by the player: blocks re-render freely). */
-  ran(block: string): boolean;
-  kindOf(machine: string): MachineKind | undefined;
-  /** Why Run is not possible now (no session, machine unavailable), or undefined. */
-  blocked(machine: string): string | undefined;
-  /** Opens a lens beside the terminals (a `lens:` link in the markdown). */
-  openLens(lens: LensName): void;
-  /** Why no lens can open now (the lab is not running), or undefined. */
-  lensBlocked(): string | undefined;
-}
-
-export function CodeBlock({ code, machine, language, runner, block }: { code: string; machine?: string; language?: string; runner: Runner; block: string }) {
+export function CodeBlock({ code, machine, language, block }: { code: string; machine?: string; language?: string; block: string }) {
+  const runner = useRunner();
   const ran = runner.ran(block);
   const [copied, setCopied] = useState(false);
   const kind = machine ? runner.kindOf(machine) : undefined;

@@ -41,7 +41,7 @@ export function StartPanel({ lab, progress, busy, error, doctor, canStart, onSta
               <li key={m.name}><MachineIcon kind={m.kind} /> <strong>{m.name}</strong> <span className="muted">{KIND_DESCRIPTION[m.kind]}</span></li>
             ))}
           </ul>
-          <button type="button" className="button primary large" onClick={onStart} disabled={!canStart}>
+          <button type="button" className="button primary large" data-start onClick={onStart} disabled={!canStart}>
             <PlayIcon /> {error ? 'Try again' : 'Start lab'}
           </button>
         </div>

@@ -2,7 +2,6 @@
 // its question, hints opened one at a time, the solution on request, and the way to the next step.
 import type { Result } from '../../../electron/shared/api.js';
 import { BulbIcon, CheckIcon, CrossIcon } from '../app/icons.js';
-import type { Runner } from './CodeBlock.js';
 import { CodeBlock } from './CodeBlock.js';
 import { QuestionForm } from './QuestionForm.js';
 import { StepMarkdown } from './StepMarkdown.js';
@@ -16,7 +15,6 @@ interface Props {
   check: CheckState;
   hintsShown: number;
   solutionShown: boolean;
-  runner: Runner;
   isLast: boolean;
   onCheck(): void;
   onAnswer(answer: string): void;
@@ -39,13 +37,13 @@ export function StepActions(p: Props) {
         <div className="help-area">
           {step.hints.slice(0, p.hintsShown).map((h, i) => (
             <div key={i} className="hint" role="note" aria-label={`Hint ${i + 1}`}>
-              <BulbIcon /><div><strong>Hint {i + 1}</strong> <StepMarkdown markdown={h} runner={p.runner} inline id={`${step.step}-hint-${i}`} /></div>
+              <BulbIcon /><div><strong>Hint {i + 1}</strong> <StepMarkdown markdown={h} inline id={`${step.step}-hint-${i}`} /></div>
             </div>
           ))}
           {p.solutionShown && (
             <div className="solution" role="region" aria-label="Solution">
               <strong>Solution</strong>
-              {step.solution.map((s, i) => <CodeBlock key={i} code={s.script.replace(/\n$/, '')} machine={s.machine} runner={p.runner} block={`${step.step}-solution-${i}`} />)}
+              {step.solution.map((s, i) => <CodeBlock key={i} code={s.script.replace(/\n$/, '')} machine={s.machine} block={`${step.step}-solution-${i}`} />)}
             </div>
           )}
         </div>

@@ -9,7 +9,7 @@ import { useClient } from '../app/client-context.js';
 import { isWebUrl } from '../api/lab-client.js';
 import { LensLink } from '../lens/LensLink.js';
 import { lensOfHref } from '../lens/lenses.js';
-import { CodeBlock, type Runner } from './CodeBlock.js';
+import { CodeBlock } from './CodeBlock.js';
 import { parseFenceInfo } from './fence-info.js';
 
 function textOf(nodes: ElementContent[]): string {
@@ -19,14 +19,14 @@ function textOf(nodes: ElementContent[]): string {
 /** react-markdown blanks addresses of unknown schemes; `lens:` links are ours (they never leave the app). */
 const keepLensLinks = (url: string): string => (lensOfHref(url) ? url : defaultUrlTransform(url));
 
-export function StepMarkdown({ markdown, runner, inline = false, id }: { markdown: string; runner: Runner; inline?: boolean; id: string }) {
+export function StepMarkdown({ markdown, inline = false, id }: { markdown: string; inline?: boolean; id: string }) {
   const client = useClient();
   // Stable component types: a new `pre` each render would remount every block.
   const components = useMemo(() => {
     const components: Components = {
       a: ({ href, children }) => {
         const lens = lensOfHref(href);
-        if (lens) return <LensLink lens={lens} runner={runner}>{children}</LensLink>;
+        if (lens) return <LensLink lens={lens}>{children}</LensLink>;
         if (!href || !isWebUrl(href)) return <span className="plain-link">{children}</span>;
         return (
           <a href={href} target="_blank" rel="noopener noreferrer"
@@ -43,12 +43,12 @@ export function StepMarkdown({ markdown, runner, inline = false, id }: { markdow
         const lang = classes.find((c) => c.startsWith('language-'))?.slice('language-'.length);
         const meta = (code.data as { meta?: string } | undefined)?.meta;
         const info = parseFenceInfo(lang, meta);
-        return <CodeBlock code={textOf(code.children).replace(/\n$/, '')} runner={runner} block={`${id}@${node?.position?.start.offset ?? 0}`}
+        return <CodeBlock code={textOf(code.children).replace(/\n$/, '')} block={`${id}@${node?.position?.start.offset ?? 0}`}
           {...(info.machine ? { machine: info.machine } : {})} {...(info.language ? { language: info.language } : {})} />;
       },
     };
     if (inline) components.p = ({ children }) => <>{children}</>;
     return components;
-  }, [client, runner, inline, id]);
+  }, [client, inline, id]);
   return <ReactMarkdown skipHtml urlTransform={keepLensLinks} components={components}>{markdown}</ReactMarkdown>;
 }

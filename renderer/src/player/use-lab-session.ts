@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionInfo, TerminalInfo } from '../../../electron/shared/api.js';
 import type { LabClient } from '../api/lab-client.js';
 import { errorText, useConnectionState } from '../app/client-context.js';
+import { useLatest } from '../app/use-latest.js';
 import { addProgress, type StartProgress } from './start-progress.js';
 
 const LIVE = new Set(['starting', 'running', 'resetting']);
@@ -13,6 +14,8 @@ export interface LabSession {
   /** False until the first listSessions answered (no flash of "Start" on reload). */
   known: boolean;
   session?: SessionInfo;
+  /** Counts the times the machines were made anew (another session, a reset): what was true of the old ones is not of these. */
+  generation: number;
   progress: StartProgress;
   /** Where starting, resetting or stopping failed, in the engine's words (which carry the fix). */
   error?: string;
@@ -33,6 +36,8 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
   const connection = useConnectionState(client);
   const [known, setKnown] = useState(false);
   const [session, setSession] = useState<SessionInfo>();
+  const [generation, setGeneration] = useState(0);
+  const lastState = useRef<string | undefined>(undefined);
   const [progress, setProgress] = useState<StartProgress>([]);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<LabSession['busy']>();
@@ -54,6 +59,8 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
       // A new session of this lab (ours starting, or one started from another window) takes over.
       if (current.current && s.id !== current.current && s.state !== 'starting') return;
       if (s.id !== current.current) setProgress([]);
+      if (s.id !== current.current || (s.state === 'resetting' && lastState.current !== 'resetting')) setGeneration((g) => g + 1);
+      lastState.current = s.state;
       current.current = s.id;
       setSession(s);
       if (s.state === 'resetting') {
@@ -81,7 +88,9 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
       if (!live) return;
       const mine = sessions.find((s) => s.lab === lab && LIVE.has(s.state));
       if (mine) {
+        if (mine.id !== current.current) setGeneration((g) => g + 1);
         current.current = mine.id;
+        lastState.current = mine.state;
         setSession(mine);
       } else if (current.current) {
         // It ended while we were away.
@@ -109,10 +118,13 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
     }
   }, [client]);
 
-  // A running session gets a terminal per machine: the ones it has (a reload re-attaches), or new ones.
+  // A running session gets a terminal per machine: the ones it has (a reload re-attaches), or new
+  // ones — once per session start or reconnect, not on each status event of the same session.
+  const latestSession = useLatest(session);
+  const runningId = session?.state === 'running' ? session.id : undefined;
   useEffect(() => {
-    if (session?.state !== 'running' || connection !== 'open') return;
-    const s = session;
+    const s = latestSession.current;
+    if (!runningId || !s || connection !== 'open') return;
     let live = true;
     client.call('listTerminals', { session: s.id }).then(({ terminals: open }) => {
       if (!live) return;
@@ -123,7 +135,7 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
       }
     }, (err) => { if (live) setError(errorText(err)); });
     return () => { live = false; };
-  }, [client, session?.id, session?.state, connection, openTerminal]);
+  }, [client, runningId, latestSession, connection, openTerminal]);
 
   const start = useCallback(async () => {
     setError(undefined);
@@ -131,6 +143,7 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
     setBusy('starting');
     try {
       const s = await client.call('startLab', { lab });
+      if (s.id !== current.current) setGeneration((g) => g + 1);
       current.current = s.id;
       setSession(s);
     } catch (err) {
@@ -146,6 +159,7 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
     setError(undefined);
     setProgress([]);
     setBusy('resetting');
+    setGeneration((g) => g + 1);
     try {
       setSession(await client.call('resetLab', { session: id }));
     } catch (err) {
@@ -182,5 +196,5 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
     setError(undefined);
   }, []);
 
-  return { known, session, progress, error, busy, terminals, exited, start, reset, stop, reopen, terminalEnded, forgetShown };
+  return { known, session, generation, progress, error, busy, terminals, exited, start, reset, stop, reopen, terminalEnded, forgetShown };
 }

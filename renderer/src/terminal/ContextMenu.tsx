@@ -1,18 +1,18 @@
 // A small keyboard-usable menu at the pointer: arrows move, Enter runs, Escape or a click outside closes.
 import { useEffect, useRef } from 'react';
+import { useLatest } from '../app/use-latest.js';
 
 export interface MenuItem { label: string; shortcut?: string; disabled?: boolean; run(): void }
 
 export function ContextMenu({ x, y, items, label, onClose }: { x: number; y: number; items: MenuItem[]; label: string; onClose(): void }) {
   const menu = useRef<HTMLDivElement>(null);
-  const close = useRef(onClose);
-  close.current = onClose;
+  const close = useLatest(onClose);
   useEffect(() => {
     menu.current?.querySelector<HTMLButtonElement>('button:not([disabled])')?.focus();
     const away = (e: MouseEvent) => { if (!menu.current?.contains(e.target as Node)) close.current(); };
     window.addEventListener('mousedown', away);
     return () => window.removeEventListener('mousedown', away);
-  }, []);
+  }, [close]);
   const move = (step: number) => {
     const buttons = [...(menu.current?.querySelectorAll<HTMLButtonElement>('button:not([disabled])') ?? [])];
     const i = buttons.indexOf(document.activeElement as HTMLButtonElement);

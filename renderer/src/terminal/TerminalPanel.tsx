@@ -21,7 +21,8 @@ export interface TerminalPanelProps {
   /** Why a machine is unavailable, with the fix when doctor knows one. */
   fixFor(machine: MachineStatus): string | undefined;
   handles: RefObject<Map<string, TerminalHandle>>;
-  onActivate(machine: string): void;
+  /** Shows a machine's terminal; `focus` moves the keyboard there too (a tab's click, not its arrow keys). */
+  onActivate(machine: string, focus: boolean): void;
   onSplit(split: boolean): void;
   onZoom(zoom: Zoom): void;
   onExit(machine: string, why: string): void;
@@ -37,7 +38,7 @@ export function TerminalPanel(props: TerminalPanelProps) {
     e.preventDefault();
     const next = machines[(i + step + machines.length) % machines.length];
     if (next) {
-      props.onActivate(next.name);
+      props.onActivate(next.name, false);
       tablist.current?.querySelector<HTMLButtonElement>(`#tab-${next.name}`)?.focus();
     }
   };
@@ -49,7 +50,7 @@ export function TerminalPanel(props: TerminalPanelProps) {
             <button key={m.name} id={`tab-${m.name}`} type="button" role="tab"
               aria-selected={m.name === active} aria-controls={`pane-${m.name}`} tabIndex={m.name === active ? 0 : -1}
               className={`terminal-tab ${m.name === active ? 'active' : ''} ${m.unavailable || m.stopped || props.exited[m.name] ? 'down' : ''}`}
-              onClick={() => props.onActivate(m.name)} onKeyDown={(e) => onTabKey(e, i)}>
+              onClick={() => props.onActivate(m.name, true)} onKeyDown={(e) => onTabKey(e, i)}>
               <MachineIcon kind={m.kind} />
               <span className="tab-name">{m.name}</span>
               <span className="tab-kind">{KIND_LABEL[m.kind]}</span>
@@ -57,6 +58,8 @@ export function TerminalPanel(props: TerminalPanelProps) {
             </button>
           ))}
         </div>
+        {/* The way out is on the frame, where a keyboard user stuck in a shell looks for it. */}
+        <span className="terminal-escape muted"><kbd>F6</kbd> leaves the terminal</span>
         <div className="terminal-actions">
           <button type="button" className="icon-button" aria-pressed={split} title="Split view: every terminal at once"
             onClick={() => props.onSplit(!split)}><span aria-hidden="true">{split ? '▣' : '◫'}</span><span className="visually-hidden">Split view</span></button>
@@ -71,7 +74,7 @@ export function TerminalPanel(props: TerminalPanelProps) {
           return (
             <div key={m.name} id={`pane-${m.name}`} role="tabpanel" aria-labelledby={`tab-${m.name}`}
               className={`terminal-pane ${shown ? '' : 'hidden'} ${m.name === active ? 'active' : ''}`}
-              onMouseDown={() => { if (m.name !== active) props.onActivate(m.name); }}>
+              onMouseDown={() => { if (m.name !== active) props.onActivate(m.name, false); }}>
               {split && (
                 <div className="pane-title"><MachineIcon kind={m.kind} /> {m.name}</div>
               )}

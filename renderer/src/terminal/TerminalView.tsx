@@ -1,20 +1,18 @@
-// One machine's terminal: xterm.js with fit, WebGL (DOM renderer when WebGL is unavailable, as in
-// headless Chromium), search, web links, copy on select, Ctrl+Shift+C/V, a context menu and font
+// One machine's terminal: xterm.js (create-terminal.ts) attached to the machine's shell, fitted to
+// its pane, with search, copy on select, the keys of terminal-keys.ts, a context menu and font
 // zoom. Output is acknowledged once xterm has drawn it, so a flood (`yes`) never freezes the page.
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
-import { Terminal } from '@xterm/xterm';
-import { FitAddon } from '@xterm/addon-fit';
-import { SearchAddon } from '@xterm/addon-search';
-import { WebLinksAddon } from '@xterm/addon-web-links';
-import { WebglAddon } from '@xterm/addon-webgl';
+import type { SearchAddon } from '@xterm/addon-search';
 import type { TerminalInfo } from '../../../electron/shared/api.js';
 import type { LabClient, TerminalLink } from '../api/lab-client.js';
-import { isWebUrl } from '../api/lab-client.js';
+import { useLatest } from '../app/use-latest.js';
+import { ContextMenu, type MenuItem } from './ContextMenu.js';
+import { createTerminal, type TerminalParts } from './create-terminal.js';
 import { withCspSafeStyles } from './csp-safe-styles.js';
 import type { Zoom } from './font-size.js';
-import { ContextMenu, type MenuItem } from './ContextMenu.js';
 import { SearchBar } from './SearchBar.js';
-import { CONTRAST, DARK, FONT_FAMILY } from './terminal-theme.js';
+import { terminalKeyHandler } from './terminal-keys.js';
+import { CONTRAST, DARK } from './terminal-theme.js';
 
 export interface TerminalHandle {
   /** Types text as if the learner did (the Run button). */
@@ -33,59 +31,36 @@ interface Props {
   ref?: Ref<TerminalHandle>;
 }
 
+/** A mounted terminal: its xterm parts, and its link to the shell once attached (input typed before waits in `pending`). */
+type Live = TerminalParts & { link?: TerminalLink; pending: string[] };
+
 export function TerminalView({ client, info, fontSize, contrast, visible, onZoom, onExit, ref }: Props) {
+  const view = useRef<HTMLDivElement>(null);
   const host = useRef<HTMLDivElement>(null);
-  const parts = useRef<{ term: Terminal; fit: FitAddon; search: SearchAddon; link?: TerminalLink; pending: string[] }>(null);
-  const [renderer, setRenderer] = useState<'webgl' | 'dom'>('dom');
-  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
-  const [searching, setSearching] = useState(false);
-  const callbacks = useRef({ onZoom, onExit });
-  callbacks.current = { onZoom, onExit };
+  const live = useRef<Live>(null);
+  const [menu, setMenu] = useState<{ x: number; y: number; items: MenuItem[] } | null>(null);
+  const [search, setSearch] = useState<SearchAddon | null>(null);
+  const callbacks = useLatest({ onZoom, onExit });
+  // Read once, at mount: later changes are applied by the effect below, to the same terminal.
+  const initial = useLatest({ fontSize, contrast });
 
   useImperativeHandle(ref, () => ({
     type: (text) => {
-      const p = parts.current;
-      if (!p) return;
-      if (p.link) p.link.input(text);
-      else p.pending.push(text);
+      const l = live.current;
+      if (!l) return;
+      if (l.link) l.link.input(text);
+      else l.pending.push(text);
     },
-    focus: () => parts.current?.term.focus(),
+    focus: () => live.current?.term.focus(),
   }), []);
 
   useEffect(() => {
     const el = host.current!;
-    const term = new Terminal({
-      fontSize, fontFamily: FONT_FAMILY, theme: contrast ? CONTRAST : DARK,
-      // No blinking (VS Code's default too): the DOM renderer blinks with a CSS animation that
-      // makes the page draw every frame, and every echo then waits a frame longer.
-      cursorBlink: false,
-      // At line height 1 the DOM renderer clips underscores below the cell ($LAB_VOLUME_RECORDS lost its _).
-      lineHeight: 1.2,
-      scrollback: 5000, allowProposedApi: true, rightClickSelectsWord: false, drawBoldTextInBrightColors: true,
-    });
-    const fit = new FitAddon();
-    const search = new SearchAddon();
-    term.loadAddon(fit);
-    term.loadAddon(search);
-    term.loadAddon(new WebLinksAddon((event, uri) => {
-      event.preventDefault();
-      if (isWebUrl(uri)) client.openExternal(uri);
-    }));
-    withCspSafeStyles(document, () => term.open(el));
-    try {
-      const webgl = new WebglAddon();
-      webgl.onContextLoss(() => {
-        withCspSafeStyles(document, () => webgl.dispose());
-        setRenderer('dom');
-      });
-      withCspSafeStyles(document, () => term.loadAddon(webgl));
-      setRenderer('webgl');
-    } catch {
-      // No WebGL (no GPU, or blocked): xterm keeps its DOM renderer.
-      setRenderer('dom');
-    }
-    const p: { term: Terminal; fit: FitAddon; search: SearchAddon; link?: TerminalLink; pending: string[] } = { term, fit, search, pending: [] };
-    parts.current = p;
+    // The renderer is an attribute the tests read, set by the terminal's setup rather than React.
+    const parts = createTerminal(el, { ...initial.current, client, onRenderer: (r) => view.current?.setAttribute('data-renderer', r) });
+    const { term, fit } = parts;
+    const l: Live = { ...parts, pending: [] };
+    live.current = l;
     let disposed = false;
 
     const copySelection = () => {
@@ -93,29 +68,13 @@ export function TerminalView({ client, info, fontSize, contrast, visible, onZoom
       if (text) navigator.clipboard?.writeText(text).catch(() => {});
     };
     term.onSelectionChange(copySelection);
-    term.attachCustomKeyEventHandler((e) => {
-      if (e.type !== 'keydown') return true;
-      const ctrl = e.ctrlKey || e.metaKey;
-      if (ctrl && e.shiftKey && e.code === 'KeyC') {
-        e.preventDefault();
-        copySelection();
-        return false;
-      }
-      // Let the browser paste: xterm reads the paste event (no clipboard permission needed).
-      if (ctrl && e.shiftKey && e.code === 'KeyV') return false;
-      if (ctrl && e.shiftKey && e.code === 'KeyF') {
-        e.preventDefault();
-        setSearching(true);
-        return false;
-      }
-      if (ctrl && !e.shiftKey && (e.key === '=' || e.key === '+')) { e.preventDefault(); callbacks.current.onZoom('in'); return false; }
-      if (ctrl && !e.shiftKey && e.key === '-') { e.preventDefault(); callbacks.current.onZoom('out'); return false; }
-      if (ctrl && !e.shiftKey && e.key === '0') { e.preventDefault(); callbacks.current.onZoom('reset'); return false; }
-      return true;
-    });
-
-    term.onData((data) => p.link?.input(data));
-    term.onResize(({ cols, rows }) => p.link?.resize(cols, rows));
+    term.attachCustomKeyEventHandler(terminalKeyHandler({
+      copy: copySelection,
+      find: () => setSearch(parts.search),
+      zoom: (z) => callbacks.current.onZoom(z),
+    }));
+    term.onData((data) => l.link?.input(data));
+    term.onResize(({ cols, rows }) => l.link?.resize(cols, rows));
 
     client.attach(info.id, {
       data: (bytes, done) => term.write(bytes, done),
@@ -129,9 +88,9 @@ export function TerminalView({ client, info, fontSize, contrast, visible, onZoom
         void link.detach();
         return;
       }
-      p.link = link;
+      l.link = link;
       link.resize(term.cols, term.rows);
-      for (const text of p.pending.splice(0)) link.input(text);
+      for (const text of l.pending.splice(0)) link.input(text);
     }, (err: Error) => {
       term.write(`\r\n\x1b[31mCould not attach this terminal: ${err.message}\x1b[0m\r\n`);
     });
@@ -146,47 +105,53 @@ export function TerminalView({ client, info, fontSize, contrast, visible, onZoom
     return () => {
       disposed = true;
       observer.disconnect();
-      void p.link?.detach();
-      parts.current = null;
+      void l.link?.detach();
+      live.current = null;
       withCspSafeStyles(document, () => term.dispose());
     };
     // One xterm per terminal id; font and theme changes are applied below without a new one.
-  }, [client, info.id]);
+  }, [client, info.id, initial, callbacks]);
 
   // Font and theme changes reuse the terminal. A hidden pane cannot measure its font (it has no
   // size), so the font is applied, and the terminal fitted, once the pane is shown; then the
   // latest output is what the learner sees.
   useEffect(() => {
-    const p = parts.current;
-    if (!p) return;
-    p.term.options.theme = contrast ? CONTRAST : DARK;
+    const l = live.current;
+    if (!l) return;
+    l.term.options.theme = contrast ? CONTRAST : DARK;
     if (!visible || !host.current || host.current.offsetWidth === 0) return;
-    if (p.term.options.fontSize !== fontSize) p.term.options.fontSize = fontSize;
-    p.fit.fit();
-    p.term.scrollToBottom();
+    if (l.term.options.fontSize !== fontSize) l.term.options.fontSize = fontSize;
+    l.fit.fit();
+    l.term.scrollToBottom();
   }, [visible, fontSize, contrast]);
 
-  const items: MenuItem[] = [
-    { label: 'Copy', shortcut: 'Ctrl+Shift+C', disabled: !parts.current?.term.hasSelection(), run: () => {
-      const text = parts.current?.term.getSelection();
-      if (text) void navigator.clipboard?.writeText(text).catch(() => {});
-    } },
-    { label: 'Paste', shortcut: 'Ctrl+Shift+V', run: () => {
-      navigator.clipboard?.readText().then((text) => parts.current?.term.paste(text)).catch(() => {});
-    } },
-    { label: 'Clear', run: () => parts.current?.term.clear() },
-    { label: 'Search…', shortcut: 'Ctrl+Shift+F', run: () => setSearching(true) },
-  ];
+  const focusTerminal = () => live.current?.term.focus();
+  const openMenu = (x: number, y: number) => {
+    const l = live.current;
+    if (!l) return;
+    setMenu({ x, y, items: [
+      { label: 'Copy', shortcut: 'Ctrl+Shift+C', disabled: !l.term.hasSelection(), run: () => {
+        const text = l.term.getSelection();
+        if (text) void navigator.clipboard?.writeText(text).catch(() => {});
+      } },
+      { label: 'Paste', shortcut: 'Ctrl+Shift+V', run: () => {
+        navigator.clipboard?.readText().then((text) => l.term.paste(text)).catch(() => {});
+      } },
+      { label: 'Clear', run: () => l.term.clear() },
+      { label: 'Search…', shortcut: 'Ctrl+Shift+F', run: () => setSearch(l.search) },
+    ] });
+  };
 
   return (
-    <div className="terminal-view" data-renderer={renderer} data-machine={info.machine}
-      onContextMenu={(e) => { e.preventDefault(); setMenu({ x: e.clientX, y: e.clientY }); }}>
-      {searching && parts.current && (
-        <SearchBar search={parts.current.search} onClose={() => { setSearching(false); parts.current?.term.focus(); }} />
-      )}
+    <div className="terminal-view" ref={view} data-machine={info.machine}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        openMenu(e.clientX, e.clientY);
+      }}>
+      {search && <SearchBar search={search} onClose={() => { setSearch(null); focusTerminal(); }} />}
       <div className="terminal-host" ref={host} />
-      {menu && <ContextMenu x={menu.x} y={menu.y} items={items} label={`Terminal ${info.machine}`}
-        onClose={() => { setMenu(null); parts.current?.term.focus(); }} />}
+      {menu && <ContextMenu x={menu.x} y={menu.y} items={menu.items} label={`Terminal ${info.machine}`}
+        onClose={() => { setMenu(null); focusTerminal(); }} />}
     </div>
   );
 }
