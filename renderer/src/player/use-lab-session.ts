@@ -1,16 +1,16 @@
 // The lab's session as the player sees it: found again after a reload or reconnect
 // (listSessions), started, reset and stopped on request, its start progress folded from
-// `progress` events, and one terminal per machine opened (or re-attached) once it runs.
+// `progress` events, and its terminals (use-session-terminals.ts) once it runs.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { SessionInfo, TerminalInfo } from '../../../electron/shared/api.js';
+import type { SessionInfo } from '../../../electron/shared/api.js';
 import type { LabClient } from '../api/lab-client.js';
 import { errorText, useConnectionState } from '../app/client-context.js';
-import { useLatest } from '../app/use-latest.js';
 import { addProgress, type StartProgress } from './start-progress.js';
+import { useSessionTerminals, type SessionTerminals } from './use-session-terminals.js';
 
 const LIVE = new Set(['starting', 'running', 'resetting']);
 
-export interface LabSession {
+export interface LabSession extends SessionTerminals {
   /** False until the first listSessions answered (no flash of "Start" on reload). */
   known: boolean;
   session?: SessionInfo;
@@ -20,14 +20,9 @@ export interface LabSession {
   /** Where starting, resetting or stopping failed, in the engine's words (which carry the fix). */
   error?: string;
   busy?: 'starting' | 'resetting' | 'stopping';
-  terminals: Record<string, TerminalInfo>;
-  /** Machines whose terminal ended or could not open, in the sentence to show (the engine's words carry the fix). */
-  exited: Record<string, string>;
   start(): Promise<void>;
   reset(): Promise<void>;
   stop(): Promise<void>;
-  reopen(machine: string): void;
-  terminalEnded(machine: string, why: string): void;
   /** Start over: the start panel forgets the last start's progress and error (its machines' "ready" is no longer true). */
   forgetShown(): void;
 }
@@ -41,16 +36,8 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
   const [progress, setProgress] = useState<StartProgress>([]);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<LabSession['busy']>();
-  const [terminals, setTerminals] = useState<Record<string, TerminalInfo>>({});
-  const [exited, setExited] = useState<Record<string, string>>({});
   const current = useRef<string | undefined>(undefined);
-  const opening = useRef(new Set<string>());
-
-  const forget = useCallback(() => {
-    current.current = undefined;
-    setTerminals({});
-    setExited({});
-  }, []);
+  const sessionTerminals = useSessionTerminals(client, session, generation, connection, setError);
 
   useEffect(() => client.onEvent((e) => {
     if (e.event === 'session') {
@@ -63,22 +50,18 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
       lastState.current = s.state;
       current.current = s.id;
       setSession(s);
-      if (s.state === 'resetting') {
-        setTerminals({});
-        setExited({});
-        setProgress([]);
-      }
+      if (s.state === 'resetting') setProgress([]);
       if (s.state === 'stopped' || s.state === 'failed') {
         if (s.error) setError(s.error);
         // A stopped lab's machines are gone: no row may still say "ready" (a failed start keeps its rows, which show where).
         if (s.state === 'stopped') setProgress([]);
-        forget();
+        current.current = undefined;
       }
     } else if (e.session === current.current) {
       const event = e.progress;
       setProgress((rows) => addProgress(rows, event, Date.now()));
     }
-  }), [client, lab, forget]);
+  }), [client, lab]);
 
   // On load and after every reconnect: is a session of this lab running on the host?
   useEffect(() => {
@@ -94,48 +77,13 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
         setSession(mine);
       } else if (current.current) {
         // It ended while we were away.
-        forget();
+        current.current = undefined;
         setSession(undefined);
       }
       setKnown(true);
     }, (err) => { if (live) setError(errorText(err)); });
     return () => { live = false; };
-  }, [client, lab, connection, forget]);
-
-  const openTerminal = useCallback(async (s: SessionInfo, machine: string, existing?: TerminalInfo) => {
-    const key = `${s.id}/${machine}`;
-    if (opening.current.has(key)) return;
-    opening.current.add(key);
-    try {
-      const t = existing ?? await client.call('openTerminal', { session: s.id, machine, cols: 100, rows: 30 });
-      if (current.current !== s.id) return;
-      setTerminals((all) => ({ ...all, [machine]: t }));
-      setExited(({ [machine]: _gone, ...rest }) => rest);
-    } catch (err) {
-      if (current.current === s.id) setExited((all) => ({ ...all, [machine]: `Could not open a shell: ${errorText(err)}` }));
-    } finally {
-      opening.current.delete(key);
-    }
-  }, [client]);
-
-  // A running session gets a terminal per machine: the ones it has (a reload re-attaches), or new
-  // ones — once per session start or reconnect, not on each status event of the same session.
-  const latestSession = useLatest(session);
-  const runningId = session?.state === 'running' ? session.id : undefined;
-  useEffect(() => {
-    const s = latestSession.current;
-    if (!runningId || !s || connection !== 'open') return;
-    let live = true;
-    client.call('listTerminals', { session: s.id }).then(({ terminals: open }) => {
-      if (!live) return;
-      for (const m of s.machines) {
-        if (m.unavailable || m.stopped) continue;
-        const existing = open.find((t) => t.machine === m.name && !t.exit);
-        void openTerminal(s, m.name, existing);
-      }
-    }, (err) => { if (live) setError(errorText(err)); });
-    return () => { live = false; };
-  }, [client, runningId, latestSession, connection, openTerminal]);
+  }, [client, lab, connection]);
 
   const start = useCallback(async () => {
     setError(undefined);
@@ -175,26 +123,18 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
     setBusy('stopping');
     try {
       setSession(await client.call('stopLab', { session: id }));
-      forget();
+      current.current = undefined;
     } catch (err) {
       setError(errorText(err));
     } finally {
       setBusy(undefined);
     }
-  }, [client, forget]);
-
-  const reopen = useCallback((machine: string) => {
-    if (session?.state === 'running') void openTerminal(session, machine);
-  }, [session, openTerminal]);
-
-  const terminalEnded = useCallback((machine: string, why: string) => {
-    setExited((all) => ({ ...all, [machine]: `This terminal ended: ${why}` }));
-  }, []);
+  }, [client]);
 
   const forgetShown = useCallback(() => {
     setProgress([]);
     setError(undefined);
   }, []);
 
-  return { known, session, generation, progress, error, busy, terminals, exited, start, reset, stop, reopen, terminalEnded, forgetShown };
+  return { known, session, generation, progress, error, busy, ...sessionTerminals, start, reset, stop, forgetShown };
 }
