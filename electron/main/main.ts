@@ -28,7 +28,7 @@ if (!app.requestSingleInstanceLock()) {
 
 function run(): void {
   const host = new LabHost({ log });
-  host.prefetch(); // the catalog and the engine, while the window and its page load
+  void host.prefetch(); // the catalog and the engine, while the window and its page load
   let window: BrowserWindow | undefined;
 
   app.on('second-instance', () => {

@@ -104,10 +104,12 @@ export class LabHost implements HostApi {
    * listens): the catalog (the next listLabs takes this answer, later ones read again), then the
    * engine connection, whose modules take long enough to load that a page waiting on them shows.
    */
-  prefetch(): void {
+  prefetch(): Promise<void> {
     const catalog = this.readCatalog();
     this.prefetchedCatalog = catalog;
     catalog.catch(() => {}).finally(() => this.connect().catch(() => {})); // errors reach whoever asks
+    // Settles when the catalog is read (for whoever must know it was read then: the tests).
+    return catalog.then(() => {}, () => {});
   }
 
   private async readCatalog(): Promise<Result<'listLabs'>> {

@@ -18,8 +18,7 @@ test('prefetch: the next listLabs is that answer, the one after reads the folder
   const labsDir = mkdtempSync(join(tmpdir(), 'labvisor-labs-'));
   for (const id of ['first-steps', 'volume-backup']) cpSync(join(bundledLabsDir(), id), join(labsDir, id), { recursive: true });
   const host = new LabHost({ labsDir });
-  host.prefetch();
-  await new Promise((r) => setTimeout(r, 1000)); // two labs load in well under that
+  await host.prefetch();
   rmSync(join(labsDir, 'volume-backup'), { recursive: true });
   assert.deepEqual(ids(await host.listLabs()), ['first-steps', 'volume-backup'], 'read when prefetch was called');
   assert.deepEqual(ids(await host.listLabs()), ['first-steps'], 'read again');

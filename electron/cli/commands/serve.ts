@@ -43,7 +43,7 @@ export async function serve(args: string[]): Promise<number> {
   // server listens and hands out the page meanwhile, and the catalog is read before it is asked for.
   const hostReady = import('../../server/lab-api.js').then(({ LabHost }) => {
     const host = new LabHost({ log });
-    host.prefetch();
+    void host.prefetch();
     return host;
   });
   hostReady.catch(() => {}); // startServer reports it to each WebSocket
