@@ -27,7 +27,7 @@ export function engineMessage(err: DockerError): string {
 }
 
 const machineName = (p: ErrorPlace) => (p.machine ? `machine "${p.machine}"` : 'the machine');
-const MachineName = (p: ErrorPlace, otherwise: string) => (p.machine ? `Machine "${p.machine}"` : otherwise);
+const machineSubject = (p: ErrorPlace, otherwise: string) => (p.machine ? `Machine "${p.machine}"` : otherwise);
 
 /** The port the engine could not bind, named with the machine it is for when the place says. */
 function portTaken(port: string, p: ErrorPlace): string {
@@ -59,11 +59,11 @@ const RULES: Rule[] = [
     ? `${machineName(p)} is gone (its container was removed): Start over to make it again.` : undefined,
   (said, _s, p) => {
     const m = /range of cpus is from [\d.]+ to ([\d.]+), as there (?:is|are) only (\d+) cpus? available/i.exec(said);
-    return m ? `${MachineName(p, 'This lab')} asks for more CPUs than the Docker engine has (${m[2]}): give the engine more CPUs, or lower cpus in the lab's lab.yaml to ${Number(m[1])} or less.` : undefined;
+    return m ? `${machineSubject(p, 'This lab')} asks for more CPUs than the Docker engine has (${m[2]}): give the engine more CPUs, or lower cpus in the lab's lab.yaml to ${Number(m[1])} or less.` : undefined;
   },
   (said, _s, p) => {
     const m = /minimum memory limit allowed is (\d+\s*[kmg]?i?b)/i.exec(said);
-    return m ? `${MachineName(p, 'A machine')} asks for less memory than the Docker engine's minimum (${m[1]}): raise memoryMb in the lab's lab.yaml.` : undefined;
+    return m ? `${machineSubject(p, 'A machine')} asks for less memory than the Docker engine's minimum (${m[1]}): raise memoryMb in the lab's lab.yaml.` : undefined;
   },
   (said) => /memory.*(exceeds|more than).*(available|host)/i.test(said)
     ? 'This lab asks for more memory than the Docker engine has: give the engine more memory, or lower the lab\'s memoryMb.' : undefined,
@@ -99,11 +99,11 @@ const RULES: Rule[] = [
   },
   (said, _s, p) => {
     const m = /adding custom device "([^"]+)": no such file or directory/i.exec(said);
-    return m ? `${MachineName(p, 'A machine')} needs the device ${m[1]}, which the Docker host does not have: run the lab on an engine whose host has it.` : undefined;
+    return m ? `${machineSubject(p, 'A machine')} needs the device ${m[1]}, which the Docker host does not have: run the lab on an engine whose host has it.` : undefined;
   },
   (said, _s, p) => {
     const what = notPermitted(said);
-    return what ? `${MachineName(p, 'A machine')} could not start, the Docker engine was not allowed to set it up (${what}): run the lab on an engine with full privileges (not rootless, not inside another container).` : undefined;
+    return what ? `${machineSubject(p, 'A machine')} could not start, the Docker engine was not allowed to set it up (${what}): run the lab on an engine with full privileges (not rootless, not inside another container).` : undefined;
   },
 ];
 

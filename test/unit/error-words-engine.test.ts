@@ -8,9 +8,9 @@ import { explain } from '../../electron/engine/error-words.js';
 import { ErrorInWords } from '../../electron/engine/errors.js';
 import { toApiError } from '../../electron/server/api-errors.js';
 
-/** An error shaped as docker-modem makes it from the engine's answer. */
-function refused(statusCode: number, reason: string, message: string): Error {
-  return Object.assign(new Error(`(HTTP code ${statusCode}) ${reason} - ${message} `), { statusCode, reason, json: { message } });
+/** An error shaped as docker-modem makes it from the engine's answer (`json` null when the body was empty, as for a gone exec). */
+function refused(statusCode: number, reason: string, message: string, json: unknown = { message }): Error {
+  return Object.assign(new Error(`(HTTP code ${statusCode}) ${reason} - ${message} `), { statusCode, reason, json });
 }
 
 /** Node's error for a connect that failed, as dockerode rejects with it. */
@@ -25,7 +25,7 @@ const box = { machine: 'box', container: 'lv-abcd1234-box' };
 const CAPTURED: Array<[string, Error, typeof box | object, string]> = [
   ['kill of a stopped container', refused(409, 'unexpected', 'Cannot kill container: 46bc64a8e614: Container 46bc64a8e614 is not running'), box,
     'machine "box" is not running: start it again (docker start lv-abcd1234-box) or Start over.'],
-  ['exec started after the container stopped', refused(404, 'no such exec', 'No such exec instance: 6cc38e6c3e15'), box,
+  ['exec started after the container stopped', refused(404, 'no such exec', 'No such exec instance: 6cc38e6c3e15', null), box,
     'machine "box" stopped while a command was starting in it: start it again (docker start lv-abcd1234-box) or Start over.'],
   ['no such container', refused(404, 'no such container', 'No such container: lv-abcd1234-box'), box,
     'machine "box" is gone (its container was removed): Start over to make it again.'],
