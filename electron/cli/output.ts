@@ -4,6 +4,7 @@
 import { LabFormatError } from '../engine/labs/diagnostics.js';
 import { BaseImageUnavailableError, BootTimeout, EngineUnreachableError, ErrorInWords, ImageBuildError, TrustRequiredError } from '../engine/errors.js';
 import { errorInWords } from '../engine/error-words.js';
+import { stackWhenDebugging } from '../engine/error-log.js';
 
 export const say = (line = ''): void => { process.stderr.write(`${line}\n`); };
 export const printJson = (value: unknown): void => { process.stdout.write(`${JSON.stringify(value, null, 2)}\n`); };
@@ -19,6 +20,6 @@ export function report(err: unknown): number {
     if (err instanceof ImageBuildError && err.log) say(`build output (last lines):\n${err.log.split('\n').slice(-15).join('\n')}`);
     return err instanceof UsageError ? 2 : 1;
   }
-  say(`labvisor: ${errorInWords(err, `labvisor ${process.argv.slice(2).join(' ')}`)}`);
+  say(`labvisor: ${errorInWords(err, `labvisor ${process.argv.slice(2).join(' ')}`)}${stackWhenDebugging(err)}`);
   return 1;
 }

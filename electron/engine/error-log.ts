@@ -19,3 +19,11 @@ export function logErrorDetails(err: unknown, context: string): { path: string; 
     return { path, failed: (e as Error).message };
   }
 }
+
+/**
+ * The stack, on a line of its own, when LABVISOR_DEBUG is set: for whoever debugs Labvisor
+ * and wants it where they read (the CLI's stderr, serve's log), not only in the log file.
+ */
+export function stackWhenDebugging(err: unknown): string {
+  return process.env.LABVISOR_DEBUG && err instanceof Error && err.stack ? `\n${err.stack}` : '';
+}

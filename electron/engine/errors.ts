@@ -71,8 +71,9 @@ export class ImageBuildError extends Error {
 
 export class BootTimeout extends Error {
   constructor(machine: string, accel: Accelerator, deadlineMs: number, lines: string) {
-    super(`VM "${machine}" did not boot within ${deadlineMs / 1000} s with ${accel}. ` +
-      (lines ? `Last console lines:\n${lines}` : 'The console stayed silent (is the kernel for this CPU?).'));
+    super(`VM "${machine}" did not boot within ${deadlineMs / 1000} s with ${accel}: start the lab again (a busy computer boots VMs slower), ` +
+      'and if it fails again, run labvisor doctor.\n' +
+      (lines ? `Last console lines:\n${lines}` : 'The console stayed silent (is the kernel for this CPU?)'));
     this.name = 'BootTimeout';
   }
 }

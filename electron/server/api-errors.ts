@@ -3,7 +3,7 @@
 // Light on purpose: the transports import it, and they load before the engine does.
 import { ApiError } from '../shared/api.js';
 import { EngineUnreachableError, ErrorInWords, TrustRequiredError } from '../engine/errors.js';
-import { isDockerError } from '../engine/engine-error-words.js';
+import { isEngineError } from '../engine/engine-error-words.js';
 import { errorInWords } from '../engine/error-words.js';
 import { LabFormatError } from '../engine/labs/diagnostics.js';
 
@@ -15,6 +15,6 @@ export function toApiError(err: unknown, context = 'API call'): ApiError {
   if (err instanceof TrustRequiredError) return new ApiError('trust-required', message);
   if (err instanceof LabFormatError) return new ApiError('internal', `the lab does not load:\n${message}`);
   // Refused by the engine (the words say what to do), as opposed to a fault of ours.
-  if (err instanceof ErrorInWords || isDockerError(err)) return new ApiError('engine', errorInWords(err, context));
+  if (err instanceof ErrorInWords || isEngineError(err)) return new ApiError('engine', errorInWords(err, context));
   return new ApiError('internal', errorInWords(err, context));
 }

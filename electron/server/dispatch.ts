@@ -4,6 +4,7 @@ import {
   ApiError, METHODS, parseRequest, describeIssues, type LabApi, type Method, type ResponseMessage,
 } from '../shared/api.js';
 import { toApiError } from './api-errors.js';
+import { stackWhenDebugging } from '../engine/error-log.js';
 
 export type Dispatched =
   /** Send this response. */
@@ -28,7 +29,8 @@ export async function dispatch(api: LabApi, data: unknown, log: (line: string) =
     return { kind: 'reply', response: { type: 'response', id, ok: true, result: checked.data } };
   } catch (err) {
     const e = toApiError(err, method);
-    if (e.code === 'internal') log(`${method} failed: ${err instanceof Error ? err.stack ?? e.message : e.message}`);
+    // One line (an unforeseen error's names the log file holding its stack); the stack here only when debugging.
+    if (e.code === 'internal') log(`${method} failed: ${e.message}${stackWhenDebugging(err)}`);
     return { kind: 'reply', response: { type: 'response', id, ok: false, error: { code: e.code, message: e.message } } };
   }
 }

@@ -11,6 +11,8 @@ import { checkRequest, checkUpgrade, newToken, OneTimeCodes } from './auth.js';
 import { PLACEHOLDER_PAGE, resolveStatic, sendFile } from './static-files.js';
 import type { HostApi } from './lab-api.js';
 import { handleConnection } from './ws-connection.js';
+import { errorInWords } from '../engine/error-words.js';
+import { stackWhenDebugging } from '../engine/error-log.js';
 
 export interface ServerOptions {
   /** May still be loading: the server listens (and serves the page) meanwhile; WebSockets wait for it. */
@@ -131,8 +133,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
 
   const server = createServer((req, res) => {
-    onRequest(req, res).catch((err: Error) => {
-      log(`${req.method} ${req.url?.split('?')[0]}: ${err.message}`);
+    onRequest(req, res).catch((err: unknown) => {
+      const request = `${req.method} ${req.url?.split('?')[0]}`;
+      log(`${request}: ${errorInWords(err, `serve: ${request}`)}${stackWhenDebugging(err)}`);
       if (!res.headersSent) text(res, 500, 'internal error');
       else res.destroy();
     });

@@ -287,10 +287,11 @@ export class LabHost implements HostApi {
     try {
       await entry.session.reset((progress) => this.emit({ type: 'event', event: 'progress', session, progress }));
     } catch (err) {
-      // A half-made reset is no lab to work in: remove everything.
-      this.log(`session ${session}: reset failed, stopping it: ${(err as Error).message}`);
+      // A half-made reset is no lab to work in: remove everything. In words once (an unforeseen error is logged once).
+      const words = toApiError(err, 'resetLab');
+      this.log(`session ${session}: reset failed, stopping it: ${words.message}`);
       await this.stopEntry(entry).catch(() => {});
-      throw err;
+      throw words;
     }
     // What the steps' checks found is gone with the machines: their marks are no longer true.
     const checked = entry.session.lab.steps.filter((s) => s.check !== undefined).map((s) => s.id);

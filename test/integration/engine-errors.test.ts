@@ -1,6 +1,7 @@
 // Engine errors in words against the real engine: a terminal opened on a container the learner
 // stopped (and a check's script there) says which machine and how to start it again, never
-// "(HTTP code 409)", and opens fine once it runs again; `labvisor run` of a lab asking more
+// "(HTTP code 409)", and opens fine once it runs again; one on a container removed behind the
+// lab's back says to Start over; `labvisor run` of a lab asking more
 // CPUs than the engine has prints one sentence, not a stack trace.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,6 +35,16 @@ describe('engine errors in words, on a real engine', { skip: engine.skip }, () =
     const term = await s().openTerminal('box', 80, 24);
     assert.equal(term.machine, 'box');
     await s().terminals.close(term.id);
+  });
+
+  test('a terminal on a container removed behind the lab\'s back: the machine is gone, Start over; a check\'s script says the same', async () => {
+    await docker.getContainer(`lv-${s().id}-box`).remove({ force: true });
+    const err = await s().openTerminal('box', 80, 24).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof ErrorInWords, `not in words: ${String(err)}`);
+    assert.equal(err.message, 'machine "box" is gone (its container was removed): Start over to make it again.');
+    assert.doesNotMatch(toApiError(err, 'openTerminal').message, RAW);
+    const script = await s().runScript('box', 'true', 5_000);
+    assert.deepEqual([script.notRun, script.output], [true, err.message]);
   });
 
   test('labvisor run of a lab asking more CPUs than the engine has: one sentence, no stack trace', async (t) => {

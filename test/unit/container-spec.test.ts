@@ -1,4 +1,4 @@
-import { portTakenError, relayContainerSpec } from '../../electron/engine/machines/port-publisher.js';
+import { relayContainerSpec } from '../../electron/engine/machines/port-publisher.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { containerSpec, needsKeepAlive, runsOwnInit, DEFAULTS } from '../../electron/engine/machines/container-spec.js';
@@ -85,9 +85,3 @@ test('a shell CMD (which would exit without a TTY) is replaced by a keep-alive; 
   assert.deepEqual(base({ command: ['sleep', '5'] }).Cmd, ['sleep', '5']);
 });
 
-test('a fixed port taken on the Docker host is named, with its machine; other start errors pass through', () => {
-  const ports = [{ machine: 'web', container: 80, host: 8080 }, { machine: 'api', container: 3000 }];
-  const taken = portTakenError(new Error('driver failed programming external connectivity on endpoint lv-x_ports: Bind for 127.0.0.1:8080 failed: port is already allocated'), ports);
-  assert.match(taken!.message, /^The lab cannot publish port 8080 \(machine "web"\): already in use on the Docker host\./);
-  assert.equal(portTakenError(new Error('no such image'), ports), undefined);
-});

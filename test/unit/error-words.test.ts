@@ -51,12 +51,12 @@ test('every known refusal is one sentence without a status code', () => {
       /^This lab asks for more CPUs than the Docker engine has \(2\): give the engine more CPUs, or lower cpus in the lab's lab\.yaml to 2 or less\.$/],
     [dockerError(404, 'no such container', 'No such container: lv-abcd1234-box'), /^the machine is gone \(its container was removed\): Start over/],
     [dockerError(500, 'server error', 'driver failed programming external connectivity on endpoint lv-x_ports: Bind for 0.0.0.0:8080 failed: port is already allocated'),
-      /^Port 8080 on this computer is already taken: stop what uses it/],
+      /^The lab cannot publish port 8080: already in use on the Docker host; stop what uses it there/],
     [dockerError(500, 'server error', 'write /var/lib/docker/tmp/x: no space left on device'), /^The Docker engine's disk is full: free space \(docker system prune\)/],
     [dockerError(409, 'conflict', 'Conflict. The container name "/lv-abcd1234-box" is already in use by container "5b80". You have to remove (or rename) that container to be able to reuse that name.'),
       /^A container named lv-abcd1234-box already exists: .*docker rm -f lv-abcd1234-box/],
     [dockerError(404, 'no such image', 'No such image: labvisor/lab-x:1'), /^The image labvisor\/lab-x:1 is not on the Docker engine: Start over/],
-    [dockerError(400, 'bad parameter', 'Minimum memory limit allowed is 6MB'), /^A machine's memory limit is below the Docker engine's minimum \(6MB\)/],
+    [dockerError(400, 'bad parameter', 'Minimum memory limit allowed is 6MB'), /^A machine asks for less memory than the Docker engine's minimum \(6MB\)/],
     // A body that was not JSON arrives as a string (or a Buffer): still read.
     [dockerError(409, 'container stopped/paused', 'Container 5b80 is not running', Buffer.from('Container 5b80 is not running')), /^the machine is not running/],
   ];

@@ -3,21 +3,51 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Duplex, PassThrough } from 'node:stream';
-import { explainEnd, RunnerTail, runnerEndMeaning } from '../../electron/engine/machines/vm/runner-end.js';
+import { agentLost, bootFailed, explainEnd, RunnerTail, runnerEndMeaning } from '../../electron/engine/machines/vm/runner-end.js';
+import { cannotRun } from '../../electron/engine/machines/script-result.js';
+import { BootTimeout } from '../../electron/engine/errors.js';
 import { TerminalSession } from '../../electron/engine/terminals/terminal-session.js';
 import { openVmConsole } from '../../electron/engine/terminals/vm-console-source.js';
 import type { TerminalOut } from '../../electron/shared/terminal-protocol.js';
 
-test('what a runner\'s end means: killed, out of memory, removed from outside, QEMU\'s own exit', () => {
+test('what a runner\'s end means (killed, out of memory, removed from outside, QEMU\'s own exit) and what to do: Reset the lab', () => {
   const exited = (exitCode: number, oomKilled = false) => runnerEndMeaning({ kind: 'exited', exitCode, oomKilled, limitMb: 448 }, 192);
   assert.match(exited(137), /killed \(exit code 137: SIGKILL/);
   assert.match(exited(137, true), /^out of memory: the VM's 192 MB plus QEMU's own memory exceeded its runner's limit of 448 MB.*exit code 137/);
   assert.match(exited(143), /killed by signal 15 \(exit code 143\)/);
   assert.match(exited(0), /code 0\): the guest powered off/);
-  assert.equal(exited(1), 'QEMU exited with code 1');
+  assert.equal(exited(1), 'QEMU exited with code 1; Reset the lab to boot it again');
   assert.match(runnerEndMeaning({ kind: 'removed' }, 192), /removed from outside Labvisor \(docker rm -f, or another client's gc\)/);
   assert.match(runnerEndMeaning({ kind: 'unknown', error: 'connect ENOENT' }, 192), /could not say why \(connect ENOENT\)/);
   assert.match(runnerEndMeaning({ kind: 'panicked' }, 192), /^the guest's kernel panicked, so Labvisor stopped its QEMU/);
+  for (const meaning of [exited(137), exited(137, true), exited(143), exited(0), runnerEndMeaning({ kind: 'removed' }, 192), runnerEndMeaning({ kind: 'panicked' }, 192)]) {
+    assert.match(meaning, /[^;]; Reset the lab to boot it again$/);
+  }
+  assert.match(runnerEndMeaning({ kind: 'unknown', error: 'connect ENOENT' }, 192), /; check that Docker runs, then Reset the lab to boot it again$/);
+});
+
+test('a VM that cannot be reached or does not boot: one sentence with what to do, then what QEMU and the console said', () => {
+  assert.equal(agentLost('the connection closed'), 'cannot run commands, the connection to its guest agent was lost (the connection closed); Reset the lab to boot it again');
+  assert.equal(cannotRun('vm', agentLost('the connection closed')).output,
+    'machine "vm" cannot run commands, the connection to its guest agent was lost (the connection closed); Reset the lab to boot it again');
+
+  const tail = new RunnerTail();
+  tail.keepStderr(Buffer.from("qemu-system-x86_64: -device virtio-blk-pci,drive=d0: Could not open '/vm/disks/0.img': No such file or directory\n"));
+  tail.keepConsole(Buffer.from('SeaBIOS\r\n'));
+  assert.equal(bootFailed('box', 1, tail, 'the connection closed'),
+    'QEMU exited (code 1) while booting "box": run labvisor doctor to check the VM parts, then start the lab again.\n' +
+    "QEMU said: qemu-system-x86_64: -device virtio-blk-pci,drive=d0: Could not open '/vm/disks/0.img': No such file or directory\n" +
+    'Last console lines:\nSeaBIOS');
+
+  const panicked = new RunnerTail();
+  panicked.keepConsole(Buffer.from('VFS: Unable to mount root fs\r\nKernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\r\n'));
+  const said = bootFailed('broken', 137, panicked, "the VM's runner stopped (QEMU exited with code 137)");
+  assert.match(said, /^The guest's kernel panicked while booting "broken" \(the VM's runner stopped \(QEMU exited with code 137\)\): the lab's VM does not boot here, tell the lab's author \(the console lines below say why\)\.\nLast console lines:\n[\s\S]*Kernel panic/);
+
+  const late = new BootTimeout('box', 'tcg', 90_000, '');
+  assert.equal(late.message, 'VM "box" did not boot within 90 s with tcg: start the lab again (a busy computer boots VMs slower), and if it fails again, run labvisor doctor.\n' +
+    'The console stayed silent (is the kernel for this CPU?)');
+  assert.match(new BootTimeout('box', 'tcg', 90_000, 'Booting the kernel.').message, /run labvisor doctor\.\nLast console lines:\nBooting the kernel\.$/);
 });
 
 test('a kernel panic on the console is seen once, also when its line comes in two chunks', () => {

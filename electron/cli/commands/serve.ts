@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../../engine/paths.js';
 import type { LabHost } from '../../server/lab-api.js';
 import { startServer } from '../../server/http-server.js';
-import { say, UsageError } from '../output.js';
+import { report, say, UsageError } from '../output.js';
 
 const USAGE = 'usage: labvisor serve [--port N] [--open]';
 
@@ -39,6 +39,11 @@ export async function serve(args: string[]): Promise<number> {
   const port = parsePort(values.port);
 
   const log = (line: string) => say(`serve: ${line}`);
+  // What escapes every handler ends the server as Node would, but as one line (its stack in the
+  // error log, or on stderr with LABVISOR_DEBUG) instead of a stack trace.
+  const fatal = (err: unknown) => process.exit(report(err));
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   // The engine's modules (dockerode and the rest) take a few hundred milliseconds to load: the
   // server listens and hands out the page meanwhile, and the catalog is read before it is asked for.
   const hostReady = import('../../server/lab-api.js').then(({ LabHost }) => {

@@ -5,6 +5,7 @@
 // routed egress network, and only it publishes. The lab's machines stay internal.
 import type Docker from 'dockerode';
 import { BASE_IMAGE } from '../images/base-image.js';
+import { explain } from '../error-words.js';
 
 /** The relay's own ports start here, one per published port (two machines may both expose 80). */
 const RELAY_FIRST_PORT = 20000;
@@ -49,20 +50,10 @@ export function relayContainerSpec(spec: RelaySpec): Docker.ContainerCreateOptio
 /**
  * Creates the relay, joins it to the lab's network (to reach the machines by name) and starts it.
  * A fixed port already taken on the Docker host (checked beforehand only when that is this
- * computer) fails the start with the port and machine named.
+ * computer) fails the start with the port and machine named (engine-error-words.ts).
  */
 export async function startPortRelay(docker: Docker, spec: RelaySpec): Promise<void> {
   const container = await docker.createContainer(relayContainerSpec(spec));
   await docker.getNetwork(spec.labNetwork).connect({ Container: container.id });
-  await container.start().catch((err: Error) => { throw portTakenError(err, spec.ports) ?? err; });
-}
-
-/** The engine's "port is already allocated" / "address already in use", as a sentence naming the port. */
-export function portTakenError(err: Error, ports: PublishedPort[]): Error | undefined {
-  if (!/already allocated|address already in use/i.test(err.message)) return undefined;
-  const taken = ports.filter((p) => p.host !== undefined && new RegExp(`:${p.host}\\b`).test(err.message));
-  const named = (taken.length ? taken : ports.filter((p) => p.host !== undefined))
-    .map((p) => `port ${p.host} (machine "${p.machine}")`).join(', ');
-  return new Error(`The lab cannot publish ${named || 'its ports'}: already in use on the Docker host. ` +
-    'Stop what uses it there, or run the lab on another engine.');
+  await container.start().catch((err: unknown) => { throw explain(err, { ports: spec.ports }); });
 }

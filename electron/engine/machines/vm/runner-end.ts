@@ -58,10 +58,17 @@ export type RunnerEnd =
   /** The engine could not be asked. */
   | { kind: 'unknown'; error: string };
 
-/** What the end means, for a VM of `vmMemoryMb`. */
+/** What a learner does about a VM that stopped: its runner is gone, and a reset (the Player's "Reset lab") boots a new one. */
+export const BOOT_AGAIN = 'Reset the lab to boot it again';
+
+/** What the end means, for a VM of `vmMemoryMb`, and what to do about it. */
 export function runnerEndMeaning(end: RunnerEnd, vmMemoryMb: number): string {
+  if (end.kind === 'unknown') return `its runner stopped answering, and the engine could not say why (${end.error}); check that Docker runs, then ${BOOT_AGAIN}`;
+  return `${endCause(end, vmMemoryMb)}; ${BOOT_AGAIN}`;
+}
+
+function endCause(end: Exclude<RunnerEnd, { kind: 'unknown' }>, vmMemoryMb: number): string {
   if (end.kind === 'removed') return 'its runner container was removed from outside Labvisor (docker rm -f, or another client\'s gc)';
-  if (end.kind === 'unknown') return `its runner stopped answering, and the engine could not say why (${end.error})`;
   if (end.kind === 'panicked') return 'the guest\'s kernel panicked, so Labvisor stopped its QEMU (the kernel would reboot the VM, and again at each panic)';
   const code = end.exitCode;
   // The kernel's OOM killer sends SIGKILL too: the engine's flag tells it from a `docker kill`.
@@ -78,4 +85,22 @@ export function explainEnd(meaning: string, tail: RunnerTail): string {
   const said = tail.qemuSaid();
   const console = tail.consoleLines();
   return [meaning, ...(said ? [`QEMU said: ${said}`] : []), ...(console ? ['Last console lines:', console] : [])].join('\n');
+}
+
+/** A running VM whose guest agent's channel broke while its runner runs on (its end, when it ends, says more). */
+export function agentLost(detail: string): string {
+  return `cannot run commands, the connection to its guest agent was lost (${detail}); ${BOOT_AGAIN}`;
+}
+
+/**
+ * A boot that failed with the runner stopped: the kernel panicked (the lab's guest does not boot:
+ * its author's to fix) or QEMU exited (a VM part: doctor checks them); then what QEMU and the console said.
+ */
+export function bootFailed(machine: string, exitCode: number, tail: RunnerTail, failed: string): string {
+  // What failed on our side, when QEMU said nothing: the only clue left.
+  const clue = tail.qemuSaid() ? '' : ` (${failed})`;
+  const what = tail.panicked
+    ? `The guest's kernel panicked while booting "${machine}"${clue}: the lab's VM does not boot here, tell the lab's author (the console lines below say why)`
+    : `QEMU exited (code ${exitCode}) while booting "${machine}"${clue}: run labvisor doctor to check the VM parts, then start the lab again`;
+  return explainEnd(`${what}.`, tail);
 }

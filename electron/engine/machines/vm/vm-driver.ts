@@ -18,6 +18,7 @@ import type { TerminalTarget } from '../../terminals/terminal-registry.js';
 import type { MachineDriver, MachineStatus, Place, SessionContext } from '../machine-driver.js';
 import { cannotRun, type ScriptOptions, type ScriptResult } from '../script-result.js';
 import { VmMachine } from './vm-machine.js';
+import { agentLost } from './runner-end.js';
 
 /** How long a script that lost the agent waits to learn whether the VM's runner stopped. */
 const END_NOTICE_MS = 2000;
@@ -129,7 +130,7 @@ export class VmDriver implements MachineDriver {
       .catch(async (err: Error) => {
         // The agent's channel ends with the runner: the VM's end, once known, says more than the channel's.
         const why = await settledWithin(vm.ended, END_NOTICE_MS);
-        return cannotRun(this.name, why ? `stopped: ${why}` : `cannot run commands: ${err.message}`);
+        return cannotRun(this.name, why ? `stopped: ${why}` : agentLost(err.message));
       });
   }
 

@@ -15,7 +15,7 @@ import { acceleratorPlan, recordVerdict, type VerdictKey } from './accelerator.j
 import { lineStream } from './line-stream.js';
 import { RUN_VM, RUN_VM_DISKS_ENV } from '../../images/qemu-image.js';
 import { qemuArgs, runnerDiskDir, RUNNER_PATHS, type Accelerator } from './qemu-args.js';
-import { ESCAPES, explainEnd, RunnerTail, runnerEndMeaning, type RunnerEnd } from './runner-end.js';
+import { bootFailed, ESCAPES, explainEnd, RunnerTail, runnerEndMeaning, type RunnerEnd } from './runner-end.js';
 import type { ScriptOptions, ScriptResult } from '../script-result.js';
 
 /** How long a boot may take before the accelerator is judged hung (hardware) or the VM failed (TCG). */
@@ -216,10 +216,7 @@ export class VmMachine {
       const state = await container.inspect().then((c) => c.State, () => undefined);
       await container.remove({ force: true }).catch(() => {});
       if (!started || !state || state.Running || err instanceof BootTimeout) throw err;
-      const console = tail.consoleLines();
-      const what = tail.panicked ? 'The guest\'s kernel panicked' : `QEMU exited (code ${state.ExitCode})`;
-      throw new Error(`${what} while booting "${spec.machine}": ${tail.qemuSaid() || (err as Error).message}` +
-        (console ? `\nLast console lines:\n${console}` : ''));
+      throw new Error(bootFailed(spec.machine, state.ExitCode, tail, (err as Error).message));
     }
   }
 
