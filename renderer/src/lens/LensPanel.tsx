@@ -1,6 +1,8 @@
 // The lenses beside the terminals: a tab per lens, only the open one mounted (and polling).
-// Esc inside the panel closes it and gives focus back to whatever opened it.
-import { useRef } from 'react';
+// Esc closes it and gives focus back to whatever opened it: inside the panel, and anywhere else
+// but a field, a terminal (Esc belongs to its shell) or an open dialog.
+import { useEffect, useRef } from 'react';
+import { typingInto } from '../app/shortcuts.js';
 import type { LabSummary } from '../../../electron/shared/api.js';
 import { FootprintLens } from './FootprintLens.js';
 import { ImageLens } from './ImageLens.js';
@@ -21,6 +23,17 @@ export interface LensPanelProps {
 
 export function LensPanel({ lens, session, lab, highlight, onHighlight, onOpen, onClose }: LensPanelProps) {
   const tablist = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || typingInto(e.target) || document.querySelector('dialog[open]')) return;
+      e.preventDefault();
+      close.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   const onTabKey = (e: React.KeyboardEvent, i: number) => {
     const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
     if (!step) return;

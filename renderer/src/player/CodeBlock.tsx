@@ -1,5 +1,7 @@
 // A fenced block of step markdown. Tagged to a machine (`sh @app`), it gets "Run", which types
-// it into that machine's terminal, and "Copy"; untagged blocks only get "Copy".
+// it into that machine's terminal, and "Copy"; untagged blocks only get "Copy". Long lines wrap
+// (a beginner copying by eye sees the whole command); each line is its own box, so a wrapped
+// line's rest is indented under it: the cue that it is one line, not two.
 import { useState } from 'react';
 import { CheckIcon, CopyIcon, MachineIcon, PlayIcon } from '../app/icons.js';
 import type { LensName } from '../lens/lenses.js';
@@ -17,6 +19,8 @@ export interface Runner {
   openLens(lens: LensName): void;
   /** Why no lens can open now (the lab is not running), or undefined. */
   lensBlocked(): string | undefined;
+  /** Opens another lab (a `lab:` link in the markdown); without it, the link goes to the lab's address. */
+  openLab?(lab: string): void;
 }
 
 export function CodeBlock({ code, machine, language, runner, block }: { code: string; machine?: string; language?: string; runner: Runner; block: string }) {
@@ -49,7 +53,7 @@ export function CodeBlock({ code, machine, language, runner, block }: { code: st
           )}
         </span>
       </figcaption>
-      <pre tabIndex={0} aria-label={machine ? `Command for ${machine}` : 'Code'}><code>{code}</code></pre>
+      <pre tabIndex={0} aria-label={machine ? `Command for ${machine}` : 'Code'}><code>{code.split('\n').map((line, i) => <span key={i} className="code-line">{line}</span>)}</code></pre>
     </figure>
   );
 }

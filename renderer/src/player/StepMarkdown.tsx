@@ -1,7 +1,8 @@
 // A step's markdown, rendered safely: raw HTML is dropped (skipHtml), links leave the app only
 // for http(s) (a new tab in the browser, the system browser in Electron), images are not fetched
-// (labs work offline and the CSP allows no remote image), fenced blocks become CodeBlocks and
-// `lens:` links buttons that open the lens beside the terminals.
+// (labs work offline and the CSP allows no remote image), fenced blocks become CodeBlocks,
+// `lens:` links buttons that open the lens beside the terminals, and `lab:` links links to that
+// lab in the app (the runner's openLab when the player gives one, else its #/lab/ID address).
 import { useMemo } from 'react';
 import ReactMarkdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import type { ElementContent } from 'hast';
@@ -11,13 +12,14 @@ import { LensLink } from '../lens/LensLink.js';
 import { lensOfHref } from '../lens/lenses.js';
 import { CodeBlock, type Runner } from './CodeBlock.js';
 import { parseFenceInfo } from './fence-info.js';
+import { labOfHref } from './lab-links.js';
 
 function textOf(nodes: ElementContent[]): string {
   return nodes.map((n) => (n.type === 'text' ? n.value : n.type === 'element' ? textOf(n.children) : '')).join('');
 }
 
-/** react-markdown blanks addresses of unknown schemes; `lens:` links are ours (they never leave the app). */
-const keepLensLinks = (url: string): string => (lensOfHref(url) ? url : defaultUrlTransform(url));
+/** react-markdown blanks addresses of unknown schemes; `lens:` and `lab:` links are ours (they never leave the app). */
+const keepOwnLinks = (url: string): string => (lensOfHref(url) || labOfHref(url) ? url : defaultUrlTransform(url));
 
 export function StepMarkdown({ markdown, runner, inline = false, id }: { markdown: string; runner: Runner; inline?: boolean; id: string }) {
   const client = useClient();
@@ -27,6 +29,13 @@ export function StepMarkdown({ markdown, runner, inline = false, id }: { markdow
       a: ({ href, children }) => {
         const lens = lensOfHref(href);
         if (lens) return <LensLink lens={lens} runner={runner}>{children}</LensLink>;
+        const lab = labOfHref(href);
+        if (lab) {
+          return (
+            <a href={`#/lab/${lab}`} className="lab-link" data-lab-link={lab}
+              onClick={runner.openLab ? (e) => { e.preventDefault(); runner.openLab!(lab); } : undefined}>{children}</a>
+          );
+        }
         if (!href || !isWebUrl(href)) return <span className="plain-link">{children}</span>;
         return (
           <a href={href} target="_blank" rel="noopener noreferrer"
@@ -50,5 +59,5 @@ export function StepMarkdown({ markdown, runner, inline = false, id }: { markdow
     if (inline) components.p = ({ children }) => <>{children}</>;
     return components;
   }, [client, runner, inline, id]);
-  return <ReactMarkdown skipHtml urlTransform={keepLensLinks} components={components}>{markdown}</ReactMarkdown>;
+  return <ReactMarkdown skipHtml urlTransform={keepOwnLinks} components={components}>{markdown}</ReactMarkdown>;
 }

@@ -1,0 +1,125 @@
+// The player in a real room (issue 20): the normal player and presenter mode at 1024×768,
+// 1280×720 and 1920×1080, with a started lab (first-steps, whose first step has a long `docker
+// run`), a hint and the solution shown. At every size and in both modes: nothing off screen or cut
+// at an edge, no code block clipped, the terminal with at least 15 rows, split view with the
+// lenses open still leaving each terminal a usable height, and axe clean on the whole page.
+// One screenshot per size and mode (and one with split view + lenses) lands in test-results/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { axeViolations, closeApp, layoutProblems, openApp, prerequisites, screenshotPath, startLab, terminalRows, type AppPage } from './support.js';
+
+const skip = await prerequisites();
+
+const SIZES = [[1024, 768], [1280, 720], [1920, 1080]] as const;
+/** Rows a terminal keeps at least, alone (tabs) and beside another one with the lenses open (split). */
+const MIN_ROWS = 15;
+const MIN_SPLIT_ROWS = 8;
+
+async function setPresenter(page: Page, on: boolean): Promise<void> {
+  const button = page.getByRole('button', { name: 'Presenter', exact: true });
+  if ((await button.getAttribute('aria-pressed')) !== String(on)) await button.click();
+  await page.waitForFunction((want) => document.documentElement.classList.contains('presenter') === want, on);
+}
+
+async function setSplit(page: Page, on: boolean): Promise<void> {
+  const button = page.getByRole('button', { name: 'Split view' });
+  if ((await button.getAttribute('aria-pressed')) !== String(on)) await button.click();
+}
+
+async function setLenses(page: Page, on: boolean): Promise<void> {
+  const open = await page.locator('#lens-panel').count() > 0;
+  if (open !== on) await page.locator('.lab-bar').getByRole('button', { name: 'Lenses' }).click();
+  if (on) await page.locator('#lens-panel .lens-table, #lens-panel .lens-empty').first().waitFor({ timeout: 30_000 });
+  else await page.locator('#lens-panel').waitFor({ state: 'detached' });
+}
+
+/** After a resize or a mode change: let the terminals refit and the fonts settle. */
+async function settle(page: Page): Promise<void> {
+  await page.waitForTimeout(600);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+describe('layouts for rooms', { skip, timeout: 900_000 }, () => {
+  let app: AppPage;
+  let page: Page;
+  const dataDir = mkdtempSync(join(tmpdir(), 'labvisor-layouts-'));
+  before(async () => {
+    app = await openApp({ LABVISOR_DATA_DIR: dataDir });
+    page = app.page;
+  });
+  after(async () => {
+    await closeApp(app);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('starts first-steps and shows a hint and the solution of its first step', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await startLab(page, 'First steps', ['worker', 'host']);
+    await page.getByRole('button', { name: /^Hint 1 of/ }).click();
+    await page.getByRole('button', { name: 'Show solution' }).click();
+    await page.getByRole('region', { name: 'Solution' }).waitFor();
+    // Focus out of the terminal, as a learner reading the step.
+    await page.locator('.step-kicker').click();
+  });
+
+  for (const presenter of [false, true]) {
+    for (const [width, height] of SIZES) {
+      const name = `layout-${width}x${height}${presenter ? '-presenter' : ''}`;
+      test(`${width}×${height}${presenter ? ', presenter mode' : ''}: nothing off screen, no clipped code, terminals with room, axe clean`, async () => {
+        await page.setViewportSize({ width, height });
+        await setPresenter(page, presenter);
+        await setLenses(page, false);
+        await setSplit(page, false);
+        await settle(page);
+        await page.screenshot({ path: screenshotPath(name) });
+        const found: string[] = [];
+        found.push(...await layoutProblems(page));
+        const rows = await terminalRows(page, 'host');
+        if (rows < MIN_ROWS) found.push(`the host terminal has ${rows} rows (want ${MIN_ROWS})`);
+        found.push(...await axeViolations(page));
+
+        // The keyboard help: keys and what they do side by side, never over each other.
+        await page.locator('.step-kicker').click();
+        await page.keyboard.press('?');
+        await page.locator('dialog.help-dialog[open]').waitFor();
+        found.push(...(await layoutProblems(page)).map((p) => `keyboard help: ${p}`));
+        found.push(...await page.evaluate(() => [...document.querySelectorAll('.help-dialog dt')].flatMap((dt) => {
+          const dd = dt.nextElementSibling!;
+          const [a, b] = [dt.getBoundingClientRect(), dd.getBoundingClientRect()];
+          // The keys' own boxes (kbd), not the cell: a cell may be wider than what it holds.
+          const keysRight = Math.max(...[...dt.querySelectorAll('kbd')].map((k) => k.getBoundingClientRect().right));
+          return keysRight > b.left || (a.bottom > b.top && a.top < b.bottom && a.right > b.left + 1) ? [`keyboard help: "${dt.textContent}" runs into "${dd.textContent}"`] : [];
+        })));
+        await page.keyboard.press('Escape');
+        await page.locator('dialog.help-dialog').waitFor({ state: 'detached' });
+
+        // Split view and the lenses: each terminal keeps a usable height, the lens fits too.
+        await setSplit(page, true);
+        await setLenses(page, true);
+        await settle(page);
+        await page.screenshot({ path: screenshotPath(`${name}-split-lenses`) });
+        found.push(...(await layoutProblems(page)).map((p) => `split + lenses: ${p}`));
+        for (const m of ['worker', 'host']) {
+          const r = await terminalRows(page, m);
+          if (r < MIN_SPLIT_ROWS) found.push(`split + lenses: the ${m} terminal has ${r} rows (want ${MIN_SPLIT_ROWS})`);
+        }
+        found.push(...(await axeViolations(page)).map((p) => `split + lenses: ${p}`));
+        // Esc closes the lenses with the focus outside them (on the page, not in a terminal).
+        await page.locator('.lab-bar [role="status"]').click();
+        await page.keyboard.press('Escape');
+        await page.locator('#lens-panel').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => found.push('Esc with the focus on the step text left the lenses open'));
+        await setLenses(page, false);
+        await setSplit(page, false);
+        assert.deepEqual(found, [], `${name} (screenshots in test-results/${name}*.png)`);
+      });
+    }
+  }
+
+  test('no console error or CSP violation', () => {
+    assert.deepEqual(app.problems, []);
+  });
+});
