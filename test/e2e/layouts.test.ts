@@ -69,7 +69,7 @@ describe('layouts for rooms', { skip, timeout: 900_000 }, () => {
   for (const presenter of [false, true]) {
     for (const [width, height] of SIZES) {
       const name = `layout-${width}x${height}${presenter ? '-presenter' : ''}`;
-      test(`${width}×${height}${presenter ? ', presenter mode' : ''}: nothing off screen, no clipped code, terminals with room, axe clean`, async () => {
+      test(`${width}×${height}${presenter ? ', presenter mode' : ''}: nothing off screen, no clipped code, terminals with room, axe clean`, async (t) => {
         await page.setViewportSize({ width, height });
         await setPresenter(page, presenter);
         await setLenses(page, false);
@@ -80,12 +80,29 @@ describe('layouts for rooms', { skip, timeout: 900_000 }, () => {
         found.push(...await layoutProblems(page));
         const rows = await terminalRows(page, 'host');
         if (rows < MIN_ROWS) found.push(`the host terminal has ${rows} rows (want ${MIN_ROWS})`);
+        const text = await page.locator('.step-content .markdown p').first().evaluate((p) => Math.round(p.getBoundingClientRect().width));
+        // Its columns: the longest row (the banner's long lines wrap at the last column).
+        const cols = Math.max(...(await page.locator('.terminal-view[data-machine="host"] .xterm-rows > div').allTextContents()).map((r) => r.trimEnd().length));
+        t.diagnostic(`${name}: host terminal ${rows} rows × ${cols} columns; step text ${text} px wide`);
+
+        // A narrow window: the step list is a rail whose toggle opens the titles as a drawer.
+        if (width < 1200) {
+          const toggle = page.getByRole('button', { name: 'Step titles' });
+          await toggle.click();
+          await page.locator('.step-list.open').waitFor();
+          found.push(...(await layoutProblems(page)).map((p) => `step drawer: ${p}`));
+          if (!await page.locator('.step-list .step-title', { hasText: 'Run a command inside a running container' }).isVisible()) found.push('step drawer: no step titles');
+          await page.screenshot({ path: screenshotPath(`${name}-steps-drawer`) });
+          await page.keyboard.press('Escape');
+          await page.locator('.step-list.open').waitFor({ state: 'detached' });
+        }
         found.push(...await axeViolations(page));
 
         // The keyboard help: keys and what they do side by side, never over each other.
         await page.locator('.step-kicker').click();
         await page.keyboard.press('?');
         await page.locator('dialog.help-dialog[open]').waitFor();
+        await page.screenshot({ path: screenshotPath(`${name}-help`) });
         found.push(...(await layoutProblems(page)).map((p) => `keyboard help: ${p}`));
         found.push(...await page.evaluate(() => [...document.querySelectorAll('.help-dialog dt')].flatMap((dt) => {
           const dd = dt.nextElementSibling!;
@@ -103,11 +120,19 @@ describe('layouts for rooms', { skip, timeout: 900_000 }, () => {
         await settle(page);
         await page.screenshot({ path: screenshotPath(`${name}-split-lenses`) });
         found.push(...(await layoutProblems(page)).map((p) => `split + lenses: ${p}`));
+        const split: number[] = [];
         for (const m of ['worker', 'host']) {
           const r = await terminalRows(page, m);
+          split.push(r);
           if (r < MIN_SPLIT_ROWS) found.push(`split + lenses: the ${m} terminal has ${r} rows (want ${MIN_SPLIT_ROWS})`);
         }
+        t.diagnostic(`${name}: split view with the lenses open: ${split.join(' and ')} rows`);
         found.push(...(await axeViolations(page)).map((p) => `split + lenses: ${p}`));
+        // The kernel lens: its values ("= host", the hostname) whole, not cut.
+        await page.locator('#lens-panel').getByRole('tab', { name: 'Kernels' }).click();
+        await page.locator('#lens-panel .kernel-table').first().waitFor({ timeout: 30_000 });
+        found.push(...(await layoutProblems(page)).map((p) => `kernel lens: ${p}`));
+        await page.screenshot({ path: screenshotPath(`${name}-kernel-lens`) });
         // Esc closes the lenses with the focus outside them (on the page, not in a terminal).
         await page.locator('.lab-bar [role="status"]').click();
         await page.keyboard.press('Escape');
@@ -118,6 +143,15 @@ describe('layouts for rooms', { skip, timeout: 900_000 }, () => {
       });
     }
   }
+
+  test("a lab's end links to the next lab, which opens in the app", async () => {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.locator('.step-link', { hasText: 'What you learned' }).click();
+    const link = page.locator('.markdown a.lab-link', { hasText: "Rebuild the image, don't patch the container" });
+    assert.equal(await link.getAttribute('href'), '#/lab/rebuild-not-patch');
+    await link.click();
+    await page.locator('.breadcrumb [aria-current="page"]', { hasText: "Rebuild the image, don't patch the container" }).waitFor();
+  });
 
   test('no console error or CSP violation', () => {
     assert.deepEqual(app.problems, []);
