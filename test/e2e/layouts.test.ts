@@ -3,13 +3,17 @@
 // run`), a hint and the solution shown. At every size and in both modes: nothing off screen or cut
 // at an edge, no code block clipped, the terminal with at least 15 rows, split view with the
 // lenses open still leaving each terminal a usable height, and axe clean on the whole page.
-// One screenshot per size and mode (and one with split view + lenses) lands in test-results/.
+// One screenshot per size and mode (and one with split view + lenses, the kernel lens, the
+// keyboard help, the step drawer) lands in test-results/. Also: a finished lab's catalog card,
+// the engine banner saying each finding once, and a `lab:` link at a lab's end.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { parse } from 'yaml';
+import { root } from '../integration/support.js';
 import { axeViolations, closeApp, layoutProblems, openApp, prerequisites, screenshotPath, startLab, terminalRows, type AppPage } from './support.js';
 
 const skip = await prerequisites();
@@ -48,12 +52,29 @@ describe('layouts for rooms', { skip, timeout: 900_000 }, () => {
   let page: Page;
   const dataDir = mkdtempSync(join(tmpdir(), 'labvisor-layouts-'));
   before(async () => {
+    // volume-backup done to its last step: its card must not say "Continue".
+    const steps = (parse(readFileSync(join(root, 'labs', 'volume-backup', 'lab.yaml'), 'utf8')) as { steps: { id: string }[] }).steps.map((s) => s.id);
+    mkdirSync(join(dataDir, 'progress'), { recursive: true });
+    writeFileSync(join(dataDir, 'progress', 'volume-backup.json'), JSON.stringify({ lab: 'volume-backup', currentStep: steps.at(-1), passed: steps, hintsShown: {}, solutionsShown: [] }));
     app = await openApp({ LABVISOR_DATA_DIR: dataDir });
     page = app.page;
   });
   after(async () => {
     await closeApp(app);
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('the catalog: a finished lab says Done and Open again; the engine banner tells each finding once', async () => {
+    const card = page.locator('.lab-card', { hasText: 'Back up the volume, not the container' });
+    await card.getByRole('button', { name: "Open again: Back up the volume, not the container" }).waitFor();
+    assert.match(await card.locator('.progress-line').innerText(), /Done/);
+    await page.locator('.engine-facts').waitFor({ timeout: 60_000 });
+    const banner = await page.locator('.engine-status').innerText();
+    for (const line of banner.split('\n').map((l) => l.trim()).filter((l) => l.length > 20)) {
+      assert.equal(banner.split(line).length - 1, 1, `the banner says "${line}" more than once:\n${banner}`);
+    }
+    // "Fix:" only before something to do, never before advice such as the accelerator's.
+    assert.doesNotMatch(banner, /Fix: VMs run under software emulation/);
   });
 
   test('starts first-steps and shows a hint and the solution of its first step', async () => {
