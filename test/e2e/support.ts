@@ -196,3 +196,73 @@ export async function stopLabViaUi(page: Page): Promise<void> {
   await page.locator('.lab-bar .badge', { hasText: 'Not running' }).waitFor({ timeout: 120_000 });
   await page.locator('.start-panel button:not([disabled])', { hasText: 'Start lab' }).waitFor({ timeout: 120_000 });
 }
+
+/** How many rows a machine's terminal has now (xterm's DOM renderer draws one div a row). */
+export async function terminalRows(page: Page, machine: string): Promise<number> {
+  return page.locator(`.terminal-view[data-machine="${machine}"] .xterm-rows > div`).count();
+}
+
+/**
+ * What a learner cannot see in full: the page wider or taller than the window; a visible control
+ * or text block out of the window or cut at the edge of a box that clips it (scrolled out of a
+ * vertical scroll box is fine: it scrolls into view); text cut short (an ellipsis, a clipped box);
+ * a code block whose lines are wider than it. The terminals' own rows are left out (xterm wraps them).
+ */
+export async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const de = document.documentElement;
+    const vw = de.clientWidth;
+    const vh = de.clientHeight;
+    if (de.scrollWidth > vw) out.push(`the page is ${de.scrollWidth} px wide in a ${vw} px window`);
+    const label = (el: Element) => {
+      const cls = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+      const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40);
+      return `${el.tagName.toLowerCase()}${cls} "${text}"`;
+    };
+    if (de.scrollHeight > vh) {
+      // Name what reaches furthest down: the element to fix.
+      // Name what escapes its parent downwards: the element to fix.
+      const below = (el: Element | null) => el !== null && el.getBoundingClientRect().bottom > vh + 1;
+      const low = [...document.body.querySelectorAll('*')].filter((el) => below(el) && !below(el.parentElement)).slice(0, 3)
+        .map((el) => `${label(el)} reaches ${Math.round(el.getBoundingClientRect().bottom)} px`);
+      out.push(`the page is ${de.scrollHeight} px tall in a ${vh} px window${low.length ? ` (${low.join('; ')})` : ''}`);
+    }
+    const skipped = (el: Element) => el.closest('.visually-hidden, .skip-link, .xterm, [hidden], .terminal-pane.hidden, dialog:not([open]), .bar') !== null;
+    const shown = (el: HTMLElement) => {
+      if (skipped(el)) return false;
+      const s = getComputedStyle(el);
+      if (s.visibility !== 'visible' || s.display === 'none' || s.clipPath === 'inset(50%)') return false;
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0;
+    };
+    const CONTROLS = 'button, a[href], input, select, textarea, [role="tab"], summary';
+    const TEXT = 'h1, h2, h3, h4, p, li, dt, dd, pre, td, th, label, figcaption, .hint, .result, .badge, .lab-title, .step-kicker, kbd';
+    for (const el of document.querySelectorAll<HTMLElement>(`${CONTROLS}, ${TEXT}`)) {
+      if (!shown(el)) continue;
+      const r = el.getBoundingClientRect();
+      let left = 0, right = vw, top = 0, bottom = vh, scrollsY = false;
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        const s = getComputedStyle(a);
+        if (s.position === 'fixed') break;
+        const ar = a.getBoundingClientRect();
+        if (s.overflowX !== 'visible') { left = Math.max(left, ar.left); right = Math.min(right, ar.right); }
+        if (s.overflowY !== 'visible') {
+          if (s.overflowY === 'auto' || s.overflowY === 'scroll') scrollsY = true;
+          top = Math.max(top, ar.top); bottom = Math.min(bottom, ar.bottom);
+        }
+      }
+      if (r.left < left - 1 || r.right > right + 1) out.push(`${label(el)} is cut at the ${r.right > right + 1 ? 'right' : 'left'} edge (it spans ${Math.round(r.left)}–${Math.round(r.right)} px; ${Math.round(left)}–${Math.round(right)} px show)`);
+      else if (!scrollsY && (r.top < top - 1 || r.bottom > bottom + 1)) out.push(`${label(el)} is cut at the ${r.bottom > bottom + 1 ? 'bottom' : 'top'} (it spans ${Math.round(r.top)}–${Math.round(r.bottom)} px; ${Math.round(top)}–${Math.round(bottom)} px show)`);
+    }
+    // Text cut short: a box that hides its overflow with more text than room (an ellipsis, a clip).
+    for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
+      if (!shown(el) || el.querySelector('.xterm') || !(el.textContent ?? '').trim()) continue;
+      const s = getComputedStyle(el);
+      const clipsX = s.overflowX === 'hidden' || s.overflowX === 'clip';
+      if ((clipsX || s.textOverflow === 'ellipsis') && el.scrollWidth > el.clientWidth + 1) out.push(`${label(el)} cuts its text (${el.scrollWidth} px of text in ${el.clientWidth} px)`);
+      if (el.tagName === 'PRE' && el.scrollWidth > el.clientWidth + 1) out.push(`code block ${label(el)} is clipped (${el.scrollWidth} px of code in ${el.clientWidth} px)`);
+    }
+    return [...new Set(out)];
+  });
+}

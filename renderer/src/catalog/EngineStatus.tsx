@@ -1,8 +1,12 @@
 // What this machine can run, from `doctor`: the Docker engine (local, in a VM, remote), the VM
-// runner and its accelerator on the Docker host, and every problem with its fix.
+// runner and its accelerator on the Docker host, and every problem with its fix. Each finding is
+// said once: the accelerator's is the "Virtual machines" fact (its `fix` is advice, not an action).
 import { useEffect, useState } from 'react';
 import type { DoctorReport } from '../../../electron/shared/api.js';
 import { errorText, useClient } from '../app/client-context.js';
+
+/** Checks whose `fix` explains rather than repairs: shown as a note, not after "Fix:". */
+const ADVICE_ONLY = new Set(['accelerator']);
 
 const LOCATION: Record<string, string> = {
   local: 'Docker on this machine',
@@ -32,7 +36,9 @@ export function EngineStatus() {
   // VMs run in a runner container on the engine: ready when its image (per guest CPU) can be had.
   const vmsReady = !report.checks.some((c) => c.id.startsWith('runner:') && c.status !== 'ok');
   const accel = find('accelerator');
-  const problems = report.checks.filter((c) => c.status !== 'ok');
+  const vmFact = Boolean(report.engine && vmsReady);
+  // The accelerator is told in the "Virtual machines" fact when it shows it.
+  const problems = report.checks.filter((c) => c.status !== 'ok' && !(vmFact && c === accel));
   return (
     <section className="engine-status" aria-label="This machine">
       <div className="engine-facts">
@@ -42,9 +48,10 @@ export function EngineStatus() {
             {report.engine ? `${LOCATION[report.engine.location]} · Docker ${report.engine.version}` : 'No Docker engine'}
           </span>
         </div>
-        <div className={`fact ${report.engine && vmsReady ? 'ok' : 'warn'}`}>
+        <div className={`fact ${vmFact && accel?.status !== 'warn' ? 'ok' : 'warn'}`}>
           <span className="fact-label">Virtual machines</span>
           <span className="fact-value">{!report.engine ? 'No Docker engine' : vmsReady ? (accel ? accel.detail : 'QEMU on the Docker host') : 'No VM runner image: labs run their containers only'}</span>
+          {vmFact && accel && accel.status !== 'ok' && accel.fix && <span className="fact-note">{accel.fix}</span>}
         </div>
         {report.engine && (
           <div className="fact ok">
@@ -58,7 +65,7 @@ export function EngineStatus() {
           {problems.map((p) => (
             <li key={p.id} className={p.status}>
               <span className="finding-detail"><strong>{p.id}</strong>: {p.detail}</span>
-              {p.fix && <span className="finding-fix">Fix: <code>{p.fix}</code></span>}
+              {p.fix && (ADVICE_ONLY.has(p.id) ? <span className="finding-note">{p.fix}</span> : <span className="finding-fix">Fix: <code>{p.fix}</code></span>)}
             </li>
           ))}
         </ul>

@@ -29,6 +29,9 @@ export function LabCard({ lab, pathStep, pathLength, progress, running, selected
   const done = progress ? lab.steps.filter((s) => progress.passed.includes(s.id)).length : 0;
   const total = lab.steps.length;
   const started = done > 0 || progress?.currentStep !== undefined;
+  // Every step done: the lab is finished, not waiting to be continued (unless it still runs).
+  const finished = total > 0 && done === total;
+  const action = running ? 'Continue' : finished ? 'Open again' : started ? 'Continue' : 'Open lab';
   const headingId = `lab-${lab.id}-title`;
   return (
     <article className={`lab-card${selected !== undefined ? ' selected' : ''}`} aria-labelledby={headingId}>
@@ -56,14 +59,14 @@ export function LabCard({ lab, pathStep, pathLength, progress, running, selected
       <div className="lab-card-foot">
         <div className="progress-line" aria-label={`${done} of ${total} steps done`}>
           <div className="bar"><div className="fill" style={{ width: `${(done / total) * 100}%` }} /></div>
-          <span className="muted">{done}/{total} steps</span>
+          <span className="muted">{finished ? <><span className="done-mark">✓ Done</span> · {done}/{total} steps</> : `${done}/${total} steps`}</span>
         </div>
         {onRemove && (
           <button type="button" className="button ghost small" onClick={onRemove} aria-label={`Remove from the catalog: ${lab.title}`}
             title="Remove from the catalog (the folder stays on disk)">Remove</button>
         )}
-        <button type="button" ref={open} className="button primary" onClick={onOpen} aria-label={`${running || started ? 'Continue' : 'Open lab'}: ${lab.title}`}>
-          {running || started ? 'Continue' : 'Open lab'}
+        <button type="button" ref={open} className={`button ${finished && !running ? '' : 'primary'}`} onClick={onOpen} aria-label={`${action}: ${lab.title}`}>
+          {action}
         </button>
       </div>
     </article>

@@ -1,5 +1,7 @@
 // A fenced block of step markdown. Tagged to a machine (`sh @app`), it gets "Run", which types
-// it into that machine's terminal, and "Copy"; untagged blocks only get "Copy".
+// it into that machine's terminal, and "Copy"; untagged blocks only get "Copy". Long lines wrap
+// (a beginner copying by eye sees the whole command); each line is its own box, so a wrapped
+// line's rest is indented under it: the cue that it is one line, not two.
 import { useState } from 'react';
 import { CheckIcon, CopyIcon, MachineIcon, PlayIcon } from '../app/icons.js';
 import { useRunner } from './runner-context.js';
@@ -35,7 +37,7 @@ export function CodeBlock({ code, machine, language, block }: { code: string; ma
           )}
         </span>
       </figcaption>
-      <pre tabIndex={0} aria-label={machine ? `Command for ${machine}` : 'Code'}><code>{code}</code></pre>
+      <pre tabIndex={0} aria-label={machine ? `Command for ${machine}` : 'Code'}><code>{code.split('\n').map((line, i) => <span key={i} className="code-line">{line}</span>)}</code></pre>
     </figure>
   );
 }

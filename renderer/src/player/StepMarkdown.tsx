@@ -1,7 +1,8 @@
 // A step's markdown, rendered safely: raw HTML is dropped (skipHtml), links leave the app only
 // for http(s) (a new tab in the browser, the system browser in Electron), images are not fetched
-// (labs work offline and the CSP allows no remote image), fenced blocks become CodeBlocks and
-// `lens:` links buttons that open the lens beside the terminals.
+// (labs work offline and the CSP allows no remote image), fenced blocks become CodeBlocks,
+// `lens:` links buttons that open the lens beside the terminals, and `lab:` links links to that
+// lab's address in the app (#/lab/ID).
 import { useMemo } from 'react';
 import ReactMarkdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import type { ElementContent } from 'hast';
@@ -11,13 +12,14 @@ import { LensLink } from '../lens/LensLink.js';
 import { lensOfHref } from '../lens/lenses.js';
 import { CodeBlock } from './CodeBlock.js';
 import { parseFenceInfo } from './fence-info.js';
+import { labOfHref } from './lab-links.js';
 
 function textOf(nodes: ElementContent[]): string {
   return nodes.map((n) => (n.type === 'text' ? n.value : n.type === 'element' ? textOf(n.children) : '')).join('');
 }
 
-/** react-markdown blanks addresses of unknown schemes; `lens:` links are ours (they never leave the app). */
-const keepLensLinks = (url: string): string => (lensOfHref(url) ? url : defaultUrlTransform(url));
+/** react-markdown blanks addresses of unknown schemes; `lens:` and `lab:` links are ours (they never leave the app). */
+const keepOwnLinks = (url: string): string => (lensOfHref(url) || labOfHref(url) ? url : defaultUrlTransform(url));
 
 export function StepMarkdown({ markdown, inline = false, id }: { markdown: string; inline?: boolean; id: string }) {
   const client = useClient();
@@ -27,6 +29,9 @@ export function StepMarkdown({ markdown, inline = false, id }: { markdown: strin
       a: ({ href, children }) => {
         const lens = lensOfHref(href);
         if (lens) return <LensLink lens={lens}>{children}</LensLink>;
+        // Another lab: an in-app link to its address, which opens it as the catalog would.
+        const lab = labOfHref(href);
+        if (lab) return <a href={`#/lab/${lab}`} className="lab-link" data-lab-link={lab}>{children}</a>;
         if (!href || !isWebUrl(href)) return <span className="plain-link">{children}</span>;
         return (
           <a href={href} target="_blank" rel="noopener noreferrer"
@@ -50,5 +55,5 @@ export function StepMarkdown({ markdown, inline = false, id }: { markdown: strin
     if (inline) components.p = ({ children }) => <>{children}</>;
     return components;
   }, [client, inline, id]);
-  return <ReactMarkdown skipHtml urlTransform={keepLensLinks} components={components}>{markdown}</ReactMarkdown>;
+  return <ReactMarkdown skipHtml urlTransform={keepOwnLinks} components={components}>{markdown}</ReactMarkdown>;
 }
