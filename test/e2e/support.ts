@@ -244,13 +244,14 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       let left = 0, right = vw, top = 0, bottom = vh, scrollsY = false;
       for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
         const s = getComputedStyle(a);
-        if (s.position === 'fixed') break;
         const ar = a.getBoundingClientRect();
         if (s.overflowX !== 'visible') { left = Math.max(left, ar.left); right = Math.min(right, ar.right); }
         if (s.overflowY !== 'visible') {
           if (s.overflowY === 'auto' || s.overflowY === 'scroll') scrollsY = true;
           top = Math.max(top, ar.top); bottom = Math.min(bottom, ar.bottom);
         }
+        // A fixed box (a dialog) is placed against the window: its own ancestors clip nothing.
+        if (s.position === 'fixed') break;
       }
       if (r.left < left - 1 || r.right > right + 1) out.push(`${label(el)} is cut at the ${r.right > right + 1 ? 'right' : 'left'} edge (it spans ${Math.round(r.left)}–${Math.round(r.right)} px; ${Math.round(left)}–${Math.round(right)} px show)`);
       else if (!scrollsY && (r.top < top - 1 || r.bottom > bottom + 1)) out.push(`${label(el)} is cut at the ${r.bottom > bottom + 1 ? 'bottom' : 'top'} (it spans ${Math.round(r.top)}–${Math.round(r.bottom)} px; ${Math.round(top)}–${Math.round(bottom)} px show)`);

@@ -8,7 +8,7 @@ import { emptyLearner, learnerReducer, resumeStep, toSaveParams } from '../../re
 import { checkCleared, checkEnded, checkStarted, idleCheck } from '../../renderer/src/player/check-state.js';
 import { addProgress, formatElapsed, shownElapsed, taskMachine } from '../../renderer/src/player/start-progress.js';
 import { allTags, filterLabs } from '../../renderer/src/catalog/filter-labs.js';
-import { FONT, zoomFont } from '../../renderer/src/terminal/font-size.js';
+import { FONT, presenterFont, zoomFont } from '../../renderer/src/terminal/font-size.js';
 import { terminalKeyHandler } from '../../renderer/src/terminal/terminal-keys.js';
 import { parseRoute, routeHash } from '../../renderer/src/app/route.js';
 import { ConnectionLostError, PendingRequests } from '../../renderer/src/api/pending-requests.js';
@@ -103,10 +103,12 @@ test('catalog filter: every word, every selected tag; tags by use', () => {
   assert.deepEqual(allTags(labs), ['vms', 'kernel', 'volumes']);
 });
 
-test('font zoom stays in bounds and resets to the base', () => {
+test('font zoom stays in bounds and resets to the base; presenter mode\'s base follows the window', () => {
   assert.equal(zoomFont(FONT.MAX, 'in'), FONT.MAX);
   assert.equal(zoomFont(FONT.MIN, 'out'), FONT.MIN);
   assert.equal(zoomFont(20, 'reset', FONT.PRESENTER), FONT.PRESENTER);
+  // Presenter mode: the full size on a large screen, smaller on a 1024 px projector, never tiny.
+  assert.deepEqual([640, 1024, 1280, 1920, 3840].map(presenterFont), [16, 18, 22, 22, 22]);
 });
 
 test('routes round-trip; anything else is the catalog', () => {

@@ -2,11 +2,6 @@
 export interface Shortcut { keys: string[]; what: string }
 
 export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
-  { group: 'Moving around', items: [
-    { keys: ['F6'], what: 'Next part: lab bar, steps, step, terminals, lenses — also the way out of a terminal' },
-    { keys: ['Shift', 'F6'], what: 'Previous part' },
-    { keys: ['Tab'], what: 'Next control (in a terminal, Tab is the shell\'s: press F6 first)' },
-  ] },
   { group: 'Lab', items: [
     { keys: ['N'], what: 'Run the next block of this step; at its end, go to the next step' },
     { keys: ['J', '→'], what: 'Next step' },
@@ -17,6 +12,11 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     { keys: ['S'], what: 'Split view on or off' },
     { keys: ['L'], what: 'Lenses on or off: processes, kernels, footprint, images, volumes' },
     { keys: ['Esc'], what: 'Close the lenses (outside a terminal)' },
+  ] },
+  { group: 'Moving around', items: [
+    { keys: ['F6'], what: 'Next part: lab bar, steps, step, terminals, lenses — also the way out of a terminal' },
+    { keys: ['Shift', 'F6'], what: 'Previous part' },
+    { keys: ['Tab'], what: 'Next control (in a terminal, Tab is the shell\'s: press F6 first)' },
   ] },
   { group: 'App', items: [
     { keys: ['O'], what: 'Open a lab folder (in the catalog; or drop one on it)' },

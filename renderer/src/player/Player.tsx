@@ -10,9 +10,10 @@ import { useClient } from '../app/client-context.js';
 import { focusSoon } from '../app/focus-soon.js';
 import { useKeyedState } from '../app/keyed-state.js';
 import { PanelBoundary } from '../app/PanelBoundary.js';
+import { useWindowWidth } from '../app/use-window-width.js';
 import { LensPanel } from '../lens/LensPanel.js';
 import type { Highlight, LensName } from '../lens/lenses.js';
-import { FONT, zoomFont, type Zoom } from '../terminal/font-size.js';
+import { FONT, presenterFont, zoomFont, type Zoom } from '../terminal/font-size.js';
 import { TerminalPanel } from '../terminal/TerminalPanel.js';
 import type { TerminalHandle } from '../terminal/TerminalView.js';
 import { FinishedPanel } from './FinishedPanel.js';
@@ -76,10 +77,12 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
   const passed = current !== undefined && learner.passed.includes(current);
   const { check, runCheck, submitAnswer, clearCheck } = useStepCheck({ client, session, generation: ls.generation, current, step, passed, dispatch });
 
-  // What is true only of one step, of the machines of one start, or of one font mode.
+  // What is true only of one step, of the machines of one start, or of one base font.
   const [finished, setFinished] = useKeyedState(current ?? '', false);
   const [ranBlocks, setRanBlocks] = useKeyedState(String(ls.generation), NO_BLOCKS);
-  const [fontSize, setFontSize] = useKeyedState<number>(presenter ? 'presenter' : 'default', presenter ? FONT.PRESENTER : FONT.DEFAULT);
+  const windowWidth = useWindowWidth();
+  const baseFont = presenter ? presenterFont(windowWidth) : FONT.DEFAULT;
+  const [fontSize, setFontSize] = useKeyedState<number>(String(baseFont), baseFont);
   // The lenses belong to a running session: a stopped or new one starts with them closed.
   const lensKey = `${session?.id}/${running}`;
   const [lensChoice, setLens] = useKeyedState<LensName | null>(lensKey, null);
@@ -156,7 +159,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
     lensButton.current?.focus();
   }, [setLens]);
   useEffect(() => { if (lens) lastLens.current = lens; }, [lens]);
-  const zoom = useCallback((z: Zoom) => setFontSize((s) => zoomFont(s, z, presenter ? FONT.PRESENTER : FONT.DEFAULT)), [presenter, setFontSize]);
+  const zoom = useCallback((z: Zoom) => setFontSize((s) => zoomFont(s, z, baseFont)), [baseFont, setFontSize]);
 
   const onRan = useCallback((machine: string, block: string) => {
     setActive(machine);

@@ -59,7 +59,7 @@ export function TerminalPanel(props: TerminalPanelProps) {
           ))}
         </div>
         {/* The way out is on the frame, where a keyboard user stuck in a shell looks for it. */}
-        <span className="terminal-escape muted"><kbd>F6</kbd> leaves the terminal</span>
+        <span className="terminal-escape muted"><kbd>F6</kbd> <span className="long">leaves the terminal</span><span className="short">leaves</span></span>
         <div className="terminal-actions">
           <button type="button" className="icon-button" aria-pressed={split} title="Split view: every terminal at once"
             onClick={() => props.onSplit(!split)}><span aria-hidden="true">{split ? '▣' : '◫'}</span><span className="visually-hidden">Split view</span></button>

@@ -33,6 +33,8 @@ export function createTerminal(el: HTMLElement, { fontSize, contrast, client, on
     // At line height 1 the DOM renderer clips underscores below the cell ($LAB_VOLUME_RECORDS lost its _).
     lineHeight: 1.2,
     scrollback: 5000, allowProposedApi: true, rightClickSelectsWord: false, drawBoldTextInBrightColors: true,
+    // Dim and coloured text stays readable (WCAG AA) in both renderers; CSS reaches only the DOM one.
+    minimumContrastRatio: 4.5,
   });
   const fit = new FitAddon();
   const search = new SearchAddon();
