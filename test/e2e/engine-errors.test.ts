@@ -5,23 +5,18 @@
 // opens one and the stale sentence is gone.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { Page } from 'playwright-core';
 import { connectEngine } from '../../electron/engine/machines/docker-engine.js';
 import { fixture, labelled, nothing } from '../integration/support.js';
 import {
-  closeApp, openApp, openFolderAndStart, prerequisites, screenshotPath, sessionId, stopLabViaUi, waitForTerminal, type AppPage,
+  closeApp, openAppApart, openFolderAndStart, prerequisites, screenshotPath, sessionId, stopLabViaUi, waitForTerminal, type AppPage,
 } from './support.js';
 
 const skip = await prerequisites();
 const TITLE = 'Question lab (test fixture)';
 
 describe('engine errors in words in the browser', { skip, timeout: 600_000 }, () => {
-  // Its own data folder: the opened lab and its progress stay out of the user's.
-  const dataDir = mkdtempSync(join(tmpdir(), 'labvisor-e2e-errors-'));
   let app: AppPage | undefined;
   let page: Page;
   let problems: string[];
@@ -34,12 +29,11 @@ describe('engine errors in words in the browser', { skip, timeout: 600_000 }, ()
 
   before(async () => {
     docker = (await connectEngine()).docker;
-    app = await openApp({ LABVISOR_DATA_DIR: dataDir });
+    app = await openAppApart('errors');
     ({ page, problems } = app);
   });
   after(async () => {
     await closeApp(app);
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('the lab opens from its folder and starts', async () => {

@@ -5,12 +5,9 @@
 // Esc closes the lenses; the help names the way out. Afterwards the lab left nothing on the engine.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { engineOrSkip, fixture, labelled, nothing } from '../integration/support.js';
-import { closeApp, currentStepTitle, openApp, prerequisites, screenshotPath, sessionId, waitForTerminal, type AppPage } from './support.js';
+import { closeApp, currentStepTitle, openAppApart, prerequisites, screenshotPath, sessionId, waitForTerminal, type AppPage } from './support.js';
 
 const skip = await prerequisites();
 const TITLE = 'Keyboard lab (test fixture)';
@@ -34,19 +31,17 @@ async function focusOn(page: Page, selector: string, what: string, timeoutMs = 1
 }
 
 describe('a lab with the keyboard alone', { skip, timeout: 600_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'labvisor-e2e-keyboard-'));
   let app: AppPage | undefined;
   let page: Page;
   let problems: string[];
   let session = '';
 
   before(async () => {
-    app = await openApp({ LABVISOR_DATA_DIR: dataDir });
+    app = await openAppApart('keyboard');
     ({ page, problems } = app);
   });
   after(async () => {
     await closeApp(app);
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('the lab opens from its folder and starts, and the focus follows', async () => {

@@ -8,13 +8,12 @@
 // the engine banner saying each finding once, and a `lab:` link at a lab's end.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { root } from '../integration/support.js';
-import { axeViolations, closeApp, layoutProblems, openApp, prerequisites, screenshotPath, startLab, terminalRows, type AppPage } from './support.js';
+import { axeViolations, closeApp, layoutProblems, openAppApart, prerequisites, screenshotPath, startLab, terminalRows, type AppPage } from './support.js';
 
 const skip = await prerequisites();
 
@@ -50,18 +49,17 @@ async function settle(page: Page): Promise<void> {
 describe('layouts for rooms', { skip, timeout: 900_000 }, () => {
   let app: AppPage;
   let page: Page;
-  const dataDir = mkdtempSync(join(tmpdir(), 'labvisor-layouts-'));
   before(async () => {
     // volume-backup done to its last step: its card must not say "Continue".
     const steps = (parse(readFileSync(join(root, 'labs', 'volume-backup', 'lab.yaml'), 'utf8')) as { steps: { id: string }[] }).steps.map((s) => s.id);
-    mkdirSync(join(dataDir, 'progress'), { recursive: true });
-    writeFileSync(join(dataDir, 'progress', 'volume-backup.json'), JSON.stringify({ lab: 'volume-backup', currentStep: steps.at(-1), passed: steps, hintsShown: {}, solutionsShown: [] }));
-    app = await openApp({ LABVISOR_DATA_DIR: dataDir });
+    app = await openAppApart('layouts', (dataDir) => {
+      mkdirSync(join(dataDir, 'progress'), { recursive: true });
+      writeFileSync(join(dataDir, 'progress', 'volume-backup.json'), JSON.stringify({ lab: 'volume-backup', currentStep: steps.at(-1), passed: steps, hintsShown: {}, solutionsShown: [] }));
+    });
     page = app.page;
   });
   after(async () => {
     await closeApp(app);
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('the catalog: a finished lab says Done and Open again; the engine banner tells each finding once', async () => {

@@ -4,13 +4,10 @@
 // marked done. Axe on the player, a screenshot, no console errors or CSP violations.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { fixture } from '../integration/support.js';
 import {
-  axeViolations, closeApp, currentStepTitle, nextStep, openApp, openFolderAndStart, prerequisites, screenshotPath, stopLabViaUi,
+  axeViolations, closeApp, currentStepTitle, nextStep, openAppApart, openFolderAndStart, prerequisites, screenshotPath, stopLabViaUi,
   waitForTerminal, type AppPage,
 } from './support.js';
 
@@ -18,20 +15,17 @@ const skip = await prerequisites();
 const TITLE = 'Question lab (test fixture)';
 
 describe('question steps in the browser', { skip, timeout: 600_000 }, () => {
-  // Its own data folder: the opened lab and its progress stay out of the user's.
-  const dataDir = mkdtempSync(join(tmpdir(), 'labvisor-e2e-question-'));
   let app: AppPage | undefined;
   let page: Page;
   let problems: string[];
   const result = () => page.locator('.check-result');
 
   before(async () => {
-    app = await openApp({ LABVISOR_DATA_DIR: dataDir });
+    app = await openAppApart('question');
     ({ page, problems } = app);
   });
   after(async () => {
     await closeApp(app);
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('the lab opens from its folder and starts', async () => {

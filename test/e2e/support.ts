@@ -1,8 +1,9 @@
 // Shared by the end-to-end tests: `labvisor serve` as a person starts it, Debian's Chromium
 // driven by playwright-core, and what a learner sees (terminal rows, check results). Missing
 // Chromium, Docker or QEMU skips the tests with the reason, except in CI (CI=true) where it fails.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { onPath } from '../../electron/engine/which.js';
@@ -51,7 +52,11 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export interface AppPage { served: Served; browser: Browser; page: Page; problems: string[] }
+export interface AppPage {
+  served: Served; browser: Browser; page: Page; problems: string[];
+  /** The app's own data folder (openAppApart), removed by closeApp. */
+  dataDir?: string;
+}
 
 /** The app as a learner opens it: `labvisor serve`, Chromium, one page on the start URL, watched for problems. */
 export async function openApp(env: Record<string, string> = {}): Promise<AppPage> {
@@ -63,10 +68,21 @@ export async function openApp(env: Record<string, string> = {}): Promise<AppPage
   return { served, browser, page, problems };
 }
 
-/** Closes the browser, then stops the server, which stops every lab it started. */
+/**
+ * The app with a data folder of its own, so the labs it opens and its progress stay out of the
+ * user's; `prepare` may put things in it first (progress files).
+ */
+export async function openAppApart(name: string, prepare?: (dataDir: string) => void): Promise<AppPage> {
+  const dataDir = mkdtempSync(join(tmpdir(), `labvisor-e2e-${name}-`));
+  prepare?.(dataDir);
+  return { ...await openApp({ LABVISOR_DATA_DIR: dataDir }), dataDir };
+}
+
+/** Closes the browser, then stops the server, which stops every lab it started; removes an own data folder. */
 export async function closeApp(app: AppPage | undefined): Promise<void> {
   await app?.browser.close();
   await app?.served.stop();
+  if (app?.dataDir) rmSync(app.dataDir, { recursive: true, force: true });
 }
 
 /** Console errors, page errors and CSP violations of a page: the tests expect none. */
