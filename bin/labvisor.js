@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `labvisor` command. The CLI is TypeScript compiled to dist/ by `npm install` (prepare).
+// The `labvisor` command. The CLI is TypeScript compiled to dist/: by `npm install` (prepare) in a
+// clone; the package `npm pack` makes ships it compiled.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -62,7 +62,7 @@ export async function ensureElectronBinary({ packageDir, env, install }: {
   env: NodeJS.ProcessEnv;
   install: Installer;
 }): Promise<ElectronOutcome> {
-  if (!packageDir) return { fallback: 'the electron npm package is not installed (`npm install` installs it)' };
+  if (!packageDir) return { fallback: 'the electron npm package is not installed (a global install leaves the window out; in a clone, `npm install` adds it)' };
   const installed = electronBinary(packageDir);
   if (installed) return { path: installed };
   const skip = env.ELECTRON_SKIP_BINARY_DOWNLOAD;

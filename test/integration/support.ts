@@ -32,12 +32,13 @@ export interface CliResult { code: number | null; signal: NodeJS.Signals | null;
 export type CliProcess = ChildProcess & { result: Promise<CliResult>; stderrSoFar(): string };
 
 /**
- * `labvisor ARGS` as a child. Its host terminals get /bin/sh (as in CI), so a developer's rc
- * files (prompt themes, pyenv's rehash lock) cannot decide what a test sees.
+ * `labvisor ARGS` as a child: this checkout's, or another copy's `bin` run in `cwd`. Its host
+ * terminals get /bin/sh (as in CI), so a developer's rc files (prompt themes, pyenv's rehash
+ * lock) cannot decide what a test sees.
  */
-export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, [join(root, 'bin', 'labvisor.js'), ...args], {
-    cwd: root, env: { ...process.env, SHELL: '/bin/sh', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+export function startCli(args: string[], env: Record<string, string> = {}, { bin = join(root, 'bin', 'labvisor.js'), cwd = root } = {}): CliProcess {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd, env: { ...process.env, SHELL: '/bin/sh', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -48,7 +49,7 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliP
   return Object.assign(child, { result, stderrSoFar: () => stderr });
 }
 
-export const cli = (args: string[], env?: Record<string, string>) => startCli(args, env).result;
+export const cli = (args: string[], env?: Record<string, string>, at?: { bin?: string; cwd?: string }) => startCli(args, env, at).result;
 
 /** The first line the child prints on stdout (`labvisor serve`: the URL with the token). */
 export function firstStdoutLine(child: CliProcess, timeoutMs = 20_000): Promise<string> {

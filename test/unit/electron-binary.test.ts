@@ -65,5 +65,5 @@ test('without the electron package there is nothing to install into', async () =
   const install = fakeInstaller();
   const outcome = await ensureElectronBinary({ packageDir: undefined, env: {}, install });
   assert.deepEqual(install.calls, []);
-  assert.deepEqual(outcome, { fallback: 'the electron npm package is not installed (`npm install` installs it)' });
+  assert.deepEqual(outcome, { fallback: 'the electron npm package is not installed (a global install leaves the window out; in a clone, `npm install` adds it)' });
 });
