@@ -27,6 +27,9 @@ declare -A WANT=(
   [openssh-client]=/usr/bin/ssh
   # The tcp:// + TLS engine test makes its certificates with it.
   [openssl]=/usr/bin/openssl
+  # node-gyp compiles node-pty in `npm ci` and in the tarball's global install (no Linux prebuild).
+  [build-essential]=/usr/share/doc/build-essential
+  [python3]=/usr/bin/python3
 )
 
 install_missing() {
