@@ -56,6 +56,17 @@ test('typist: stop halts between characters and resolves false; stopping again i
   assert.equal(await typing.done, false);
 });
 
+test('typist: a write that stops the typing is its last', async () => {
+  let written = '';
+  const typing = typeIntoTerminal('abc\r', (c) => {
+    written += c;
+    if (c === 'b') typing.stop();
+  }, PACE);
+  for (let i = 0; i < 10; i++) mock.timers.tick(30);
+  assert.equal(written, 'ab');
+  assert.equal(await typing.done, false);
+});
+
 test('typist: characters beyond 16 bits go out whole, and an empty script ends at once', async () => {
   const { typing, written } = typist('é🐳\r');
   mock.timers.tick(0);

@@ -12,6 +12,8 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     { keys: ['S'], what: 'Split view on or off' },
     { keys: ['L'], what: 'Lenses on or off: processes, kernels, footprint, images, volumes' },
     { keys: ['Esc'], what: 'Close the lenses (outside a terminal)' },
+    { keys: ['D'], what: 'Presenter mode: play the solution into its terminal, typed for the room to follow' },
+    { keys: ['Esc'], what: 'Stop playing (in a terminal too)' },
   ] },
   { group: 'Moving around', items: [
     { keys: ['F6'], what: 'Next part: lab bar, steps, step, terminals, lenses — also the way out of a terminal' },

@@ -24,6 +24,7 @@ import { StartPanel } from './StartPanel.js';
 import { StepActions } from './StepActions.js';
 import { StepList } from './StepList.js';
 import { StepMarkdown } from './StepMarkdown.js';
+import { useDemoPlay } from './use-demo-play.js';
 import { useDoctorFix } from './use-doctor-fix.js';
 import { useLabSession } from './use-lab-session.js';
 import { useLabSummary } from './use-lab-summary.js';
@@ -167,6 +168,13 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
     clearCheck();
   }, [setRanBlocks, clearCheck]);
   const runner = usePlayerRunner({ machines, running, terminals: ls.terminals, exited: ls.exited, ranBlocks, handles, onRan, openLens: setLens });
+  const showSolution = useCallback(() => { if (current) dispatch({ type: 'solution', step: current }); }, [current, dispatch]);
+  const demo = useDemoPlay({
+    enabled: presenter, running, machines, terminals: ls.terminals, exited: ls.exited, handles, reopen: ls.reopen,
+    show: (machine) => showMachine(machine, false), onPlayed: onRan, scope: `${current}/${ls.generation}/${session?.id}/${running}`,
+    solution: step ? { step: step.step, blocks: step.solution, shown: learner.solutionsShown.includes(step.step) } : undefined,
+    showSolution, ranBlocks,
+  });
 
   usePlayerKeys({
     runNext,
@@ -264,7 +272,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
                   onCheck={() => void runCheck(false)} onAnswer={submitAnswer}
                   onHint={() => dispatch({ type: 'hint', step: step.step, total: step.hints.length })}
                   onSolution={() => dispatch({ type: 'solution', step: step.step })}
-                  onNext={goNext} />
+                  onNext={goNext} demo={demo} />
               )}
             </PanelBoundary>
           </section>

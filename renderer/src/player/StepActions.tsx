@@ -5,6 +5,7 @@ import { BulbIcon, CheckIcon, CrossIcon } from '../app/icons.js';
 import { CodeBlock } from './CodeBlock.js';
 import { QuestionForm } from './QuestionForm.js';
 import { StepMarkdown } from './StepMarkdown.js';
+import { solutionBlock, type DemoPlay } from './use-demo-play.js';
 
 import type { CheckState } from './check-state.js';
 
@@ -21,6 +22,8 @@ interface Props {
   onHint(): void;
   onSolution(): void;
   onNext(): void;
+  /** Presenter mode's "Play in terminal" for the solution's blocks. */
+  demo?: DemoPlay | undefined;
 }
 
 export function StepActions(p: Props) {
@@ -43,7 +46,7 @@ export function StepActions(p: Props) {
           {p.solutionShown && (
             <div className="solution" role="region" aria-label="Solution">
               <strong>Solution</strong>
-              {step.solution.map((s, i) => <CodeBlock key={i} code={s.script.replace(/\n$/, '')} machine={s.machine} block={`${step.step}-solution-${i}`} />)}
+              {step.solution.map((s, i) => <CodeBlock key={i} code={s.script.replace(/\n$/, '')} machine={s.machine} block={solutionBlock(step.step, i)} demo={p.demo} />)}
             </div>
           )}
         </div>

@@ -25,18 +25,21 @@ export function typeIntoTerminal(text: string, write: (char: string) => void, pa
   const chars = Array.from(text);
   let next = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let ended = false;
   let settle: (finished: boolean) => void = () => {};
   const done = new Promise<boolean>((resolve) => { settle = resolve; });
 
   const end = (finished: boolean) => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
+    ended = true;
     settle(finished);
   };
   const typeOne = () => {
     const char = chars[next++];
     if (char === undefined) return end(true);
     write(char);
+    if (ended) return; // `write` stopped it
     if (next === chars.length) return end(true);
     timer = setTimeout(typeOne, char === '\r' || char === '\n' ? pace.lineMs : pace.charMs);
   };
