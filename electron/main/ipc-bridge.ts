@@ -1,7 +1,7 @@
 // The window as one connection of the LabHost, over IPC (the Electron twin of
 // server/ws-connection.ts): requests through ipcMain.handle, every host event pushed to the page,
-// and one MessageChannelMain per attached terminal; plus the system's folder picker, which only
-// the shell can show. Only our own page may call: the sender must be this window's top frame
+// and one MessageChannelMain per attached terminal; plus the system's folder and bundle pickers,
+// which only the shell can show. Only our own page may call: the sender must be this window's top frame
 // showing an app:// URL.
 import { BrowserWindow, dialog, ipcMain, MessageChannelMain, type IpcMainInvokeEvent, type OpenDialogOptions, type WebContents } from 'electron';
 import { connectionApi } from '../server/connection-api.js';
@@ -16,9 +16,14 @@ export const IPC = {
   event: 'labvisor:event',
   terminalPort: 'labvisor:terminal-port',
   pickLabFolder: 'labvisor:pick-lab-folder',
+  pickBundleFile: 'labvisor:pick-bundle-file',
 } as const;
 
 const PICK_LAB_FOLDER: OpenDialogOptions = { title: 'Open lab folder', buttonLabel: 'Open', properties: ['openDirectory'] };
+const PICK_BUNDLE_FILE: OpenDialogOptions = {
+  title: 'Load workshop bundle', buttonLabel: 'Load', properties: ['openFile'],
+  filters: [{ name: 'Labvisor bundles', extensions: ['tar'] }, { name: 'All files', extensions: ['*'] }],
+};
 
 /** Serves the API to one window's page; returns what disconnects it (the window is gone). */
 export function connectWindow(contents: WebContents, host: HostApi, log: (line: string) => void): () => void {
@@ -68,12 +73,14 @@ export function connectWindow(contents: WebContents, host: HostApi, log: (line: 
     return d.response;
   });
   // The page cannot learn a folder's path by itself; the picker is modal to this window.
-  ipcMain.handle(IPC.pickLabFolder, async (event): Promise<string | undefined> => {
-    refuseStrangers(event, 'the folder picker');
+  const picker = (channel: string, what: string, options: OpenDialogOptions) => ipcMain.handle(channel, async (event): Promise<string | undefined> => {
+    refuseStrangers(event, what);
     const window = BrowserWindow.fromWebContents(contents);
-    const picked = await (window ? dialog.showOpenDialog(window, PICK_LAB_FOLDER) : dialog.showOpenDialog(PICK_LAB_FOLDER));
+    const picked = await (window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options));
     return picked.canceled ? undefined : picked.filePaths[0];
   });
+  picker(IPC.pickLabFolder, 'the folder picker', PICK_LAB_FOLDER);
+  picker(IPC.pickBundleFile, 'the bundle picker', PICK_BUNDLE_FILE);
 
   const unsubscribe = host.onEvent((event) => {
     if (!contents.isDestroyed()) contents.send(IPC.event, event);
@@ -89,6 +96,7 @@ export function connectWindow(contents: WebContents, host: HostApi, log: (line: 
   return () => {
     ipcMain.removeHandler(IPC.request);
     ipcMain.removeHandler(IPC.pickLabFolder);
+    ipcMain.removeHandler(IPC.pickBundleFile);
     unsubscribe();
     if (!contents.isDestroyed()) {
       contents.off('did-start-navigation', onNavigation);

@@ -6,6 +6,7 @@
 //   labvisor.request(message)  a LabApi request ({ id, method, params }) → its response message
 //   labvisor.onEvent(callback) every host event; returns the unsubscribe
 //   labvisor.pickLabFolder()   the system's folder picker → a folder's path, or undefined
+//   labvisor.pickBundleFile()  the system's file picker for a workshop bundle → its path, or undefined
 //   labvisor.pathForFile(file) where a dropped file or folder is on disk (the page cannot know)
 //   terminal ports             window message { type: 'labvisor:terminal-port', channel } carrying
 //                              the MessagePort of an attached terminal channel (TerminalOut out,
@@ -20,6 +21,7 @@ contextBridge.exposeInMainWorld('labvisor', {
     return () => { ipcRenderer.removeListener('labvisor:event', listener); };
   },
   pickLabFolder: (): Promise<string | undefined> => ipcRenderer.invoke('labvisor:pick-lab-folder'),
+  pickBundleFile: (): Promise<string | undefined> => ipcRenderer.invoke('labvisor:pick-bundle-file'),
   pathForFile: (file: File): string => webUtils.getPathForFile(file),
 });
 

@@ -15,6 +15,7 @@ export function connectionApi(host: HostApi, channels: TerminalChannels, openCha
     openLabFolder: (p) => host.openLabFolder(p),
     trustLab: (p) => host.trustLab(p),
     closeLabFolder: (p) => host.closeLabFolder(p),
+    loadBundle: (p) => host.loadBundle(p),
     getStep: (p) => host.getStep(p),
     getProgress: (p) => host.getProgress(p),
     saveProgress: (p) => host.saveProgress(p),

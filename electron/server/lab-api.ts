@@ -26,6 +26,7 @@ import { LabSession, type MachineStatus as EngineMachineStatus } from '../engine
 import { gc } from '../engine/sessions/gc.js';
 import { inPathOrder } from '../shared/learning-path.js';
 import { LensHost } from './lens-host.js';
+import { BundleHost } from './bundle-host.js';
 import { toApiError } from './api-errors.js';
 import { TrustRequiredError } from '../engine/errors.js';
 
@@ -71,6 +72,11 @@ export class LabHost implements HostApi {
   /** Opened lab folders by lab id; read from the data folder on first use. */
   private folders?: Promise<Map<string, string>>;
   private readonly lenses = new LensHost(() => this.connect(), (id) => this.sessions.get(id)?.session);
+  private readonly bundles = new BundleHost(
+    () => this.connect(),
+    (progress) => this.emit({ type: 'event', event: 'bundle', progress }),
+    (dir) => this.openLabFolder({ path: dir }),
+  );
 
   constructor(opts: LabHostOptions = {}) {
     this.log = opts.log ?? (() => {});
@@ -165,6 +171,10 @@ export class LabHost implements HostApi {
     await rememberTrust(dir, hash);
     this.log(`trusted lab ${lab} (${dir}) at ${hash.slice(0, 12)}`);
     return { ...review.trust, trusted: true };
+  }
+
+  async loadBundle(params: Params<'loadBundle'>): Promise<Result<'loadBundle'>> {
+    return this.bundles.load(params);
   }
 
   async closeLabFolder({ lab }: Params<'closeLabFolder'>): Promise<Result<'closeLabFolder'>> {

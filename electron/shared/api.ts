@@ -36,6 +36,15 @@ export const ProgressEvent = z.object({
   elapsedMs: z.number().optional(),
 });
 
+/** A workshop bundle's load: verifying its digests, loading its images into the engine, unpacking its labs. */
+export const BundleProgress = z.object({
+  phase: z.enum(['verify', 'load', 'labs']),
+  doneBytes: z.number(),
+  totalBytes: z.number(),
+  rateBps: z.number(),
+  etaS: z.number().optional(),
+});
+
 export const BootTimeline = z.object({
   accel: z.string(),
   accelReason: z.string(),
@@ -211,6 +220,15 @@ export const METHODS = {
   openLabFolder: { params: z.strictObject({ path: z.string().min(1).max(4096) }), result: z.object({ lab: LabSummary, trust: TrustState }) },
   /** The learner trusts an opened lab as it was reviewed (`hash` from its TrustState); a lab changed since is a conflict. */
   trustLab: { params: z.strictObject({ lab: name, hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a content hash (64 hex digits)') }), result: TrustState },
+  /**
+   * Loads a workshop bundle (an absolute path on the machine running the engine, made by `labvisor
+   * bundle create`): verifies every digest, loads its images into the engine and adds its labs to
+   * the catalog; `bundle` events report progress. One load at a time (else conflict).
+   */
+  loadBundle: {
+    params: z.strictObject({ path: z.string().min(1).max(4096) }),
+    result: z.object({ labs: z.array(z.string()), images: z.number(), bytes: z.number(), ms: z.number(), platforms: z.array(z.string()) }),
+  },
   /** Removes an opened lab from the catalog (its folder is untouched). */
   closeLabFolder: { params: z.strictObject({ lab: name }), result: z.object({}) },
   /** A step as the player shows it: markdown, hints (opened one at a time), the solution, whether it has a check and how often to poll it. */
@@ -329,6 +347,7 @@ export type ResponseMessage = z.infer<typeof Response>;
 export const Event = z.discriminatedUnion('event', [
   z.object({ type: z.literal('event'), event: z.literal('progress'), session: sessionId, progress: ProgressEvent }),
   z.object({ type: z.literal('event'), event: z.literal('session'), session: SessionInfo }),
+  z.object({ type: z.literal('event'), event: z.literal('bundle'), progress: BundleProgress }),
 ]);
 export type EventMessage = z.infer<typeof Event>;
 
@@ -337,6 +356,7 @@ export const ServerMessage = z.union([Response, Event]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
 export type ProgressEvent = z.infer<typeof ProgressEvent>;
+export type BundleProgress = z.infer<typeof BundleProgress>;
 export type MachineStatus = z.infer<typeof MachineStatus>;
 export type SessionState = z.infer<typeof SessionState>;
 export type SessionInfo = z.infer<typeof SessionInfo>;

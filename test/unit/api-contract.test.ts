@@ -50,6 +50,8 @@ test('events follow the contract', () => {
   assert.ok(Event.safeParse({ type: 'event', event: 'progress', session: 'ab12cd34', progress: { task: 'image app', phase: 'building' } }).success);
   assert.ok(Event.safeParse({ type: 'event', event: 'session', session: { id: 'ab12cd34', lab: 'x', state: 'running', machines: [] } }).success);
   assert.equal(Event.safeParse({ type: 'event', event: 'session', session: { id: 'ab12cd34', lab: 'x', state: 'dancing', machines: [] } }).success, false);
+  assert.ok(Event.safeParse({ type: 'event', event: 'bundle', progress: { phase: 'load', doneBytes: 5, totalBytes: 10, rateBps: 2, etaS: 2.5 } }).success);
+  assert.equal(Event.safeParse({ type: 'event', event: 'bundle', progress: { phase: 'unpack', doneBytes: 5, totalBytes: 10, rateBps: 2 } }).success, false);
 });
 
 /** An API whose methods answer from a table; anything else throws. */

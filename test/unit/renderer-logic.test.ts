@@ -8,6 +8,7 @@ import { emptyLearner, learnerReducer, resumeStep, toSaveParams } from '../../re
 import { checkCleared, checkEnded, checkStarted, idleCheck } from '../../renderer/src/player/check-state.js';
 import { addProgress, formatElapsed, shownElapsed, taskMachine } from '../../renderer/src/player/start-progress.js';
 import { allTags, filterLabs } from '../../renderer/src/catalog/filter-labs.js';
+import { bytesText, phaseText } from '../../renderer/src/catalog/bundle-progress.js';
 import { FONT, presenterFont, zoomFont } from '../../renderer/src/terminal/font-size.js';
 import { terminalKeyHandler } from '../../renderer/src/terminal/terminal-keys.js';
 import { parseRoute, routeHash } from '../../renderer/src/app/route.js';
@@ -170,4 +171,14 @@ test("terminal keys: F6 leaves for the page, copy/find/zoom are the app's, every
   // The shell's own keys: Ctrl+C interrupts, Tab completes, Esc goes to vi.
   for (const k of [{ key: 'c', code: 'KeyC', ctrlKey: true }, { key: 'Tab' }, { key: 'Escape' }, { key: 'a' }]) assert.equal(key(k).toShell, true);
   assert.equal(key({ key: 'F6' }, 'keyup').toShell, true);
+});
+
+test('bundle progress in words: phase, bytes of all, rate, and time left only while bytes remain', () => {
+  const mb = 1024 * 1024;
+  assert.equal(phaseText({ phase: 'verify', doneBytes: 0, totalBytes: 1, rateBps: 0 }), 'Checking its digests');
+  const loading = bytesText({ phase: 'load', doneBytes: 50 * mb, totalBytes: 200 * mb, rateBps: 25 * mb, etaS: 6 });
+  assert.equal(loading, '50.0 MiB of 200 MiB · 25.0 MiB/s · about 6 s left');
+  assert.match(bytesText({ phase: 'load', doneBytes: mb, totalBytes: 900 * mb, rateBps: mb, etaS: 899 }), /about 15 min left$/);
+  assert.doesNotMatch(bytesText({ phase: 'labs', doneBytes: 9, totalBytes: 9, rateBps: 3, etaS: 0 }), /left/);
+  assert.doesNotMatch(bytesText({ phase: 'verify', doneBytes: 0, totalBytes: 9, rateBps: 0 }), /\/s/);
 });

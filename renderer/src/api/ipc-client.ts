@@ -12,6 +12,7 @@ export interface PreloadApi {
   request(message: RequestMessage): Promise<ResponseMessage>;
   onEvent(listener: (event: EventMessage) => void): () => void;
   pickLabFolder(): Promise<string | undefined>;
+  pickBundleFile(): Promise<string | undefined>;
   pathForFile(file: File): string;
 }
 
@@ -76,6 +77,7 @@ export class IpcLabClient implements LabClient {
   }
 
   pickLabFolder(): Promise<string | undefined> { return this.preload.pickLabFolder(); }
+  pickBundleFile(): Promise<string | undefined> { return this.preload.pickBundleFile(); }
   pathForFile(file: File): string { return this.preload.pathForFile(file); }
 
   private onWindowMessage(e: MessageEvent): void {

@@ -33,6 +33,8 @@ export interface LabClient {
   readonly kind: 'browser' | 'electron';
   /** Electron only: the system's folder picker; undefined when the learner cancelled. */
   pickLabFolder?(): Promise<string | undefined>;
+  /** Electron only: the system's file picker for a workshop bundle; undefined when cancelled. */
+  pickBundleFile?(): Promise<string | undefined>;
   /** Electron only: where a dropped file or folder is on disk (a browser never tells a page). */
   pathForFile?(file: File): string;
 }

@@ -28,6 +28,7 @@ export const ResetIcon = () => <Svg><path d="M2.5 8a5.5 5.5 0 1 0 1.6-3.9M2.5 2.
 export const BackIcon = () => <Svg><path d="M10 3 5 8l5 5" /></Svg>;
 export const SearchIcon = () => <Svg><circle cx="7" cy="7" r="4.5" /><path d="M10.5 10.5 14 14" /></Svg>;
 export const LensIcon = () => <Svg><circle cx="7" cy="7" r="4.5" /><circle cx="7" cy="7" r="1.5" /><path d="M10.5 10.5 14 14" /></Svg>;
+export const BundleIcon = () => <Svg><path d="M8 1.5 14 4.5v7L8 14.5 2 11.5v-7zM2 4.5l6 3 6-3M8 7.5v7" /></Svg>;
 export const FolderIcon = () => <Svg><path d="M1.5 4a1 1 0 0 1 1-1h3.6l1.5 1.6h5.9a1 1 0 0 1 1 1V12a1 1 0 0 1-1 1h-11a1 1 0 0 1-1-1z" /></Svg>;
 export const ClockIcon = () => <Svg><circle cx="8" cy="8" r="6" /><path d="M8 4.5V8l2.5 1.5" /></Svg>;
 

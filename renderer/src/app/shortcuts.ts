@@ -22,6 +22,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
   ] },
   { group: 'App', items: [
     { keys: ['O'], what: 'Open a lab folder (in the catalog; or drop one on it)' },
+    { keys: ['B'], what: 'Load a workshop bundle (in the catalog): labs and their images, for a room without network' },
     { keys: ['P'], what: 'Presenter mode on or off (large fonts, high contrast)' },
     { keys: ['?'], what: 'This help' },
     { keys: ['Esc'], what: 'Close a dialog or menu' },

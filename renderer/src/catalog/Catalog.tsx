@@ -1,16 +1,19 @@
 // The lab catalog: this machine's state, a search box, tag filters and a card per lab — the
-// bundled labs and the lab folders the learner opened (button, O, or a folder dropped here).
+// bundled labs and the lab folders the learner opened (button, O, or a folder dropped here); and
+// a workshop bundle to load (button or B), which brings labs and their images for offline rooms.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LabProgress, LabSummary, SessionInfo } from '../../../electron/shared/api.js';
 import { errorText, useClient, useConnectionState } from '../app/client-context.js';
-import { FolderIcon, SearchIcon } from '../app/icons.js';
+import { BundleIcon, FolderIcon, SearchIcon } from '../app/icons.js';
 import { typingInto } from '../app/shortcuts.js';
 import { EngineStatus } from './EngineStatus.js';
 import { allTags, filterLabs } from './filter-labs.js';
 import { LabCard } from './LabCard.js';
+import { BundleDialog } from './BundleDialog.js';
 import { OpenFolderDialog } from './OpenFolderDialog.js';
 import type { TrustGate } from './trust-gate.js';
 import { useFolderDrop } from './use-folder-drop.js';
+import { useLoadBundle } from './use-load-bundle.js';
 import { useOpenFolder } from './use-open-folder.js';
 
 export function Catalog({ onOpen, trust }: { onOpen(lab: string): void; trust: TrustGate }) {
@@ -37,17 +40,24 @@ export function Catalog({ onOpen, trust }: { onOpen(lab: string): void; trust: T
   }, []);
   const folder = useOpenFolder(trust, opened);
   const drop = useFolderDrop(folder.dropped);
+  const loadedBundle = useCallback((labs: string[]) => {
+    setNotice(`Workshop bundle loaded: ${labs.length} ${labs.length === 1 ? 'lab' : 'labs'} ready to start offline.`);
+    setGeneration((g) => g + 1);
+  }, []);
+  const bundle = useLoadBundle(loadedBundle);
 
   const chooseFolder = folder.choose;
+  const chooseBundle = bundle.choose;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typingInto(e.target)) return;
       if (e.target instanceof Element && e.target.closest('dialog')) return;
       if (e.key === 'o' || e.key === 'O') { e.preventDefault(); void chooseFolder(); }
+      if (e.key === 'b' || e.key === 'B') { e.preventDefault(); void chooseBundle(); }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [chooseFolder]);
+  }, [chooseFolder, chooseBundle]);
 
   const remove = async (lab: LabSummary) => {
     try {
@@ -90,10 +100,16 @@ export function Catalog({ onOpen, trust }: { onOpen(lab: string): void; trust: T
             <p className="muted">Real containers and real virtual machines, side by side on this computer.</p>
             {path.length > 0 && <p className="muted">New here? The numbered labs are a learning path: start with 1, and each finished lab offers the next.</p>}
           </div>
-          <button type="button" ref={openButton} className="button" onClick={() => void folder.choose()}
-            aria-keyshortcuts="O" title="Open a lab folder: pick it, type its path, or drop it here (O)">
-            <FolderIcon /> Open lab folder…
-          </button>
+          <div className="catalog-actions">
+            <button type="button" ref={openButton} className="button" onClick={() => void folder.choose()}
+              aria-keyshortcuts="O" title="Open a lab folder: pick it, type its path, or drop it here (O)">
+              <FolderIcon /> Open lab folder…
+            </button>
+            <button type="button" className="button" onClick={() => void bundle.choose()}
+              aria-keyshortcuts="B" title="Load a workshop bundle: labs and their images, for a room without network (B)">
+              <BundleIcon /> Load workshop bundle…
+            </button>
+          </div>
         </div>
         <EngineStatus />
         <div className="catalog-filters">
@@ -128,6 +144,10 @@ export function Catalog({ onOpen, trust }: { onOpen(lab: string): void; trust: T
         )}
       </div>
       {drop.over && <div className="drop-overlay" aria-hidden="true"><FolderIcon /> Drop a lab folder to open it</div>}
+      {bundle.state && (
+        <BundleDialog state={bundle.state} onLoad={(path) => void bundle.load(path)} onClose={bundle.close}
+          engineHost={client.kind === 'electron' ? 'on this computer' : 'on the computer running labvisor serve'} />
+      )}
       {folder.prompt && (
         <OpenFolderDialog prompt={folder.prompt} onSubmit={(path) => void folder.open(path, folder.prompt?.dropped)} onCancel={folder.cancel}
           engineHost={client.kind === 'electron' ? 'on this computer' : 'on the computer running labvisor serve'} />

@@ -54,6 +54,7 @@ export class TrustingClient implements LabClient {
   attach: LabClient['attach'] = (terminal, sink) => this.inner.attach(terminal, sink);
   openExternal: LabClient['openExternal'] = (url) => this.inner.openExternal(url);
   get pickLabFolder() { return this.inner.pickLabFolder?.bind(this.inner); }
+  get pickBundleFile() { return this.inner.pickBundleFile?.bind(this.inner); }
   get pathForFile() { return this.inner.pathForFile?.bind(this.inner); }
 
   async call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {

@@ -57,7 +57,7 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
         if (s.state === 'stopped') setProgress([]);
         current.current = undefined;
       }
-    } else if (e.session === current.current) {
+    } else if (e.event === 'progress' && e.session === current.current) {
       const event = e.progress;
       setProgress((rows) => addProgress(rows, event, Date.now()));
     }
