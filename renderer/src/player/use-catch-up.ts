@@ -7,6 +7,7 @@ import type { SessionInfo } from '../../../electron/shared/api.js';
 import type { LabClient } from '../api/lab-client.js';
 import { errorText } from '../app/client-context.js';
 import { useKeyedState } from '../app/keyed-state.js';
+import { useLatest } from '../app/use-latest.js';
 import { catchUpActions, catchUpAt, catchUpFailure } from './catch-up-state.js';
 import type { LearnerAction } from './learner-state.js';
 
@@ -34,7 +35,9 @@ const IDLE: CatchUpState = {};
 
 export function useCatchUp({ client, session, generation, stepIds, dispatch, onLanded }: Args): { catchUp: CatchUpState; skipTo(target: string): Promise<void> } {
   const sessionId = session?.id;
-  const [catchUp, setCatchUp] = useKeyedState<CatchUpState>(`${generation}/${sessionId}`, IDLE);
+  const key = `${generation}/${sessionId}`;
+  const [catchUp, setCatchUp] = useKeyedState<CatchUpState>(key, IDLE);
+  const latestKey = useLatest(key);
   const target = catchUp.running?.target;
   const busy = useRef(false);
 
@@ -50,19 +53,22 @@ export function useCatchUp({ client, session, generation, stepIds, dispatch, onL
   const skipTo = useCallback(async (to: string) => {
     if (!sessionId || busy.current) return;
     busy.current = true;
+    const startedFor = latestKey.current;
     setCatchUp({ running: { target: to } });
     try {
       const result = await client.call('catchUp', { session: sessionId, step: to });
+      // The machines were made anew (or the session changed) meanwhile: what it did is gone with them.
+      if (latestKey.current !== startedFor) return;
       for (const action of catchUpActions(result)) dispatch(action);
       const failed = catchUpFailure(result, to);
       setCatchUp(failed ? { failed } : IDLE);
       onLanded(result.reached);
     } catch (err) {
-      setCatchUp({ error: { step: to, message: errorText(err) } });
+      if (latestKey.current === startedFor) setCatchUp({ error: { step: to, message: errorText(err) } });
     } finally {
       busy.current = false;
     }
-  }, [client, sessionId, dispatch, onLanded, setCatchUp]);
+  }, [client, sessionId, dispatch, onLanded, setCatchUp, latestKey]);
 
   return { catchUp, skipTo };
 }
