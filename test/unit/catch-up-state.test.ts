@@ -3,6 +3,7 @@
 // outcome does to the learner's progress.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { METHODS, parseRequest } from '../../electron/shared/api.js';
 import { catchUpActions, catchUpAt, catchUpFailure, stepsToCatchUp } from '../../renderer/src/player/catch-up-state.js';
 import { emptyLearner, learnerReducer } from '../../renderer/src/player/learner-state.js';
 
@@ -41,4 +42,14 @@ test('a catch-up that stopped short: the learner lands on the failing step, un-p
   assert.deepEqual([after.currentStep, after.passed], ['two', ['one']]);
   assert.deepEqual(catchUpFailure(result, 'five'), { step: 'two', messages: ['no /tmp/b'] });
   assert.deepEqual(catchUpFailure({ ...result, steps: [{ ...result.steps[1]!, messages: [] }] }, 'five'), { step: 'two', messages: ['its check does not pass'] });
+});
+
+test('the catchUp request and result follow the contract', () => {
+  assert.ok(parseRequest({ id: 1, method: 'catchUp', params: { session: 'ab12cd34', step: 'kill-from-host' } }).ok);
+  const bad = parseRequest({ id: 2, method: 'catchUp', params: { session: 'ab12cd34', step: '../x' } });
+  assert.match(bad.ok ? '' : bad.message, /^catchUp: params\.step: must be a lab format name/);
+  const extra = parseRequest({ id: 3, method: 'catchUp', params: { session: 'ab12cd34', step: 'a', force: true } });
+  assert.match(extra.ok ? '' : extra.message, /force/);
+  assert.ok(METHODS.catchUp.result.safeParse({ reached: 'a', steps: [{ id: 'x', ok: true, how: 'already', messages: [] }] }).success);
+  assert.equal(METHODS.catchUp.result.safeParse({ reached: 'a', steps: [{ id: 'x', ok: true, how: 'guessed', messages: [] }] }).success, false);
 });
