@@ -25,6 +25,7 @@ export function connectionApi(host: HostApi, channels: TerminalChannels, openCha
     checkStep: (p) => host.checkStep(p),
     answerStep: (p) => host.answerStep(p),
     solveStep: (p) => host.solveStep(p),
+    catchUp: (p) => host.catchUp(p),
     resetLab: (p) => host.resetLab(p),
     stopLab: (p) => host.stopLab(p),
     lensProcesses: (p) => host.lensProcesses(p),

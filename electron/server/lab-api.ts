@@ -24,6 +24,7 @@ import type { ProgressEvent as EngineProgressEvent } from '../engine/progress.js
 import type { CheckResult as EngineCheckResult } from '../engine/checks/check-result.js';
 import { LabSession, type MachineStatus as EngineMachineStatus } from '../engine/sessions/lab-session.js';
 import { gc } from '../engine/sessions/gc.js';
+import { catchUp as catchUpSession, recordCatchUp } from '../engine/sessions/catch-up.js';
 import { inPathOrder } from '../shared/learning-path.js';
 import { LensHost } from './lens-host.js';
 import { BundleHost } from './bundle-host.js';
@@ -71,6 +72,8 @@ export class LabHost implements HostApi {
   private readonly labsDir: string;
   /** Opened lab folders by lab id; read from the data folder on first use. */
   private folders?: Promise<Map<string, string>>;
+  /** Sessions catching up now: one catch-up at a time each (two would run the same solutions at once). */
+  private readonly catchingUp = new Set<string>();
   private readonly lenses = new LensHost(() => this.connect(), (id) => this.sessions.get(id)?.session);
   private readonly bundles = new BundleHost(
     () => this.connect(),
@@ -289,6 +292,22 @@ export class LabHost implements HostApi {
   async solveStep({ session, step }: Params<'solveStep'>): Promise<Result<'solveStep'>> {
     const entry = this.running(session, step);
     return entry.session.solve(step);
+  }
+
+  async catchUp({ session, step }: Params<'catchUp'>): Promise<Result<'catchUp'>> {
+    const entry = this.running(session, step);
+    if (this.catchingUp.has(session)) throw new ApiError('conflict', `session ${session} is catching up already`);
+    this.catchingUp.add(session);
+    try {
+      this.log(`session ${session}: catching up to step "${step}"`);
+      const result = await catchUpSession(entry.session, step, { progress: (progress) => this.emit({ type: 'event', event: 'progress', session, progress }) });
+      // Saved as the player saves it, so a reload or another window resumes at the step reached.
+      await recordCatchUp(entry.session.lab.id, result).catch((err: Error) => this.log(`session ${session}: progress not saved after the catch-up: ${err.message}`));
+      this.log(`session ${session}: caught up to "${result.reached}"${result.reached === step ? '' : ` (stopped: step "${result.reached}" did not pass)`}`);
+      return { reached: result.reached, steps: result.steps.map(({ id, ok, how, messages }) => ({ id, ok, how, messages })) };
+    } finally {
+      this.catchingUp.delete(session);
+    }
   }
 
   async resetLab({ session }: Params<'resetLab'>): Promise<Result<'resetLab'>> {

@@ -256,6 +256,19 @@ export const METHODS = {
   answerStep: { params: z.strictObject({ session: sessionId, step: name, answer: answerText }), result: CheckResult },
   /** Runs a step's solution (not its check). */
   solveStep: { params: stepParams, result: CheckResult },
+  /**
+   * Catches the session up to a later step ("Skip to this step"): every earlier step whose check
+   * fails gets its solution, then its check. Stops at the first step that does not pass (`reached`
+   * is that step, its outcome the check's messages). A `progress` event (task "catch up") per step;
+   * the learner's progress is saved (steps passed, currentStep = reached).
+   */
+  catchUp: {
+    params: stepParams,
+    result: z.object({
+      steps: z.array(z.object({ id: z.string(), ok: z.boolean(), how: z.enum(['already', 'solved', 'question', 'explain']), messages: z.array(z.string()) })),
+      reached: z.string(),
+    }),
+  },
   /** Makes machines and volumes anew (images kept); progress events follow. */
   resetLab: { params: sessionParams, result: SessionInfo },
   /** What the learner has done in a lab (kept in the user's data folder; empty when nothing yet). */

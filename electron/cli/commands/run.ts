@@ -1,5 +1,6 @@
-// `labvisor run LAB [--solve] [--json] [--keep] [--trust]`: start a lab; with --solve, prove it
-// works end to end. Always cleans up (also on Ctrl-C) unless --keep.
+// `labvisor run LAB [--solve | --to STEP] [--json] [--keep] [--trust]`: start a lab; with --solve,
+// prove it works end to end; with --to, catch up to a step (each earlier one solved and checked)
+// and leave it running there for the learner. Always cleans up (also on Ctrl-C) unless --keep.
 import { existsSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,6 +8,7 @@ import { loadLab } from '../../engine/labs/load.js';
 import { bundledLabsDir } from '../../engine/paths.js';
 import { LabSession } from '../../engine/sessions/lab-session.js';
 import { solveLab, type StepOutcome } from '../../engine/sessions/solve-lab.js';
+import { catchUp, stepsBefore, type CatchUpStep } from '../../engine/sessions/catch-up.js';
 import { markKept } from '../../engine/sessions/registry.js';
 import { containerName } from '../../engine/sessions/names.js';
 import { printJson, say, UsageError } from '../output.js';
@@ -42,11 +44,14 @@ export async function withInterruptCleanup<T>(cleanup: () => Promise<void>, fn: 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { solve: { type: 'boolean' }, json: { type: 'boolean' }, keep: { type: 'boolean' }, trust: { type: 'boolean' } },
+    options: { solve: { type: 'boolean' }, to: { type: 'string' }, json: { type: 'boolean' }, keep: { type: 'boolean' }, trust: { type: 'boolean' } },
   });
-  if (positionals.length !== 1) throw new UsageError('usage: labvisor run LAB [--solve] [--json] [--keep] [--trust]');
+  if (positionals.length !== 1) throw new UsageError('usage: labvisor run LAB [--solve | --to STEP] [--json] [--keep] [--trust]');
+  if (values.solve && values.to !== undefined) throw new UsageError('--solve and --to do not go together: --solve does every step, --to stops at one');
   const { dir, bundled } = resolveLab(positionals[0]!);
   const loaded = await loadLab(dir);
+  const ids = loaded.lab.steps.map((s) => s.id);
+  if (values.to !== undefined && !ids.includes(values.to)) throw new UsageError(`lab "${loaded.lab.id}" has no step "${values.to}"; its steps are: ${ids.join(', ')}`);
   const { docker, info } = await connectAndCollect();
   const session = new LabSession(docker, info, loaded);
 
@@ -55,9 +60,20 @@ export async function run(args: string[]): Promise<number> {
     await session.start({ trust: bundled || values.trust, progress: progressView() });
     for (const m of session.machines) say(`  ${m.name.padEnd(12)} ${m.kind.padEnd(10)} ready in ${m.readyMs} ms`);
 
+    let caughtUp = true;
+    if (values.to !== undefined) {
+      const to = values.to;
+      say(`Catching up to step ${ids.indexOf(to) + 1} "${to}": ${stepsBefore(session, to).length} earlier step(s)`);
+      const result = await catchUp(session, to, { onStep: (s) => say(catchUpLine(s)) });
+      caughtUp = result.reached === to;
+      if (values.json) printJson({ lab: loaded.lab.id, ok: caughtUp, session: session.id, reached: result.reached, steps: result.steps });
+      say(caughtUp ? `At step "${to}": every earlier step passed.`
+        : `Stopped at step "${result.reached}": its check does not pass (see above). The lab runs there, for you to finish it.`);
+    }
+
     if (!values.solve) {
       for (const m of loaded.lab.machines) if (m.kind === 'container') say(`  shell: docker exec -it ${containerName(session.id, m.name)} sh`);
-      if (values.keep) return keep(session);
+      if (values.keep) return keep(session).then((code) => (caughtUp ? code : 1));
       say('The lab runs until you press Ctrl-C.');
       // Keep the process alive; the signal handler stops the session and exits.
       await new Promise(() => setInterval(() => {}, 1 << 30));
@@ -79,6 +95,13 @@ export async function keep(session: LabSession): Promise<number> {
   await markKept(session.id);
   say(`Session ${session.id} keeps running. Stop it with: labvisor stop ${session.id}`);
   return 0;
+}
+
+/** One step of a catch-up, as `run --to` prints it. */
+function catchUpLine(s: CatchUpStep): string {
+  const how = { already: 'its check passed already', solved: 'solution ran, check passed', question: 'question: solution ran', explain: 'nothing to check' }[s.how];
+  const said = s.ok ? how : s.messages.join('; ') || 'did not pass';
+  return `${s.ok ? 'ok  ' : 'FAIL'} ${s.id.padEnd(16)} ${String(s.ms).padStart(6)} ms  ${said}`;
 }
 
 function runJson(lab: string, ok: boolean, session: LabSession, steps: StepOutcome[]) {

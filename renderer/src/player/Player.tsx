@@ -16,6 +16,7 @@ import type { Highlight, LensName } from '../lens/lenses.js';
 import { FONT, presenterFont, zoomFont, type Zoom } from '../terminal/font-size.js';
 import { TerminalPanel } from '../terminal/TerminalPanel.js';
 import type { TerminalHandle } from '../terminal/TerminalView.js';
+import { CatchUpNotice } from './CatchUpNotice.js';
 import { FinishedPanel } from './FinishedPanel.js';
 import { LabBar, type Confirm } from './LabBar.js';
 import { resumeStep } from './learner-state.js';
@@ -25,6 +26,7 @@ import { StepActions } from './StepActions.js';
 import { StepList } from './StepList.js';
 import { StepMarkdown } from './StepMarkdown.js';
 import { useDemoPlay } from './use-demo-play.js';
+import { useCatchUp } from './use-catch-up.js';
 import { useDoctorFix } from './use-doctor-fix.js';
 import { useLabSession } from './use-lab-session.js';
 import { useLabSummary } from './use-lab-summary.js';
@@ -133,6 +135,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
     dispatch({ type: 'open-step', step: id });
     focusLater(FOCUS.step);
   }, [dispatch, focusLater]);
+  const { catchUp, skipTo } = useCatchUp({ client, session, generation: ls.generation, stepIds, dispatch, onLanded: openStep });
   const goNext = useCallback(() => {
     if (!current || !step) return;
     if (!step.hasCheck && !step.question) dispatch({ type: 'passed', step: current });
@@ -253,6 +256,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
               <div className="step-content" ref={content} tabIndex={-1} aria-label="Step text">
                 <div className="step-kicker muted">Step {index + 1} of {stepIds.length}</div>
                 {stepError && <p className="error-box" role="alert">Could not load this step: {stepError}</p>}
+                <CatchUpNotice steps={lab.steps} current={current} learner={learner} running={running && !ls.busy} catchUp={catchUp} onSkip={(s) => void skipTo(s)} />
                 {step && (
                   <article className="markdown">
                     {!markdownHasTitle && <h1>{step.title}</h1>}
