@@ -11,6 +11,9 @@ import { Recording, type RecordedTerminals } from '../../electron/engine/termina
 import { listRecordings, readCast, recordingDir, recordingId } from '../../electron/engine/terminals/recording-files.js';
 import { TerminalSession } from '../../electron/engine/terminals/terminal-session.js';
 import { FakeSource } from './fake-source.js';
+import { CastError, IDLE_LIMIT_S, formatTime, parseCast as readCastText } from '../../renderer/src/recordings/cast.js';
+import { CastClock, type ClockState, type Timer } from '../../renderer/src/recordings/cast-clock.js';
+import { parseRoute, routeHash } from '../../renderer/src/app/route.js';
 
 const root = mkdtempSync(join(tmpdir(), 'labvisor-recordings-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -143,4 +146,59 @@ test('the list skips what is not a recording and survives a line cut by a crash'
   const mine = all.find((r) => r.id === id)!;
   assert.deepEqual(mine.machines, [{ file: 'box.cast', bytes: mine.machines[0]!.bytes, duration: 1.5, markers: [{ at: 1.5, label: 'Step' }] }]);
   assert.deepEqual(await listRecordings(join(root, 'nothing-here')), []);
+});
+
+test('the player reads a cast: idle stretches shortened, markers, a cut last line; junk refused', () => {
+  const cast = readCastText('{"version":2,"width":90,"height":25,"title":"t"}\n[0.5,"o","a"]\n[1.0,"m","Step"]\n[600.0,"o","b"]\n[600.5,"r","100x30"]\n[601,"o","c');
+  assert.deepEqual([cast.width, cast.height, cast.title], [90, 25, 't']);
+  assert.deepEqual(cast.events.map((e) => [e.at, e.code, e.data]), [[0.5, 'o', 'a'], [1, 'm', 'Step'], [1 + IDLE_LIMIT_S, 'o', 'b'], [1.5 + IDLE_LIMIT_S, 'r', '100x30']]);
+  assert.deepEqual(cast.markers, [{ at: 1, label: 'Step' }]);
+  assert.equal(cast.duration, 1.5 + IDLE_LIMIT_S);
+  assert.throws(() => readCastText(''), CastError);
+  assert.throws(() => readCastText('{"version":1,"width":80,"height":24}'), /asciicast v2/);
+  assert.throws(() => readCastText('{"version":2,"width":0,"height":24}'), /width/);
+  assert.equal(formatTime(75.9), '1:15');
+});
+
+test('the player\'s clock: plays at 1x and 4x, pauses, seeks back by drawing anew, follows resizes', () => {
+  const cast = readCastText('{"version":2,"width":80,"height":24}\n[1,"o","one "]\n[2,"m","Two"]\n[2,"o","two "]\n[3,"r","100x30"]\n[4,"o","four"]');
+  let wall = 0;
+  let tick = () => {};
+  const timer: Timer = { now: () => wall, every: (_ms, t) => { tick = t; return () => { tick = () => {}; }; } };
+  const screen: string[] = [];
+  const states: ClockState[] = [];
+  const clock = new CastClock(cast, {
+    reset: (c, r) => { screen.length = 0; screen.push(`[${c}x${r}]`); },
+    write: (d) => screen.push(d),
+    resize: (c, r) => screen.push(`[${c}x${r}]`),
+  }, (st) => states.push(st), timer);
+  const at = (ms: number) => { wall = ms; tick(); };
+  clock.play();
+  at(1500);
+  assert.deepEqual(screen, ['[80x24]', 'one ']);
+  clock.pause();
+  at(10_000);
+  assert.deepEqual(screen, ['[80x24]', 'one '], 'paused: nothing more');
+  clock.setSpeed(4);
+  clock.play();
+  at(10_500); // 1.5 s + 0.5 s x 4 = 3.5 s
+  assert.deepEqual(screen, ['[80x24]', 'one ', 'two ', '[100x30]']);
+  at(11_000);
+  assert.equal(clock.state.ended, true);
+  assert.equal(clock.state.playing, false, 'stops at the end');
+  assert.deepEqual(screen.at(-1), 'four');
+  clock.seek(cast.markers[0]!.at); // back to the marker: the screen as it was then
+  assert.deepEqual(screen, ['[80x24]', 'one two ']);
+  assert.equal(states.at(-1)!.position, 2);
+  clock.dispose();
+});
+
+test('routes: the recordings page and one recording; a malformed id is the list', () => {
+  assert.deepEqual(parseRoute('#/recordings'), { page: 'recordings' });
+  const id = 'volume-backup-ab12cd34-20261128T143452Z';
+  assert.deepEqual(parseRoute(`#/recordings/${id}`), { page: 'recordings', id });
+  assert.deepEqual(parseRoute('#/recordings/..%2F..%2Fetc'), { page: 'recordings' });
+  assert.equal(routeHash({ page: 'recordings', id }), `#/recordings/${id}`);
+  assert.equal(routeHash({ page: 'recordings' }), '#/recordings');
+  assert.deepEqual(parseRoute('#/lab/volume-backup'), { page: 'lab', lab: 'volume-backup' });
 });

@@ -90,6 +90,7 @@ export function Catalog({ onOpen, trust }: { onOpen(lab: string): void; trust: T
             <p className="muted">Real containers and real virtual machines, side by side on this computer.</p>
             {path.length > 0 && <p className="muted">New here? The numbered labs are a learning path: start with 1, and each finished lab offers the next.</p>}
           </div>
+          <a className="button ghost recordings-link" href="#/recordings">Recordings</a>
           <button type="button" ref={openButton} className="button" onClick={() => void folder.choose()}
             aria-keyshortcuts="O" title="Open a lab folder: pick it, type its path, or drop it here (O)">
             <FolderIcon /> Open lab folder…
