@@ -53,6 +53,8 @@ export function CastPlayer({ recording }: { recording: RecordingSummary }) {
     });
     const { term } = parts;
     term.options.disableStdin = true; // a recording is watched, not typed into
+    // Every key on the screen is the player's (xterm would otherwise swallow Space and the digits).
+    term.attachCustomKeyEventHandler(() => false);
     const c = new CastClock(cast, {
       reset: (cols, rows) => { term.reset(); term.resize(cols, rows); },
       write: (data) => term.write(data),
@@ -113,17 +115,16 @@ export function CastPlayer({ recording }: { recording: RecordingSummary }) {
                   onClick={() => clock.current?.setSpeed(s)}>{s}×</button>
               ))}
             </div>
-            <input type="range" className="cast-position" aria-label="Position" min={0} max={cast.duration} step={0.1}
+            <input type="range" className="cast-position" aria-label="Position" min={0} max={cast.duration} step="any"
               value={state?.position ?? 0} aria-valuetext={`${formatTime(state?.position ?? 0)} of ${formatTime(cast.duration)}`}
               onChange={(e) => clock.current?.seek(Number(e.target.value))} />
             <span className="cast-time" aria-hidden="true">{formatTime(state?.position ?? 0)} / {formatTime(cast.duration)}</span>
           </div>
           {cast.markers.length > 0 && (
-            <ol className="cast-markers" aria-label="Steps">
+            <ol className="cast-markers" aria-label="Steps: jump to one">
               {cast.markers.map((m, i) => (
                 <li key={i}>
-                  <button type="button" className="link-button" onClick={() => clock.current?.seek(m.at)}
-                    aria-label={`Jump to ${m.label} (${formatTime(m.at)})`}>
+                  <button type="button" className="link-button" onClick={() => clock.current?.seek(m.at)} title="Jump here">
                     <span className="muted">{formatTime(m.at)}</span> {m.label}
                   </button>
                 </li>
