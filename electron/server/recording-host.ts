@@ -25,17 +25,20 @@ export class RecordingHost {
     const previous = this.bySession.get(session.id);
     if (previous?.recording.active) throw new ApiError('conflict', `session ${session.id} is being recorded already (${previous.id})`);
     const startedAt = new Date();
-    const id = recordingId(session.lab.id, session.id, startedAt);
-    const dir = recordingDir(id, this.root());
-    const recording = await Recording.start(session.terminals, {
-      dir, lab: session.lab.id, startedAt,
-      onStopped: (notice) => {
-        this.log(`session ${session.id}: ${notice}`);
-        this.changed(session.id);
-      },
-    }).catch((err: NodeJS.ErrnoException) => {
-      throw new ApiError(err.code === 'EEXIST' ? 'conflict' : 'internal', `cannot start a recording in ${dir}: ${err.message}`);
-    });
+    const onStopped = (notice: string) => {
+      this.log(`session ${session.id}: ${notice}`);
+      this.changed(session.id);
+    };
+    // Ids name the second: a recording stopped and started again within it takes the next one.
+    let id = '', dir = '', recording: Recording | undefined;
+    for (let later = 0; !recording; later++) {
+      id = recordingId(session.lab.id, session.id, new Date(startedAt.getTime() + later * 1000));
+      dir = recordingDir(id, this.root());
+      recording = await Recording.start(session.terminals, { dir, lab: session.lab.id, startedAt, onStopped }).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'EEXIST' && later < 5) return undefined;
+        throw new ApiError('internal', `cannot start a recording in ${dir}: ${err.message}`);
+      });
+    }
     this.bySession.set(session.id, { id, recording });
     this.log(`session ${session.id}: recording to ${dir}`);
     this.changed(session.id);

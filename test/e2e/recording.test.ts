@@ -53,6 +53,7 @@ describe('recording a lab and playing it back in the browser', { skip, timeout: 
     await page.keyboard.type('echo played-back-$((6*7))');
     await page.keyboard.press('Enter');
     await waitForTerminal(page, 'app', /^played-back-42\s*$/m);
+    await page.screenshot({ path: screenshotPath('recording-lab-bar') });
 
     await page.waitForTimeout(3_000); // the recording goes on: something to play at 1× below
     await nextStep(page);

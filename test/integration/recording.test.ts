@@ -112,7 +112,11 @@ describe('recording the terminals of a lab session', { skip: engine.skip }, () =
   test('stopping the session stops its recording, after the terminals\' last output', async () => {
     const app = await open('app');
     await app.waitFor(/[#$] $/);
+    // Stopped and started again within a second: a recording of its own.
+    const quick = await c.ok<{ id: string }>('startRecording', { session: session.id });
+    await c.ok('stopRecording', { session: session.id });
     const { id } = await c.ok<{ id: string }>('startRecording', { session: session.id });
+    assert.notEqual(id, quick.id);
     const at = app.mark();
     app.type('echo last-words\r');
     await app.waitFor(/^last-words$/m, at);
