@@ -3,7 +3,7 @@
 // and ids that would reach outside the recordings folder.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRequest } from '../../electron/shared/api.js';
@@ -130,6 +130,10 @@ test('recording ids and file names that reach outside the recordings folder are 
     await assert.rejects(readCast(id, file, root), /is not a recording file/, file);
   }
   await assert.rejects(readCast(id, 'box.cast', root), /no recording .* with a file "box.cast"/);
+  mkdirSync(recordingDir(id, root));
+  symlinkSync('/etc/passwd', join(recordingDir(id, root), 'box.cast'));
+  await assert.rejects(readCast(id, 'box.cast', root), /is a link, not a recording file/);
+  assert.deepEqual((await listRecordings(root)).find((r) => r.id === id)?.machines, [], 'a link is not listed either');
   assert.match(JSON.stringify(parseRequest({ id: 1, method: 'getRecording', params: { id: '../../etc', file: 'box.cast' } })), /params\.id: must be a recording id/);
   assert.match(JSON.stringify(parseRequest({ id: 1, method: 'getRecording', params: { id, file: '../passwd' } })), /params\.file: must be a recording file/);
   assert.match(JSON.stringify(parseRequest({ id: 1, method: 'markRecording', params: { session: 'ab12cd34', label: 'a\u001b[2Jb' } })), /params\.label/);

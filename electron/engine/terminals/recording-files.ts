@@ -1,7 +1,7 @@
 // Where recordings live (<data dir>/recordings/<lab>-<session>-<when>/<machine>.cast) and what a
 // list of them says. Ids and file names are checked against their exact shape before any path is
 // made from them, so no id reaches outside the recordings folder.
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -61,8 +61,10 @@ export async function listRecordings(root = recordingsDir()): Promise<RecordingS
 export async function readCast(id: string, file: string, root = recordingsDir()): Promise<string> {
   if (!CAST_FILE.test(file)) throw new RangeError(`"${file.slice(0, 80)}" is not a recording file (<machine>.cast)`);
   const where = path.join(recordingDir(id, root), file);
-  const handle = await open(where, 'r').catch((err: NodeJS.ErrnoException) => {
+  // Never through a link: what the recorder wrote is a plain file.
+  const handle = await open(where, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') throw new RecordingNotFoundError(`no recording "${id}" with a file "${file}"`);
+    if (err.code === 'ELOOP') throw new RecordingNotFoundError(`${where} is a link, not a recording file`);
     throw err;
   });
   try {
