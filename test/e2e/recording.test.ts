@@ -2,11 +2,12 @@
 // bar of volume-backup, a command typed into the app's terminal, a step moved (a marker), Stop
 // recording, then the recording opened from the lab bar and played in the app's player: the
 // played terminal shows the command; a marker jumps there; Save .cast gives the asciicast file.
+// A second recording ends with the lab's stop; the catalog's Recordings page lists both.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { closeApp, currentStepTitle, nextStep, openAppApart, prerequisites, screenshotPath, startLab, waitForTerminal, axeViolations, type AppPage } from './support.js';
+import { closeApp, currentStepTitle, nextStep, openAppApart, prerequisites, screenshotPath, startLab, stopLabViaUi, waitForTerminal, axeViolations, type AppPage } from './support.js';
 
 const skip = await prerequisites();
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -108,11 +109,21 @@ describe('recording a lab and playing it back in the browser', { skip, timeout: 
     assert.deepEqual(app.problems, []);
   });
 
-  test('the catalog links to the recordings, which list this one', async () => {
+  test('stopping the lab stops its recording; the lab bar still links to it', async () => {
+    await page.evaluate(() => { location.hash = '#/lab/volume-backup'; });
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    await page.locator('.lab-bar .recording-badge').waitFor();
+    await stopLabViaUi(page);
+    assert.equal(await page.locator('.lab-bar .recording-badge').count(), 0);
+    await page.getByRole('link', { name: 'Open recording' }).waitFor();
+  });
+
+  test('the catalog links to the recordings, which list them', async () => {
     await page.getByRole('link', { name: 'Labs', exact: true }).click();
     await page.getByRole('link', { name: 'Recordings' }).click();
     await page.getByRole('heading', { name: 'Recordings' }).waitFor();
-    assert.equal(await page.getByRole('link', { name: /^Play the recording of volume-backup/ }).count(), 1);
+    assert.equal(await page.getByRole('link', { name: /^Play the recording of volume-backup/ }).count(), 2);
+    assert.equal(await page.locator('.recording-table .recording-badge').count(), 0, 'none still recording');
     await page.screenshot({ path: screenshotPath('recordings-list') });
   });
 });

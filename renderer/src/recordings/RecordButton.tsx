@@ -14,6 +14,9 @@ export function RecordButton({ session }: { session: SessionInfo | undefined }) 
   const running = session?.state === 'running';
   const recording = session?.recording;
   const active = Boolean(recording?.active);
+  // The last recording seen running: when the lab stops, so does it, and the link stays.
+  const [seen, setSeen] = useState<string>();
+  if (recording?.active && recording.id !== seen) setSeen(recording.id);
 
   const toggle = async () => {
     if (!session) return;
@@ -33,7 +36,7 @@ export function RecordButton({ session }: { session: SessionInfo | undefined }) 
   };
 
   // A recording that stopped by itself (its size limit) says why, and where it is.
-  const stopped = recording && !recording.active ? { id: recording.id, ...(recording.notice ? { notice: recording.notice } : {}) } : last;
+  const stopped = recording && !recording.active ? { id: recording.id, ...(recording.notice ? { notice: recording.notice } : {}) } : last ?? (seen ? { id: seen } : undefined);
   return (
     <>
       {active && <span className="badge recording-badge" role="status"><span className="rec-dot" aria-hidden="true" />Recording</span>}
