@@ -37,6 +37,11 @@ export function connectionApi(host: HostApi, channels: TerminalChannels, openCha
     openTerminal: (p) => host.openTerminal(p),
     listTerminals: (p) => host.listTerminals(p),
     closeTerminal: (p) => host.closeTerminal(p),
+    startRecording: (p) => host.startRecording(p),
+    stopRecording: (p) => host.stopRecording(p),
+    markRecording: (p) => host.markRecording(p),
+    listRecordings: (p) => host.listRecordings(p),
+    getRecording: (p) => host.getRecording(p),
     attachTerminal: async ({ terminal, channel }) => {
       const t = host.terminal(terminal);
       if (!t) throw new ApiError('not-found', `no terminal "${terminal}" on this host`);

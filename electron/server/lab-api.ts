@@ -30,6 +30,7 @@ import { LensHost } from './lens-host.js';
 import { BundleHost } from './bundle-host.js';
 import { toApiError } from './api-errors.js';
 import { TrustRequiredError } from '../engine/errors.js';
+import { RecordingHost } from './recording-host.js';
 
 // The contract's types are written for the renderer; the engine's must fit them (checked by tsc).
 type Fits<A extends B, B> = A;
@@ -41,7 +42,7 @@ export type _EngineFitsContract = [
 
 export type EventListener = (event: EventMessage) => void;
 
-interface Entry { session: LabSession; state: SessionState; error?: string }
+interface Entry { session: LabSession; state: SessionState; error?: string; recording?: SessionInfo['recording'] }
 
 export interface LabHostOptions {
   log?: (line: string) => void;
@@ -80,6 +81,12 @@ export class LabHost implements HostApi {
     (progress) => this.emit({ type: 'event', event: 'bundle', progress }),
     (dir) => this.openLabFolder({ path: dir }),
   );
+  private readonly recorder = new RecordingHost((id) => {
+    const entry = this.sessions.get(id);
+    if (!entry) return;
+    entry.recording = this.recorder.state(id);
+    this.emit({ type: 'event', event: 'session', session: info(entry) });
+  }, (line) => this.log(line));
 
   constructor(opts: LabHostOptions = {}) {
     this.log = opts.log ?? (() => {});
@@ -371,6 +378,21 @@ export class LabHost implements HostApi {
     return {};
   }
 
+  async startRecording({ session }: Params<'startRecording'>): Promise<Result<'startRecording'>> {
+    return this.recorder.start(this.running(session).session);
+  }
+
+  async stopRecording({ session }: Params<'stopRecording'>): Promise<Result<'stopRecording'>> {
+    return this.recorder.stop(session);
+  }
+
+  async markRecording({ session, label }: Params<'markRecording'>): Promise<Result<'markRecording'>> {
+    return this.recorder.mark(session, label);
+  }
+
+  listRecordings(_params?: Params<'listRecordings'>): Promise<Result<'listRecordings'>> { return this.recorder.list(); }
+  getRecording({ id, file }: Params<'getRecording'>): Promise<Result<'getRecording'>> { return this.recorder.get(id, file); }
+
   terminal(id: string): TerminalSession | undefined {
     return this.terminalOwner(id)?.session.terminals.get(id);
   }
@@ -394,6 +416,8 @@ export class LabHost implements HostApi {
     try {
       await entry.session.stop();
     } finally {
+      await this.recorder.ended(entry.session.id).catch((err: Error) => this.log(`session ${entry.session.id}: recording not closed: ${err.message}`));
+      entry.recording = undefined;
       this.sessions.delete(entry.session.id);
       if (entry.state !== 'stopped') {
         this.changed(entry, 'stopped');
@@ -485,6 +509,7 @@ function info(entry: Entry): SessionInfo {
     id: entry.session.id, lab: entry.session.lab.id, state: entry.state,
     machines: entry.session.machines.map((m) => ({ ...m })),
     ...(entry.error !== undefined ? { error: entry.error } : {}),
+    ...(entry.recording ? { recording: { ...entry.recording } } : {}),
   };
 }
 

@@ -79,6 +79,8 @@ export const SessionInfo = z.object({
   machines: z.array(MachineStatus),
   /** Why the session failed (state "failed"). */
   error: z.string().optional(),
+  /** Its terminals' recording, while one runs or after it stopped by itself (`notice` says why). */
+  recording: z.object({ id: z.string(), active: z.boolean(), notice: z.string().optional() }).optional(),
 });
 
 export const TerminalInfo = z.object({
@@ -146,6 +148,17 @@ export const VolumeLens = z.object({
   backups: z.array(z.object({ file: z.string(), sizeBytes: z.number(), modified: z.string(), holdsVolumeFiles: z.number().optional() })),
 });
 
+/** A session's terminals as recorded: one asciicast v2 file per terminal, with the markers of the steps. */
+export const RecordingSummary = z.object({
+  id: z.string(), lab: z.string(), session: z.string(), startedAt: z.string(),
+  /** Still being written. */
+  active: z.boolean(),
+  machines: z.array(z.object({
+    file: z.string(), bytes: z.number(), duration: z.number().describe('seconds'),
+    markers: z.array(z.object({ at: z.number(), label: z.string() })),
+  })),
+});
+
 export const CheckResult = z.object({ ok: z.boolean(), messages: z.array(z.string()) });
 
 /** `hasCheck`: the step passes by a check of the machines (so a Reset makes its mark untrue). */
@@ -206,6 +219,8 @@ export const DoctorReport = z.object({
 const noParams = z.strictObject({}).optional();
 const sessionParams = z.strictObject({ session: sessionId });
 const stepParams = z.strictObject({ session: sessionId, step: name });
+/** Recording ids are made by the engine: `<lab>-<session>-<YYYYMMDDTHHMMSSZ>`. */
+const recordingId = z.string().regex(/^[a-z][a-z0-9-]{0,30}-[a-z0-9]{8}-\d{8}T\d{6}Z$/, 'must be a recording id (<lab>-<session>-<YYYYMMDDTHHMMSSZ>)');
 
 /** Every method of the API. Params are strict: an unknown field is an error, not ignored. */
 export const METHODS = {
@@ -315,6 +330,19 @@ export const METHODS = {
   lensVolume: { params: z.strictObject({ session: sessionId, volume: name }), result: VolumeLens },
   /** Ends a terminal and what runs in it; every attached UI gets its exit. */
   closeTerminal: { params: z.strictObject({ terminal: terminalId }), result: z.object({}) },
+  /** Records the session's terminals (those open and those opened later) until stopRecording or the session stops. */
+  startRecording: { params: sessionParams, result: z.object({ id: z.string() }) },
+  /** Stops the session's recording; its files stay in the data folder. */
+  stopRecording: { params: sessionParams, result: z.object({ id: z.string(), notice: z.string().optional() }) },
+  /** A marker in the running recording (the player sends the step's title when the step changes). */
+  markRecording: { params: z.strictObject({ session: sessionId, label: z.string().min(1).max(200).regex(ANSWER_TEXT, 'must be one line of text without control characters') }), result: z.object({}) },
+  /** Every recording in the data folder, newest first. */
+  listRecordings: { params: noParams, result: z.object({ recordings: z.array(RecordingSummary) }) },
+  /** One terminal's recording: the .cast text (asciicast v2). */
+  getRecording: {
+    params: z.strictObject({ id: recordingId, file: z.string().regex(/^[a-z][a-z0-9-]{0,40}\.cast$/, 'must be a recording file (<machine>.cast)') }),
+    result: z.object({ id: z.string(), file: z.string(), text: z.string() }),
+  },
 } as const;
 
 export type Method = keyof typeof METHODS;
@@ -385,6 +413,7 @@ export type FootprintLens = z.infer<typeof FootprintLens>;
 export type ImageLens = z.infer<typeof ImageLens>;
 export type ImageDiff = z.infer<typeof ImageDiff>;
 export type VolumeLens = z.infer<typeof VolumeLens>;
+export type RecordingSummary = z.infer<typeof RecordingSummary>;
 export type DoctorReport = z.infer<typeof DoctorReport>;
 
 /** An error an API method reports to the UI, with a code the UI can act on. */

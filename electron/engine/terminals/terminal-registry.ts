@@ -26,6 +26,8 @@ export class TerminalRegistry {
   /** The console terminal of each VM machine (being) opened. */
   private readonly consoles = new Map<string, Promise<TerminalSession>>();
   private closed = false;
+  /** Told of every terminal opened from now on (a recording joins it). */
+  private readonly openListeners = new Set<(t: TerminalSession) => void>();
 
   async open(machine: string, kind: MachineKind, target: TerminalTarget, cols: number, rows: number): Promise<TerminalSession> {
     assertSize(cols, rows);
@@ -44,6 +46,12 @@ export class TerminalRegistry {
     }).catch(async () => this.add(new TerminalSession(machine, kind, await openSource(target, cols, rows), { cols, rows })));
     this.consoles.set(machine, opening);
     return opening;
+  }
+
+  /** Calls `listener` with each terminal opened from now on; returns the unsubscribe. */
+  onOpen(listener: (t: TerminalSession) => void): () => void {
+    this.openListeners.add(listener);
+    return () => { this.openListeners.delete(listener); };
   }
 
   get(id: string): TerminalSession | undefined { return this.sessions.get(id); }
@@ -72,6 +80,7 @@ export class TerminalRegistry {
       throw new Error('the lab session is stopping: no new terminals');
     }
     this.sessions.set(t.id, t);
+    for (const l of [...this.openListeners]) l(t);
     return t;
   }
 }

@@ -9,6 +9,14 @@ import type { SourceExit, TerminalSource } from './terminal-source.js';
 import type { Machine } from '../labs/schema.js';
 
 export type TerminalListener = (out: TerminalOut) => void;
+
+/** Sees a terminal's output (whole characters) and sizes as they happen: a recording. No part of flow control. */
+export interface TerminalTap {
+  output(data: Buffer): void;
+  resize(cols: number, rows: number): void;
+  /** The terminal ended: nothing more comes. */
+  ended(): void;
+}
 export type MachineKind = Machine['kind'];
 
 /** Data frames stay below this size, so a replayed scrollback is not one huge message. */
@@ -47,6 +55,7 @@ export class TerminalSession {
   private readonly utf8 = new Utf8Chunker();
   /** Each listener with its unacknowledged bytes. */
   private readonly listeners = new Map<TerminalListener, number>();
+  private readonly taps = new Set<TerminalTap>();
   private paused = false;
   private pauses = 0;
   private maxUnacked = 0;
@@ -78,6 +87,13 @@ export class TerminalSession {
     this.updateFlow();
   }
 
+  /** Output from now on goes to `tap` too (an ended terminal tells it at once); returns the untap. */
+  tap(tap: TerminalTap): () => void {
+    if (this.ended) tap.ended();
+    else this.taps.add(tap);
+    return () => { this.taps.delete(tap); };
+  }
+
   /** Stops sending to this listener; the terminal keeps running. */
   detach(listener: TerminalListener): void {
     this.listeners.delete(listener);
@@ -97,6 +113,7 @@ export class TerminalSession {
     assertSize(cols, rows);
     this.size = { cols, rows };
     if (!this.ended) this.source.resize(cols, rows);
+    this.toTaps((t) => t.resize(cols, rows));
   }
 
   /** `bytes` of data rendered by `from` (by every listener when not given: one UI, no identity). */
@@ -136,6 +153,7 @@ export class TerminalSession {
     if (!data.length) return;
     this.outputBytes += data.length;
     this.ring.push(data);
+    this.toTaps((t) => t.output(data));
     for (const piece of utf8Pieces(data, MAX_FRAME_BYTES)) {
       for (const l of [...this.listeners.keys()]) this.send(l, piece);
     }
@@ -169,6 +187,15 @@ export class TerminalSession {
     this.output(this.utf8.flush());
     this.ended = exit;
     for (const l of [...this.listeners.keys()]) this.sendExit(l);
+    this.toTaps((t) => t.ended());
+    this.taps.clear();
+  }
+
+  /** A tap that throws is dropped: a recording never breaks the terminal. */
+  private toTaps(call: (tap: TerminalTap) => void): void {
+    for (const t of [...this.taps]) {
+      try { call(t); } catch { this.taps.delete(t); }
+    }
   }
 
   private worstUnacked(): number {

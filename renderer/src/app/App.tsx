@@ -8,6 +8,7 @@ import { Catalog } from '../catalog/Catalog.js';
 import { TrustPrompt } from '../catalog/TrustDialog.js';
 import { TrustGate, TrustingClient } from '../catalog/trust-gate.js';
 import { Player } from '../player/Player.js';
+import { RecordingsPage } from '../recordings/RecordingsPage.js';
 import { ClientContext, useConnectionState } from './client-context.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { Logo } from './icons.js';
@@ -62,6 +63,7 @@ export function App({ client: given }: { client: LabClient }) {
             <ol>
               <li><a href="#/" aria-current={route.page === 'catalog' ? 'page' : undefined}>Labs</a></li>
               {route.page === 'lab' && <li><span aria-current="page">{labTitle ?? route.lab}</span></li>}
+              {route.page === 'recordings' && <li><span aria-current="page">Recordings</span></li>}
             </ol>
           </nav>
           <div className="titlebar-actions">
@@ -79,6 +81,7 @@ export function App({ client: given }: { client: LabClient }) {
         </header>
         {route.page === 'catalog'
           ? <Catalog onOpen={(lab) => go({ page: 'lab', lab })} trust={trust} />
+          : route.page === 'recordings' ? <RecordingsPage {...(route.id ? { id: route.id } : {})} />
           : <Player key={route.lab} labId={route.lab} presenter={presenter} onTitle={setLabTitle} onLeave={() => go({ page: 'catalog' })}
             onOpenLab={(lab) => go({ page: 'lab', lab })} />}
         {help && <HelpOverlay onClose={() => setHelp(false)} />}

@@ -109,6 +109,7 @@ export function Catalog({ onOpen, trust }: { onOpen(lab: string): void; trust: T
               aria-keyshortcuts="B" title="Load a workshop bundle: labs and their images, for a room without network (B)">
               <BundleIcon /> Load workshop bundle…
             </button>
+            <a className="button ghost recordings-link" href="#/recordings">Recordings</a>
           </div>
         </div>
         <EngineStatus />

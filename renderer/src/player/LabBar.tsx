@@ -3,6 +3,7 @@ import type { RefObject } from 'react';
 import type { SessionInfo } from '../../../electron/shared/api.js';
 import { BackIcon, LensIcon, ResetIcon, StopIcon } from '../app/icons.js';
 import type { LabSession } from './use-lab-session.js';
+import { RecordButton } from '../recordings/RecordButton.js';
 
 export type Confirm = 'stop' | 'reset' | 'start-over';
 
@@ -29,6 +30,7 @@ export function LabBar({ title, session, busy, saveError, lensOpen, lensButton, 
       <span className={`badge state-${state ?? 'none'}`} role="status">{stateLabel}</span>
       {saveError && <span className="badge warn" title={saveError}>Progress not saved</span>}
       <span className="spacer" />
+      <RecordButton session={session} />
       <button type="button" className="button ghost small" ref={lensButton} aria-expanded={lensOpen} aria-controls={lensOpen ? 'lens-panel' : undefined}
         disabled={!running} title={running ? 'Lenses: processes, kernels, footprint, images, volumes (L)' : 'Start the lab to open the lenses'}
         onClick={onToggleLens}><LensIcon /> Lenses</button>

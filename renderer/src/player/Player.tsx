@@ -35,6 +35,7 @@ import { usePlayerKeys } from './use-player-keys.js';
 import { usePlayerRunner } from './use-runner.js';
 import { useStepCheck } from './use-step-check.js';
 import { useStepText } from './use-step-text.js';
+import { useStepMarker } from '../recordings/use-step-marker.js';
 
 const CONFIRMS: Record<Confirm, { title: string; body: string; confirm: string }> = {
   'stop': { title: 'Stop the lab?', body: 'Every machine, volume and network of this lab is removed. Your progress through the steps is kept.', confirm: 'Stop lab' },
@@ -78,6 +79,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
   const { step: stepText, stepError } = useStepText(client, labId, current);
   const step = stepText?.step === current ? stepText : undefined;
   const passed = current !== undefined && learner.passed.includes(current);
+  useStepMarker(client, session, step?.title);
   const { check, runCheck, submitAnswer, clearCheck } = useStepCheck({ client, session, generation: ls.generation, current, step, passed, dispatch });
 
   // What is true only of one step, of the machines of one start, or of one base font.
