@@ -53,7 +53,7 @@ export async function createBundle(docker: Docker, engine: EngineInfo, file: str
     for (const { ref, role } of await imagesALabNeeds(docker, engine, loaded, opts.progress)) {
       if (images.has(ref)) continue;
       const info = await docker.getImage(ref).inspect();
-      images.set(ref, { ref, id: info.Id, size: info.Size, role, platform });
+      images.set(ref, { ref, id: info.Id, size: info.Size, role, platform: `${info.Os}/${info.Architecture}` });
     }
     task.done('images ready');
   }

@@ -30,6 +30,9 @@ export async function loadBundle(docker: Docker, engine: EngineInfo, file: strin
   if (!manifest.platforms.includes(platform)) {
     throw new BundleError(`${path}: this bundle holds ${manifest.platforms.join(', ')}; the engine runs ${platform}`);
   }
+  const listed = new Set(manifest.payloads.map((p) => p.name));
+  const unheld = [IMAGES_PAYLOAD, ...manifest.labs.map((l) => labPayload(l.id))].find((name) => !listed.has(name));
+  if (unheld) throw new BundleError(`${path} is not a Labvisor bundle: its manifest lists no payload ${unheld}`);
   const total = manifest.payloads.reduce((n, p) => n + p.bytes, 0);
   const verifying = byteMeter('verify', total, opts.onProgress);
   await verifyPayloads(path, manifest, (n) => verifying.add(n), opts.signal);
