@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { createBundle } from '../../electron/engine/images/bundle-create.js';
 import { loadBundle } from '../../electron/engine/images/bundle-load.js';
 import { IMAGES_PAYLOAD } from '../../electron/engine/images/bundle-manifest.js';
-import { payloads } from '../../electron/engine/images/bundle-read.js';
+import { openBundle, payloadEntries, payloadStream } from '../../electron/engine/images/bundle-read.js';
 import { defer } from '../cleanup.js';
 import type { BenchContext } from '../context.js';
 import { interleave, since } from '../measure.js';
@@ -28,10 +28,9 @@ export async function bundleMetrics(ctx: BenchContext): Promise<Metric[]> {
     const created = await createBundle(ctx.docker, ctx.engine, file);
     const createMs = since(t0);
     const imageTar = join(dir, IMAGES_PAYLOAD);
-    for await (const p of payloads(file)) {
-      if (p.name === IMAGES_PAYLOAD) await pipeline(p.stream, createWriteStream(imageTar));
-      else for await (const _ of p.stream) { /* skip */ }
-    }
+    const bundle = await openBundle(file);
+    const images = payloadEntries(bundle).find((p) => p.name === IMAGES_PAYLOAD)!;
+    await pipeline(payloadStream(bundle, images.entry), createWriteStream(imageTar));
     const rawBytes = (await stat(imageTar)).size;
     ctx.progress(`bundle-load: loadBundle of ${created.manifest.labs.length} labs vs docker load -i of the same ${Math.round(rawBytes / 1e6)} MB image tar`);
     const plan = { warmups: 0, runs: ctx.quick ? 1 : 3 };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { extract } from 'tar-stream';
 import { BundleError } from '../../electron/engine/images/bundle-error.js';
 import { parseManifest } from '../../electron/engine/images/bundle-manifest.js';
-import { readManifest, verifyPayloads } from '../../electron/engine/images/bundle-read.js';
+import { openBundle, readManifest, verifyPayloads } from '../../electron/engine/images/bundle-read.js';
 import { tarHeader } from '../../electron/engine/images/bundle-tar-writer.js';
 import { writeBundle } from './bundle-fixture.js';
 
@@ -24,7 +24,7 @@ test('a bundle is a tar that tar lists: manifest first, then the lab, then the i
   assert.deepEqual(listed, ['labvisor-bundle.json', 'labs/bundle-fixture-lab.tar', 'images.tar']);
   assert.deepEqual(await readManifest(file), manifest);
   let read = 0;
-  await verifyPayloads(file, manifest, (n) => { read += n; });
+  await verifyPayloads(await openBundle(file), (n) => { read += n; });
   assert.equal(read, manifest.payloads.reduce((n, p) => n + p.bytes, 0));
 });
 
@@ -38,9 +38,8 @@ test('a size of 8 GiB or more is written in the base-256 form that tar-stream re
   tar.destroy();
 });
 
-async function refusal(file: string, manifestFrom = file): Promise<string> {
-  const manifest = await readManifest(manifestFrom);
-  const err = await verifyPayloads(file, manifest, () => {}).then(() => undefined, (e: Error) => e);
+async function refusal(file: string): Promise<string> {
+  const err = await openBundle(file).then((b) => verifyPayloads(b, () => {})).then(() => undefined, (e: Error) => e);
   assert.ok(err instanceof BundleError, `expected a BundleError, got ${String(err)}`);
   return err.message;
 }

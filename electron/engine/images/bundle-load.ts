@@ -4,7 +4,6 @@
 // engine fails mid-load (its disk is full), the images this load added are removed again.
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { EngineInfo } from '../machines/docker-engine.js';
@@ -12,7 +11,7 @@ import { BundleError } from './bundle-error.js';
 import { isBundledLab, unpackLab } from './bundle-labs.js';
 import { enginePlatform, IMAGES_PAYLOAD, labPayload, type BundleManifest } from './bundle-manifest.js';
 import { byteMeter, type BundleProgress } from './bundle-progress.js';
-import { payloads, readManifest, verifyPayloads } from './bundle-read.js';
+import { openBundle, payloadEntries, payloadStream, verifyPayloads } from './bundle-read.js';
 import { restoreImages, imagesBefore } from './bundle-rollback.js';
 
 export { BundleError } from './bundle-error.js';
@@ -25,7 +24,8 @@ export interface LoadOptions { onProgress?: (p: BundleProgress) => void; signal?
 export async function loadBundle(docker: Docker, engine: EngineInfo, file: string, opts: LoadOptions = {}): Promise<BundleLoadResult> {
   const began = Date.now();
   const path = resolve(file);
-  const manifest = await readManifest(path);
+  const bundle = await openBundle(path);
+  const { manifest } = bundle;
   const platform = enginePlatform(engine);
   if (!manifest.platforms.includes(platform)) {
     throw new BundleError(`${path}: this bundle holds ${manifest.platforms.join(', ')}; the engine runs ${platform}`);
@@ -35,26 +35,25 @@ export async function loadBundle(docker: Docker, engine: EngineInfo, file: strin
   if (unheld) throw new BundleError(`${path} is not a Labvisor bundle: its manifest lists no payload ${unheld}`);
   const total = manifest.payloads.reduce((n, p) => n + p.bytes, 0);
   const verifying = byteMeter('verify', total, opts.onProgress);
-  await verifyPayloads(path, manifest, (n) => verifying.add(n), opts.signal);
+  await verifyPayloads(bundle, (n) => verifying.add(n), opts.signal);
   verifying.end();
 
   const labTars = new Map<string, Buffer>();
-  for await (const payload of payloads(path, opts.signal)) {
-    const want = manifest.payloads.find((p) => p.name === payload.name)!;
+  for (const payload of payloadEntries(bundle)) {
     const hash = createHash('sha256');
     // Hashed again as it goes in: the file may have changed since it was verified.
     async function* hashed(): AsyncGenerator<Buffer> {
-      for await (const chunk of payload.stream) {
+      for await (const chunk of payloadStream(bundle, payload.entry, opts.signal)) {
         hash.update(chunk);
         yield chunk;
       }
     }
     const changed = () => {
       const actual = hash.digest('hex');
-      return actual === want.sha256 ? undefined : new BundleError(`${path} changed while it was loaded: payload ${want.name} has sha256 ${actual}, its manifest says ${want.sha256}`);
+      return actual === payload.sha256 ? undefined : new BundleError(`${path} changed while it was loaded: payload ${payload.name} has sha256 ${actual}, its manifest says ${payload.sha256}`);
     };
     if (payload.name === IMAGES_PAYLOAD) {
-      await loadImages(docker, path, manifest, hashed(), want.bytes, changed, opts);
+      await loadImages(docker, path, manifest, hashed(), payload.bytes, changed, opts);
     } else {
       const chunks: Buffer[] = [];
       for await (const c of hashed()) chunks.push(c);
@@ -67,7 +66,7 @@ export async function loadBundle(docker: Docker, engine: EngineInfo, file: strin
   return {
     labs: manifest.labs.map((l) => l.id), openedFolders,
     images: manifest.images.map(({ ref, id }) => ({ ref, id })),
-    bytes: (await stat(path)).size, ms: Date.now() - began, platforms: manifest.platforms,
+    bytes: bundle.size, ms: Date.now() - began, platforms: manifest.platforms,
   };
 }
 

@@ -1,98 +1,89 @@
-// Reading a bundle file: its manifest (the first entry), a pass that checks every payload's size
-// and sha256 against it, and the payloads as streams for the load.
+// Reading a bundle file: its manifest (the first entry) and where each payload sits, a pass that
+// checks every payload's size and sha256 against the manifest, and payloads as streams for the
+// load, read straight from the file in 1 MiB chunks.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { extract } from 'tar-stream';
+import { open, stat } from 'node:fs/promises';
 import { BundleError } from './bundle-error.js';
 import { MANIFEST_NAME, parseManifest, type BundleManifest } from './bundle-manifest.js';
+import { tarEntries, type TarEntry } from './bundle-tar-index.js';
 
-export interface Payload { name: string; size: number; stream: AsyncIterable<Buffer> }
+const CHUNK = 1 << 20;
+/** More than any manifest needs: a bigger one is not ours. */
+const MANIFEST_MAX = 16 << 20;
 
-/** The bundle's entries, in file order. A read error ends the walk with that error. */
-async function* entries(file: string, signal?: AbortSignal): AsyncGenerator<Payload> {
-  const input = createReadStream(file, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) });
-  const tar = extract();
-  input.on('error', (err) => tar.destroy(err));
-  input.pipe(tar);
-  try {
-    for await (const entry of tar) yield { name: entry.header.name, size: entry.header.size ?? 0, stream: entry as AsyncIterable<Buffer> };
-  } finally {
-    input.destroy();
-  }
-}
+export interface OpenedBundle { file: string; size: number; manifest: BundleManifest; entries: TarEntry[] }
 
 const notABundle = (file: string, why: string) => new BundleError(`${file} is not a Labvisor bundle: ${why}`);
 
-/** The manifest of `file`, or a BundleError naming the file and why it is none. */
-export async function readManifest(file: string): Promise<BundleManifest> {
+/** The manifest and entries of `file`, or a BundleError naming the file and why it is no bundle. */
+export async function openBundle(file: string): Promise<OpenedBundle> {
   const st = await stat(file).catch((err: NodeJS.ErrnoException) => {
     throw new BundleError(err.code === 'ENOENT' ? `${file}: no such file` : `${file}: ${err.message}`, { cause: err });
   });
   if (!st.isFile()) throw new BundleError(`${file} is not a file`);
+  const fh = await open(file, 'r');
   try {
-    for await (const entry of entries(file)) {
-      if (entry.name !== MANIFEST_NAME) throw notABundle(file, `its first entry is ${entry.name}, not ${MANIFEST_NAME}`);
-      const chunks: Buffer[] = [];
-      for await (const c of entry.stream) chunks.push(c);
-      const manifest = parseManifest(Buffer.concat(chunks).toString('utf8'));
-      if (typeof manifest === 'string') throw notABundle(file, manifest);
-      return manifest;
+    const entries: TarEntry[] = [];
+    try {
+      for await (const entry of tarEntries(fh, st.size)) entries.push(entry);
+    } catch (err) {
+      if (!entries.length) throw notABundle(file, `it is not a tar file with ${MANIFEST_NAME} first`);
+      throw new BundleError(`${file} is damaged: ${(err as Error).message}`, { cause: err });
     }
-  } catch (err) {
-    if (err instanceof BundleError) throw err;
-    throw notABundle(file, `it is not a tar file with ${MANIFEST_NAME} first (${(err as Error).message})`);
+    const first = entries[0];
+    if (!first) throw notABundle(file, 'it holds no entry');
+    if (first.name !== MANIFEST_NAME) throw notABundle(file, `its first entry is ${first.name}, not ${MANIFEST_NAME}`);
+    if (first.size > MANIFEST_MAX || first.offset + first.size > st.size) throw notABundle(file, 'its manifest is cut short or too large');
+    const text = Buffer.alloc(first.size);
+    await fh.read(text, 0, first.size, first.offset);
+    const manifest = parseManifest(text.toString('utf8'));
+    if (typeof manifest === 'string') throw notABundle(file, manifest);
+    return { file, size: st.size, manifest, entries: entries.slice(1) };
+  } finally {
+    await fh.close();
   }
-  throw notABundle(file, 'it is empty');
+}
+
+export async function readManifest(file: string): Promise<BundleManifest> {
+  return (await openBundle(file)).manifest;
+}
+
+/** A payload's bytes, as the file holds them now. */
+export function payloadStream(bundle: OpenedBundle, entry: TarEntry, signal?: AbortSignal): AsyncIterable<Buffer> {
+  if (!entry.size) return (async function* () { /* nothing */ })();
+  return createReadStream(bundle.file, { start: entry.offset, end: entry.offset + entry.size - 1, highWaterMark: CHUNK, ...(signal ? { signal } : {}) });
+}
+
+/** The entry of each manifest payload, in the manifest's order; a payload the file lacks is a cut file. */
+export function payloadEntries(bundle: OpenedBundle): Array<{ entry: TarEntry; bytes: number; sha256: string; name: string }> {
+  const { file, manifest, entries } = bundle;
+  const extra = entries.find((e) => !manifest.payloads.some((p) => p.name === e.name));
+  if (extra) throw new BundleError(`${file} holds ${extra.name}, which its manifest does not list (tampered?)`);
+  return manifest.payloads.map((p) => {
+    const entry = entries.find((e) => e.name === p.name);
+    if (!entry) throw new BundleError(`${file} is truncated: payload ${p.name} (${p.bytes} bytes, sha256 ${p.sha256}) is missing`);
+    if (entry.size !== p.bytes) throw new BundleError(`${file} is tampered: payload ${p.name} has ${entry.size} bytes, its manifest says ${p.bytes}`);
+    const held = Math.max(0, Math.min(entry.size, bundle.size - entry.offset));
+    if (held < entry.size) throw new BundleError(`${file} is truncated: payload ${p.name} ends after ${held} of ${entry.size} bytes`);
+    return { ...p, entry };
+  });
 }
 
 /**
  * Reads every payload and compares its size and sha256 with the manifest's; throws a BundleError
  * naming the first one that differs or is missing. onBytes hears every chunk read.
  */
-export async function verifyPayloads(file: string, manifest: BundleManifest, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
-  const expected = new Map(manifest.payloads.map((p) => [p.name, p]));
-  const seen = new Set<string>();
-  let current: { name: string; got: number } | undefined;
-  try {
-    for await (const entry of entries(file, signal)) {
-      if (entry.name === MANIFEST_NAME) {
-        for await (const _ of entry.stream) { /* read past */ }
-        continue;
-      }
-      const want = expected.get(entry.name);
-      if (!want) throw new BundleError(`${file}: holds ${entry.name}, which its manifest does not list (tampered?)`);
-      const hash = createHash('sha256');
-      current = { name: entry.name, got: 0 };
-      for await (const chunk of entry.stream) {
-        hash.update(chunk);
-        current.got += chunk.length;
-        onBytes(chunk.length);
-      }
-      const actual = hash.digest('hex');
-      if (current.got !== want.bytes) throw new BundleError(`${file} is truncated or tampered: payload ${entry.name} has ${current.got} bytes, its manifest says ${want.bytes}`);
-      if (actual !== want.sha256) {
-        throw new BundleError(`${file} is tampered or damaged: payload ${entry.name} has sha256 ${actual}, its manifest says ${want.sha256}`);
-      }
-      seen.add(entry.name);
-      current = undefined;
+export async function verifyPayloads(bundle: OpenedBundle, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
+  for (const p of payloadEntries(bundle)) {
+    const hash = createHash('sha256');
+    for await (const chunk of payloadStream(bundle, p.entry, signal)) {
+      hash.update(chunk);
+      onBytes(chunk.length);
     }
-  } catch (err) {
-    if (err instanceof BundleError || signal?.aborted) throw err;
-    const where = current ? `payload ${current.name} ends after ${current.got} of ${expected.get(current.name)!.bytes} bytes` : (err as Error).message;
-    throw new BundleError(`${file} is truncated: ${where}`, { cause: err });
-  }
-  const missing = manifest.payloads.find((p) => !seen.has(p.name));
-  if (missing) throw new BundleError(`${file} is truncated: payload ${missing.name} (${missing.bytes} bytes, sha256 ${missing.sha256}) is missing`);
-}
-
-/** The payloads of `file` in order, for the load (after verifyPayloads). */
-export async function* payloads(file: string, signal?: AbortSignal): AsyncGenerator<Payload> {
-  for await (const entry of entries(file, signal)) {
-    if (entry.name === MANIFEST_NAME) {
-      for await (const _ of entry.stream) { /* read past */ }
-      continue;
+    const actual = hash.digest('hex');
+    if (actual !== p.sha256) {
+      throw new BundleError(`${bundle.file} is tampered or damaged: payload ${p.name} has sha256 ${actual}, its manifest says ${p.sha256}`);
     }
-    yield entry;
   }
 }
