@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { open, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extract } from 'tar-stream';
@@ -12,6 +12,7 @@ import { BundleError } from '../../electron/engine/images/bundle-error.js';
 import { parseManifest } from '../../electron/engine/images/bundle-manifest.js';
 import { openBundle, readManifest, verifyPayloads } from '../../electron/engine/images/bundle-read.js';
 import { tarHeader } from '../../electron/engine/images/bundle-tar-writer.js';
+import { tarEntries } from '../../electron/engine/images/bundle-tar-index.js';
 import { writeBundle } from './bundle-fixture.js';
 
 const work = mkdtempSync(join(tmpdir(), 'bundle-format-'));
@@ -36,6 +37,14 @@ test('a size of 8 GiB or more is written in the base-256 form that tar-stream re
   tar.write(header);
   assert.equal(await got, size);
   tar.destroy();
+  // And the bundle's own reader, from headers alone (the data need not be there).
+  const file = join(work, 'huge-header.tar');
+  await writeFile(file, header);
+  const fh = await open(file, 'r');
+  const listed = [];
+  for await (const e of tarEntries(fh, 512)) listed.push(e);
+  await fh.close();
+  assert.deepEqual(listed, [{ name: 'images.tar', offset: 512, size }]);
 });
 
 async function refusal(file: string): Promise<string> {
