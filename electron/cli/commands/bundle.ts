@@ -31,6 +31,25 @@ function byteProgress(): (p: Omit<BundleProgress, 'phase'> & { phase: string }) 
   };
 }
 
+/** Ctrl-C stops the work through its signal, so it can undo what it began (temp file, loaded tags). */
+async function whileInterruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (abort.signal.aborted) process.exit(130);
+    say(`\n${signal}: stopping and undoing what was begun…`);
+    abort.abort(new BundleError(`stopped by ${signal}; nothing was left half-made`));
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  signals.forEach((s) => process.on(s, onSignal));
+  try {
+    return await work(abort.signal);
+  } catch (err) {
+    throw abort.signal.aborted ? abort.signal.reason : err;
+  } finally {
+    signals.forEach((s) => process.off(s, onSignal));
+  }
+}
+
 function printManifest(m: BundleManifest, bytes?: number): void {
   say(`Labvisor ${m.labvisor} bundle (format ${m.format}), made ${m.created}, for ${m.platforms.join(', ')}${bytes === undefined ? '' : `, ${megabytes(bytes)}`}`);
   say(`labs (${m.labs.length}):`);
@@ -54,7 +73,7 @@ async function create(args: string[]): Promise<number> {
   const platforms = (values.platform ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   const { docker, info } = await connectEngine();
   say(`Making a bundle of ${labs.length ? labs.join(', ') : 'every bundled lab'} from ${info.target} (each lab starts once to make what it needs)`);
-  const result = await createBundle(docker, info, file, { labs, platforms, progress: progressView(), onSave: byteProgress() });
+  const result = await whileInterruptible((signal) => createBundle(docker, info, file, { labs, platforms, progress: progressView(), onSave: byteProgress(), signal }));
   if (values.json) printJson(result);
   else say(`Wrote ${result.file}: ${megabytes(result.bytes)}, ${result.manifest.labs.length} lab(s), ${result.manifest.images.length} image(s) in ${(result.ms / 1000).toFixed(1)} s`);
   return 0;
@@ -64,7 +83,7 @@ async function load(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError(USAGE);
   const { docker, info } = await connectEngine();
-  const result = await loadBundle(docker, info, positionals[0]!, { onProgress: byteProgress() });
+  const result = await whileInterruptible((signal) => loadBundle(docker, info, positionals[0]!, { onProgress: byteProgress(), signal }));
   if (values.json) printJson(result);
   else {
     say(`Loaded ${result.images.length} image(s) and ${result.labs.length} lab(s) (${megabytes(result.bytes)}) in ${(result.ms / 1000).toFixed(1)} s: ${result.labs.join(', ')}`);

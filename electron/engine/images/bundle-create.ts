@@ -26,11 +26,13 @@ export interface CreateOptions {
   /** Tasks of the lab starts that make the images. */
   progress?: ProgressSink;
   onSave?: (p: SaveProgress) => void;
+  /** Stops between lab starts and during the save; the temp file is removed. */
+  signal?: AbortSignal;
 }
 
 export interface CreateResult { file: string; bytes: number; ms: number; manifest: BundleManifest }
 
-type ImagesApi = { getImages(opts: { names: string[] }): Promise<NodeJS.ReadableStream> };
+type ImagesApi = { getImages(opts: { names: string[]; abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream> };
 
 /** Room for the manifest, reserved before its digests are known. */
 const manifestRoom = (draft: BundleManifest) => Buffer.byteLength(JSON.stringify(draft, null, 2)) + 16 * 1024;
@@ -48,6 +50,7 @@ export async function createBundle(docker: Docker, engine: EngineInfo, file: str
   const labs = await resolveLabs(opts.labs);
   const images = new Map<string, BundleImage>();
   for (const loaded of labs) {
+    opts.signal?.throwIfAborted();
     const task = progressTask(opts.progress ?? noProgress, `lab ${loaded.lab.id}`);
     task.update('starting it once to make every image it needs');
     for (const { ref, role } of await imagesALabNeeds(docker, engine, loaded, opts.progress)) {
@@ -75,7 +78,7 @@ export async function createBundle(docker: Docker, engine: EngineInfo, file: str
     const payloads: Written[] = [];
     for (const l of labEntries) payloads.push(await writer.addBuffer(labPayload(l.id), await labTar(l.dir)));
     const meter = byteMeter('save', estimate, opts.onSave);
-    const saved = await (docker as unknown as ImagesApi).getImages({ names: [...images.keys()] });
+    const saved = await (docker as unknown as ImagesApi).getImages({ names: [...images.keys()], ...(opts.signal ? { abortSignal: opts.signal } : {}) });
     payloads.push(await writer.addStream(IMAGES_PAYLOAD, saved as AsyncIterable<Buffer>, (n) => { written += n; meter.add(n); }));
     meter.end();
     manifest.payloads = payloads.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 }));
