@@ -52,7 +52,8 @@ export async function bundleMetrics(ctx: BenchContext): Promise<Metric[]> {
         id: 'bundle-load', title: `Workshop bundle load (${facts.labs} labs, ${facts.images} images)`, unit: 'ms',
         ours: summarize(r.ours), base: summarize(r.raw), target: null, extra: { ...facts, bundleBytes: created.bytes, imageTarBytes: rawBytes },
         note: 'ours: `loadBundle` — read the manifest, verify every payload\'s sha256, load the image tar through the API, check every image id, ' +
-          'compare the labs; baseline: `docker load -i` of the same image tar. The engine already holds the layers (the bench removes no shared image), ' +
+          'compare the labs (so it reads the file twice: every digest is checked before a byte reaches the engine); baseline: `docker load -i` of the same ' +
+          'image tar. The engine already holds the layers (the bench removes no shared image), ' +
           `so both skip writing them. Creating the bundle took ${facts.createS} s (not timed here).`,
       }),
       ratioMetric({
