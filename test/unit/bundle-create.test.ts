@@ -32,6 +32,12 @@ test('an unknown lab id is named, with the bundled ids', async () => {
   assert.deepEqual(readdirSync(work), []);
 });
 
+test('a folder that does not exist is named before any lab starts', async () => {
+  const file = join(work, 'no-such-folder', 'x.bundle');
+  await assert.rejects(createBundle(untouched, amd64, file), (e: Error) =>
+    e instanceof BundleError && e.message === `cannot write ${file}: the folder ${join(work, 'no-such-folder')} does not exist`);
+});
+
 test('no --labs means every bundled lab; a lab named twice is refused', async () => {
   const all = await resolveLabs();
   assert.ok(all.length >= 13 && all.some((l) => l.lab.id === 'shared-kernel'));

@@ -3,7 +3,7 @@
 // the end; on any error the temp file goes and the error says what happened.
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { access, constants, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { EngineInfo } from '../machines/docker-engine.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
@@ -47,6 +47,10 @@ export async function createBundle(docker: Docker, engine: EngineInfo, file: str
     throw new BundleError(`${target}: this engine runs ${platform} and can make images for ${platform} only, not ${foreign.join(', ')}: ` +
       `run \`labvisor bundle create\` on an engine of ${foreign.length > 1 ? 'each of those platforms' : 'that platform'}`);
   }
+  // Before the lab starts, which take minutes: a folder that cannot take the file fails now.
+  await access(dirname(target), constants.W_OK).catch((err: NodeJS.ErrnoException) => {
+    throw new BundleError(`cannot write ${target}: ${err.code === 'ENOENT' ? `the folder ${dirname(target)} does not exist` : err.message}`, { cause: err });
+  });
   const labs = await resolveLabs(opts.labs);
   const images = new Map<string, BundleImage>();
   for (const loaded of labs) {
