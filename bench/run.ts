@@ -15,6 +15,7 @@ import { vmMetrics } from './metrics/vm.js';
 import { uiReady } from './metrics/ui.js';
 import { terminalUiMetrics } from './metrics/terminal-ui.js';
 import { launchChromium } from './support/browser.js';
+import { bundleMetrics } from './metrics/bundle.js';
 
 type Group = { ids: string[]; run(ctx: BenchContext): Promise<Metric[]> };
 
@@ -23,6 +24,7 @@ const GROUPS: Group[] = [
   { ids: ['container-ready'], run: async (ctx) => [await containerReady(ctx)] },
   { ids: ['exec-terminal'], run: async (ctx) => [await execTerminal(ctx)] },
   { ids: ['vm-ready', 'vm-container-hop', 'vm-memory-overhead', 'lab-ready'], run: vmMetrics },
+  { ids: ['bundle-load', 'bundle-size'], run: bundleMetrics },
   { ids: ['ui-ready'], run: async (ctx) => [await uiReady(ctx, await browser())] },
   { ids: ['terminal-throughput', 'flood-interrupt', 'echo-latency'], run: async (ctx) => terminalUiMetrics(ctx, await browser()) },
 ];

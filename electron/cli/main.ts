@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   gc: { run: lazy(() => import('./commands/gc.js'), 'gcCommand'), summary: 'remove what dead sessions left behind [--dry-run] [--all] [--images] [--json]' },
   serve: { run: lazy(() => import('./commands/serve.js'), 'serve'), summary: 'serve the app on 127.0.0.1 for a browser: labvisor serve [--port N] [--open]' },
   lens: { run: lazy(() => import('./commands/lens.js'), 'lens'), summary: 'what the kernel sees: labvisor lens processes|kernels|footprint [--json] [--session ID]' },
+  bundle: { run: lazy(() => import('./commands/bundle.js'), 'bundle'), summary: 'offline workshop bundle: labvisor bundle create FILE [--labs ID…] | load FILE | inspect FILE [--json]' },
   schema: { run: lazy(() => import('./commands/schema.js'), 'schema'), summary: 'print the JSON Schema of lab.yaml' },
 };
 

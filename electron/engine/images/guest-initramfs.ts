@@ -39,8 +39,16 @@ function guestPath(tarName: string): string | undefined {
   return name;
 }
 
-/** Copies an image's filesystem, as the tar of `docker export`, into the archive. Calls onCount now and then. */
-export async function packImageTar(tar: NodeJS.ReadableStream, writer: NewcWriter, onCount: (n: number) => void = () => {}): Promise<void> {
+/**
+ * Copies an image's filesystem, as the tar of `docker export`, into the archive. Calls onCount now
+ * and then. Mtimes later than `latestMtime` (seconds) are clamped to it: the export of a created
+ * container holds files Docker makes at create (/etc/hosts, /etc/resolv.conf …) dated now, and
+ * the same image must pack to the same bytes on every machine (its boot image is keyed by them,
+ * so a machine that loaded a bundle finds the boot image instead of building one).
+ */
+export async function packImageTar(
+  tar: NodeJS.ReadableStream, writer: NewcWriter, onCount: (n: number) => void = () => {}, latestMtime = Infinity,
+): Promise<void> {
   const entries = extract();
   (tar as Readable).on('error', (err) => entries.destroy(err));
   tar.pipe(entries as unknown as NodeJS.WritableStream);
@@ -50,7 +58,7 @@ export async function packImageTar(tar: NodeJS.ReadableStream, writer: NewcWrite
     if (++seen % 256 === 0) onCount(writer.count);
     const h = entry.header;
     const name = guestPath(h.name);
-    const meta = { name: name ?? '', mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime.getTime() / 1000 };
+    const meta = { name: name ?? '', mode: h.mode, uid: h.uid, gid: h.gid, mtime: Math.min(h.mtime.getTime() / 1000, latestMtime) };
     if (!name) entry.resume();
     else if (h.type === 'file') inodes.set(name, await writer.add({ ...meta, type: 'file', size: h.size }, entry as AsyncIterable<Buffer>));
     else if (h.type === 'directory') await writer.add({ ...meta, type: 'directory' });
@@ -61,6 +69,12 @@ export async function packImageTar(tar: NodeJS.ReadableStream, writer: NewcWrite
     }
     // Devices and fifos are left out: the kernel's devtmpfs provides /dev.
   }
+}
+
+/** When the image was made, in whole seconds (its files are no newer); Infinity when unknown. */
+function imageCreatedS(created: string): number {
+  const ms = Date.parse(created);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : Infinity;
 }
 
 /** The guest kit: /init, /labvisor/{agent,busybox}, the kernel's modules and the order to load them in. */
@@ -89,7 +103,8 @@ async function packKit(docker: Docker, writer: NewcWriter, kernel: GuestKernel, 
 export async function buildGuestInitramfs(
   docker: Docker, imageRef: string, kernel: GuestKernel, sink: ProgressSink = noProgress, kitImage = BASE_IMAGE,
 ): Promise<string> {
-  const imageId = (await docker.getImage(imageRef).inspect()).Id.replace(/^sha256:/, '').slice(0, 12);
+  const image = await docker.getImage(imageRef).inspect();
+  const imageId = image.Id.replace(/^sha256:/, '').slice(0, 12);
   const dir = join(dataDir(), 'guests');
   const target = join(dir, `${imageId}-${await guestKitVersion()}-${kernel.version}.cpio.gz`);
   if (existsSync(target)) return target;
@@ -101,7 +116,7 @@ export async function buildGuestInitramfs(
   try {
     task.update('exporting');
     await withCreatedContainer(docker, imageRef, async (c) =>
-      packImageTar(await c.export(), writer, (n) => task.update(`packing ${n} files`, { current: n })));
+      packImageTar(await c.export(), writer, (n) => task.update(`packing ${n} files`, { current: n }), imageCreatedS(image.Created)));
     await packKit(docker, writer, kernel, kitImage);
     await writer.finish();
     task.update(`compressing ${writer.count} files`);
