@@ -172,7 +172,7 @@ describe('labvisor serve', { skip: engine.skip }, () => {
     try {
       assert.equal(started.state, 'running');
       assert.deepEqual(started.machines.map((m) => [m.name, m.kind]), [['app', 'container'], ['host', 'docker-host']]);
-      const mine = c.events.filter((e) => (e.event === 'progress' ? e.session : e.session.id) === started.id);
+      const mine = c.events.filter((e) => (e.event === 'progress' ? e.session : e.event === 'session' ? e.session.id : undefined) === started.id);
       assert.equal(mine[0]?.event, 'session', 'the session event with its id comes first');
       assert.equal(mine[0]?.event === 'session' && mine[0].session.state, 'starting');
       const progress = mine.filter((e) => e.event === 'progress');
