@@ -37,7 +37,11 @@ export class BundleHost {
       }).catch((err: unknown) => {
         throw err instanceof BundleError ? new ApiError('bad-request', err.message) : err;
       });
-      for (const dir of result.openedFolders) await this.openFolder(dir);
+      for (const dir of result.openedFolders) {
+        await this.openFolder(dir).catch((err: Error) => {
+          throw new ApiError('conflict', `the bundle's images loaded, but its lab in ${dir} could not join the catalog: ${err.message}`);
+        });
+      }
       return { labs: result.labs, images: result.images.length, bytes: result.bytes, ms: result.ms, platforms: result.platforms };
     } finally {
       this.loading = false;
