@@ -1,5 +1,12 @@
-// The `labvisor` command: one small module per subcommand under commands/.
-import { report, say, UsageError } from './output.js';
+// The `labvisor` command: one small module per subcommand under commands/, each one's help in
+// help.ts. Conventions (docs/cli.md): results on stdout, progress and logs on stderr, usage errors
+// exit 2, `--json` carries a schemaVersion.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nearest } from '../engine/did-you-mean.js';
+import { packageRoot } from '../engine/paths.js';
+import { commandHelp, globalHelp, HELP } from './help.js';
+import { out, report, say, UsageError } from './output.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -7,39 +14,66 @@ type Command = (args: string[]) => Promise<number>;
 const lazy = <K extends string>(module: () => Promise<Record<K, Command>>, name: K): Command =>
   async (args) => (await module())[name](args);
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  start: { run: lazy(() => import('./commands/start.js'), 'start'), summary: 'start the app: its window (Electron), or `serve --open` when Electron is not installed' },
-  doctor: { run: lazy(() => import('./commands/doctor.js'), 'doctor'), summary: 'check the Docker engine, QEMU, guest kernel and base image [--json]' },
-  lint: { run: lazy(() => import('./commands/lint.js'), 'lint'), summary: 'validate lab folders: labvisor lint PATH…' },
-  run: { run: lazy(() => import('./commands/run.js'), 'run'), summary: 'start a lab: labvisor run LAB [--solve | --to STEP] [--json] [--keep] [--trust]' },
-  test: { run: lazy(() => import('./commands/test.js'), 'test'), summary: 'prove a lab works, step by step (check fails, solve, check passes): labvisor test LAB [--keep] [--json] [--trust]' },
-  new: { run: lazy(() => import('./commands/new.js'), 'newLab'), summary: 'scaffold a lab that passes lint and test: labvisor new ID [--dir PATH]' },
-  stop: { run: lazy(() => import('./commands/stop.js'), 'stop'), summary: 'stop a kept session and remove everything it made: labvisor stop SESSION' },
-  gc: { run: lazy(() => import('./commands/gc.js'), 'gcCommand'), summary: 'remove what dead sessions left behind [--dry-run] [--all] [--images] [--json]' },
-  serve: { run: lazy(() => import('./commands/serve.js'), 'serve'), summary: 'serve the app on 127.0.0.1 for a browser: labvisor serve [--port N] [--open]' },
-  lens: { run: lazy(() => import('./commands/lens.js'), 'lens'), summary: 'what the kernel sees: labvisor lens processes|kernels|footprint [--json] [--session ID]' },
-  bundle: { run: lazy(() => import('./commands/bundle.js'), 'bundle'), summary: 'offline workshop bundle: labvisor bundle create FILE [--labs ID…] | load FILE | inspect FILE [--json]' },
-  schema: { run: lazy(() => import('./commands/schema.js'), 'schema'), summary: 'print the JSON Schema of lab.yaml' },
+const COMMANDS: Record<string, Command> = {
+  start: lazy(() => import('./commands/start.js'), 'start'),
+  ls: lazy(() => import('./commands/ls.js'), 'ls'),
+  ps: lazy(() => import('./commands/ps.js'), 'ps'),
+  doctor: lazy(() => import('./commands/doctor.js'), 'doctor'),
+  lint: lazy(() => import('./commands/lint.js'), 'lint'),
+  run: lazy(() => import('./commands/run.js'), 'run'),
+  test: lazy(() => import('./commands/test.js'), 'test'),
+  new: lazy(() => import('./commands/new.js'), 'newLab'),
+  stop: lazy(() => import('./commands/stop.js'), 'stop'),
+  gc: lazy(() => import('./commands/gc.js'), 'gcCommand'),
+  serve: lazy(() => import('./commands/serve.js'), 'serve'),
+  lens: lazy(() => import('./commands/lens.js'), 'lens'),
+  bundle: lazy(() => import('./commands/bundle.js'), 'bundle'),
+  schema: lazy(() => import('./commands/schema.js'), 'schema'),
+  completion: lazy(() => import('./commands/completion.js'), 'completion'),
 };
 
-function help(): number {
-  say('labvisor — guided labs with real containers and VMs side by side\n\nUsage: labvisor COMMAND [options]\n');
-  for (const [name, c] of Object.entries(COMMANDS)) say(`  ${name.padEnd(8)} ${c.summary}`);
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Help asked for: on stdout, exit 0 (it is what was asked for, so `| less` works). */
+function helpFor(name: string | undefined): number {
+  if (name === undefined) out(globalHelp());
+  else if (HELP[name]) out(commandHelp(name));
+  else return unknownCommand(name);
   return 0;
 }
 
+function unknownCommand(name: string): number {
+  const guess = nearest(name, Object.keys(HELP));
+  say(`labvisor: unknown command "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
+  say('Run `labvisor --help` for the list of commands.');
+  return 2;
+}
+
+/** `--help`/`-h` among a command's own words (before a `--`). */
+const asksHelp = (args: string[]): boolean => {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+};
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') return help();
-  const command = COMMANDS[name];
-  if (!command) {
-    say(`labvisor: unknown command "${name}"`);
-    help();
-    return 2;
+  if (!name || name === '--help' || name === '-h') return helpFor(undefined);
+  if (name === '--version' || name === '-v' || name === 'version') {
+    out(version());
+    return 0;
   }
+  if (name === 'help') return helpFor(args[0]);
+  const command = COMMANDS[name];
+  if (!command) return unknownCommand(name);
+  if (asksHelp(args)) return helpFor(name);
   try {
-    return await command.run(args);
+    return await command(args);
   } catch (err) {
-    return report(err instanceof TypeError && /parseArgs|Unknown option|Unexpected argument/i.test(err.message) ? new UsageError(err.message) : err);
+    if (err instanceof TypeError && /parseArgs|Unknown option|Unexpected argument|argument missing/i.test(err.message)) {
+      return report(new UsageError(`${err.message}\nRun \`labvisor ${name} --help\` for its usage.`));
+    }
+    return report(err);
   }
 }

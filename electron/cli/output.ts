@@ -1,4 +1,4 @@
-// How commands talk: JSON on stdout when asked, words on stderr, and every error turned into
+// How commands talk: results on stdout (JSON when asked), progress and logs on stderr, and every error turned into
 // its one clear message instead of a stack trace (error-words.ts; the unforeseen ones' details
 // go to a log file that the line names).
 import { LabFormatError } from '../engine/labs/diagnostics.js';
@@ -6,8 +6,17 @@ import { BaseImageUnavailableError, BootTimeout, EngineUnreachableError, ErrorIn
 import { errorInWords } from '../engine/error-words.js';
 import { stackWhenDebugging } from '../engine/error-log.js';
 
+/** Progress, logs and messages for a person watching: stderr. */
 export const say = (line = ''): void => { process.stderr.write(`${line}\n`); };
-export const printJson = (value: unknown): void => { process.stdout.write(`${JSON.stringify(value, null, 2)}\n`); };
+/** A command's result (what `| grep` and `| less` should see): stdout. */
+export const out = (line = ''): void => { process.stdout.write(`${line}\n`); };
+
+/** The version of every `--json` shape (docs/cli.md); raised only when a shape changes incompatibly. */
+export const SCHEMA_VERSION = 1;
+/** A command's `--json` result: its stable shape, with the schema version first. */
+export const printJson = (value: object): void => {
+  process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...value }, null, 2)}\n`);
+};
 
 export class UsageError extends Error {}
 

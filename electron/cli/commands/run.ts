@@ -1,9 +1,10 @@
 // `labvisor run LAB [--solve | --to STEP] [--json] [--keep] [--trust]`: start a lab; with --solve,
 // prove it works end to end; with --to, catch up to a step (each earlier one solved and checked)
 // and leave it running there for the learner. Always cleans up (also on Ctrl-C) unless --keep.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { nearest } from '../../engine/did-you-mean.js';
 import { loadLab } from '../../engine/labs/load.js';
 import { bundledLabsDir } from '../../engine/paths.js';
 import { LabSession } from '../../engine/sessions/lab-session.js';
@@ -19,7 +20,11 @@ import { connectAndCollect } from './engine-connection.js';
 export function resolveLab(arg: string): { dir: string; bundled: boolean } {
   const bundledRoot = realpathSync(bundledLabsDir());
   const dir = existsSync(arg) ? realpathSync(arg) : join(bundledRoot, arg);
-  if (!existsSync(dir)) throw new UsageError(`no lab at "${arg}" (not a folder, nor a bundled lab in ${bundledRoot})`);
+  if (!existsSync(dir)) {
+    const ids = readdirSync(bundledRoot).filter((name) => existsSync(join(bundledRoot, name, 'lab.yaml'))).sort();
+    const guess = nearest(arg, ids);
+    throw new UsageError(`no lab "${arg}": not a folder, nor a bundled lab${guess ? ` (did you mean "${guess}"?)` : ''}\nbundled labs: ${ids.join(', ')}`);
+  }
   return { dir, bundled: dir.startsWith(bundledRoot + sep) };
 }
 

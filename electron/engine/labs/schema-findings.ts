@@ -1,6 +1,7 @@
 // Validation of lab.yaml data against the zod schema, with zod's issues rewritten for lab
 // authors: one finding per problem, at the field (or unknown key) it is about.
 import { z } from 'zod';
+import { nearest } from '../did-you-mean.js';
 import { type FieldPath, type Finding, fieldMessage, fieldPath } from './lab-yaml.js';
 import { Answer, Check, Lab, RENAMED_KINDS } from './schema.js';
 
@@ -138,27 +139,8 @@ function allowedKeys(data: unknown, path: FieldPath): string[] {
 }
 
 function didYouMean(key: string, allowed: string[]): string {
-  const limit = Math.max(1, Math.floor(key.length / 3));
-  let best: string | undefined;
-  let bestDistance = limit + 1;
-  for (const candidate of allowed) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
+  const best = nearest(key, allowed);
   return best === undefined ? '' : ` (did you mean "${best}"?)`;
-}
-
-/** Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 const TYPE_NAMES: Record<string, string> = {
