@@ -1,7 +1,7 @@
 // `labvisor completion bash|zsh|fish`: a completion script for the shell, made from help.ts
 // (commands and their options), with bundled lab ids for `run` and `test`, read when completing.
 import { HELP, flagsOf } from '../help.js';
-import { out, UsageError } from '../output.js';
+import { UsageError } from '../output.js';
 
 const USAGE = 'usage: labvisor completion bash|zsh|fish';
 const LAB_COMMANDS = ['run', 'test'];

@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { connectEngine } from '../../engine/machines/docker-engine.js';
 import { gc } from '../../engine/sessions/gc.js';
-import { printJson, say } from '../output.js';
+import { gcJson } from '../json-shapes.js';
+import { out, printJson, say } from '../output.js';
 
 export async function gcCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -11,15 +12,19 @@ export async function gcCommand(args: string[]): Promise<number> {
   const { docker } = await connectEngine();
   const dryRun = values['dry-run'] ?? false;
   const report = await gc(docker, { dryRun, all: values.all, images: values.images });
-  if (values.json) printJson({ dryRun, ...report });
+  if (values.json) {
+    printJson(gcJson(dryRun, report));
+    report.errors.forEach((e) => say(`error: ${e}`));
+    return report.errors.length ? 1 : 0;
+  }
   const verb = dryRun ? 'would remove' : 'removed';
   for (const s of report.sessions) {
-    say(`session ${s.id} (${s.lab || 'unknown lab'}, owner ${s.owner || 'unknown'}, ${s.state}): ${verb} ` +
+    out(`session ${s.id} (${s.lab || 'unknown lab'}, owner ${s.owner || 'unknown'}, ${s.state}): ${verb} ` +
       `${s.containers.length} container(s), ${s.volumes.length} volume(s), ${s.networks.length} network(s), ${s.images.length} image tag(s)`);
   }
-  for (const img of report.images) say(`image ${img}: ${verb}`);
-  for (const h of report.helpers) say(`helper container ${h}: ${verb}`);
-  if (!report.sessions.length && !report.images.length && !report.helpers.length) say('Nothing to collect.');
+  for (const img of report.images) out(`image ${img}: ${verb}`);
+  for (const h of report.helpers) out(`helper container ${h}: ${verb}`);
+  if (!report.sessions.length && !report.images.length && !report.helpers.length) out('Nothing to collect.');
   report.errors.forEach((e) => say(`error: ${e}`));
   return report.errors.length ? 1 : 0;
 }

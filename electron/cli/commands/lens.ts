@@ -7,7 +7,7 @@ import { recordAccess } from '../../engine/lenses/machine-access.js';
 import { processLens } from '../../engine/lenses/process-lens.js';
 import { kernelLens } from '../../engine/lenses/kernel-lens.js';
 import { readFootprints, sampleFootprint } from '../../engine/lenses/footprint.js';
-import { printJson, say, UsageError } from '../output.js';
+import { out, printJson, UsageError } from '../output.js';
 
 const USAGE = 'usage: labvisor lens processes|kernels|footprint [--json] [--session ID]';
 const kb = (n: number | undefined) => (n === undefined ? '' : n >= 10240 ? `${Math.round(n / 1024)} MiB` : `${n} KiB`);
@@ -27,7 +27,7 @@ export async function lens(args: string[]): Promise<number> {
     else {
       for (const o of result.owners) {
         const extra = o.kind === 'vm' ? ` — QEMU pid ${o.qemuPid}; the guest runs ${o.guestProcesses ?? '?'} processes of its own` : o.initPid ? ` — init pid ${o.initPid}` : '';
-        say(`${o.kind.padEnd(9)} ${o.name}: ${o.processes} process(es), ${kb(o.rssKb)}${extra}`);
+        out(`${o.kind.padEnd(9)} ${o.name}: ${o.processes} process(es), ${kb(o.rssKb)}${extra}`);
       }
     }
     return 0;
@@ -37,9 +37,9 @@ export async function lens(args: string[]): Promise<number> {
     if (values.json) printJson(result);
     else {
       for (const shared of [true, false]) {
-        say(shared ? 'Share the host\'s kernel:' : 'Own kernel:');
+        out(shared ? 'Share the host\'s kernel:' : 'Own kernel:');
         for (const m of result.machines.filter((x) => x.sharesHostKernel === shared)) {
-          say(`  ${m.kind.padEnd(9)} ${m.name}: ${m.error ?? `${m.kernel}, boot id ${m.bootId}, up ${Math.round(m.uptimeS ?? 0)} s, ${kb(m.memTotalKb)}, ${m.cpus} CPU(s)`}`);
+          out(`  ${m.kind.padEnd(9)} ${m.name}: ${m.error ?? `${m.kernel}, boot id ${m.bootId}, up ${Math.round(m.uptimeS ?? 0)} s, ${kb(m.memTotalKb)}, ${m.cpus} CPU(s)`}`);
         }
       }
     }
@@ -51,9 +51,9 @@ export async function lens(args: string[]): Promise<number> {
   if (values.json) printJson({ runs });
   else {
     for (const r of runs) {
-      say(`${r.lab} (session ${r.session}, ${r.startedAt})`);
+      out(`${r.lab} (session ${r.session}, ${r.startedAt})`);
       const last = r.samples.at(-1)?.memKb ?? {};
-      for (const m of r.machines) say(`  ${m.kind.padEnd(9)} ${m.name}: ready in ${m.readyMs} ms${m.accel ? ` (${m.accel})` : ''}${last[m.name] !== undefined ? `, ${kb(last[m.name])} now` : ''}`);
+      for (const m of r.machines) out(`  ${m.kind.padEnd(9)} ${m.name}: ready in ${m.readyMs} ms${m.accel ? ` (${m.accel})` : ''}${last[m.name] !== undefined ? `, ${kb(last[m.name])} now` : ''}`);
     }
   }
   return 0;

@@ -7,7 +7,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Lab } from '../../engine/labs/schema.js';
 import { packageRoot } from '../../engine/paths.js';
-import { say, UsageError } from '../output.js';
+import { out, UsageError } from '../output.js';
 import { scaffoldFiles } from './new-lab-template.js';
 
 const USAGE = 'usage: labvisor new ID [--dir PATH]';
@@ -35,8 +35,8 @@ export async function newLab(args: string[]): Promise<number> {
 
   const near = relative(process.cwd(), target);
   const shown = near.startsWith('..') ? target : near;
-  say(`Created lab "${id}" in ${shown}:`);
-  for (const path of Object.keys(files)) say(`  ${path}`);
-  say(`\nNext:\n  labvisor lint ${shown}\n  labvisor test ${shown}     # setup, then per step: check fails, solution, check passes\n  labvisor run ${shown}      # try it as a learner\nWriting labs: docs/writing-labs.md`);
+  out(`Created lab "${id}" in ${shown}:`);
+  for (const path of Object.keys(files)) out(`  ${path}`);
+  out(`\nNext:\n  labvisor lint ${shown}\n  labvisor test ${shown}     # setup, then per step: check fails, solution, check passes\n  labvisor run ${shown}      # try it as a learner\nWriting labs: docs/writing-labs.md`);
   return 0;
 }

@@ -12,6 +12,7 @@ import { solveLab, type StepOutcome } from '../../engine/sessions/solve-lab.js';
 import { catchUp, stepsBefore, type CatchUpStep } from '../../engine/sessions/catch-up.js';
 import { markKept } from '../../engine/sessions/registry.js';
 import { containerName } from '../../engine/sessions/names.js';
+import { catchUpStepJson, machineJson, stepJson } from '../json-shapes.js';
 import { printJson, say, UsageError } from '../output.js';
 import { progressView } from '../progress-view.js';
 import { connectAndCollect } from './engine-connection.js';
@@ -71,7 +72,7 @@ export async function run(args: string[]): Promise<number> {
       say(`Catching up to step ${ids.indexOf(to) + 1} "${to}": ${stepsBefore(session, to).length} earlier step(s)`);
       const result = await catchUp(session, to, { onStep: (s) => say(catchUpLine(s)) });
       caughtUp = result.reached === to;
-      if (values.json) printJson({ lab: loaded.lab.id, ok: caughtUp, session: session.id, reached: result.reached, steps: result.steps });
+      if (values.json) printJson({ lab: loaded.lab.id, ok: caughtUp, session: session.id, kept: !!values.keep, machines: session.machines.map(machineJson), reached: result.reached, steps: result.steps.map(catchUpStepJson) });
       say(caughtUp ? `At step "${to}": every earlier step passed.`
         : `Stopped at step "${result.reached}": its check does not pass (see above). The lab runs there, for you to finish it.`);
     }
@@ -88,7 +89,7 @@ export async function run(args: string[]): Promise<number> {
     const ok = steps.length === loaded.lab.steps.length && steps.every((s) => s.ok);
     if (values.keep) await keep(session);
     else await session.stop();
-    if (values.json) printJson(runJson(loaded.lab.id, ok, session, steps));
+    if (values.json) printJson(runJson(loaded.lab.id, ok, !!values.keep, session, steps));
     say(ok ? `Lab "${loaded.lab.id}" solved: every step passed.` : `Lab "${loaded.lab.id}" did not pass.`);
     return ok ? 0 : 1;
   });
@@ -109,6 +110,6 @@ function catchUpLine(s: CatchUpStep): string {
   return `${s.ok ? 'ok  ' : 'FAIL'} ${s.id.padEnd(16)} ${String(s.ms).padStart(6)} ms  ${said}`;
 }
 
-function runJson(lab: string, ok: boolean, session: LabSession, steps: StepOutcome[]) {
-  return { lab, ok, session: session.id, machines: session.machines, steps };
+function runJson(lab: string, ok: boolean, kept: boolean, session: LabSession, steps: StepOutcome[]) {
+  return { lab, ok, session: session.id, kept, machines: session.machines.map(machineJson), steps: steps.map(stepJson) };
 }

@@ -4,7 +4,7 @@ import { connectEngine } from '../../engine/machines/docker-engine.js';
 import { findSessionResources, removeSessionResources } from '../../engine/sessions/cleanup.js';
 import { isSessionId } from '../../engine/sessions/names.js';
 import { removeRecord } from '../../engine/sessions/registry.js';
-import { say, UsageError } from '../output.js';
+import { out, say, UsageError } from '../output.js';
 
 export async function stop(args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
@@ -18,7 +18,7 @@ export async function stop(args: string[]): Promise<number> {
     const errors = await removeSessionResources(docker, res);
     await removeRecord(id);
     const count = res.containers.length + res.volumes.length + res.networks.length + res.images.length;
-    say(count ? `Session ${id}: removed ${res.containers.length} container(s) (VM runners included), ${res.volumes.length} volume(s), ${res.networks.length} network(s), ${res.images.length} image tag(s)` : `Session ${id}: nothing left to remove`);
+    out(count ? `Session ${id}: removed ${res.containers.length} container(s) (VM runners included), ${res.volumes.length} volume(s), ${res.networks.length} network(s), ${res.images.length} image tag(s)` : `Session ${id}: nothing left to remove`);
     errors.forEach((e) => say(`  ${e}`));
     if (errors.length) failed++;
   }

@@ -6,6 +6,7 @@ import { loadLab } from '../../engine/labs/load.js';
 import type { Step } from '../../engine/labs/schema.js';
 import { LabSession } from '../../engine/sessions/lab-session.js';
 import { solveLab, type StepOutcome } from '../../engine/sessions/solve-lab.js';
+import { machineJson, stepJson } from '../json-shapes.js';
 import { printJson, say, UsageError } from '../output.js';
 import { progressView } from '../progress-view.js';
 import { connectAndCollect } from './engine-connection.js';
@@ -60,7 +61,7 @@ export async function test(args: string[]): Promise<number> {
 
     if (values.keep) await keep(session);
     else await session.stop();
-    if (values.json) printJson({ lab: lab.id, ok, session: session.id, kept: !!values.keep, machines: session.machines, steps });
+    if (values.json) printJson({ lab: lab.id, ok, session: session.id, kept: !!values.keep, machines: session.machines.map(machineJson), steps: steps.map(stepJson) });
     say(ok ? `Lab "${lab.id}" passed: ${total} step(s) in ${seconds(Date.now() - began)}.` : `Lab "${lab.id}" failed at step "${failed?.id}".`);
     return ok ? 0 : 1;
   });
