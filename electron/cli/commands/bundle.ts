@@ -17,10 +17,10 @@ const USAGE = 'usage: labvisor bundle create FILE [--labs ID…] [--platform lin
 const WORDS: Record<string, string> = { save: 'saving images', verify: 'verifying', load: 'loading images', labs: 'unpacking labs' };
 
 /** Byte progress as a task line of the usual progress view: done of total, rate, ETA. */
-function byteProgress(): (p: Omit<BundleProgress, 'phase'> & { phase: string }) => void {
+function byteProgress(): ((p: Omit<BundleProgress, 'phase'> & { phase: string }) => void) & { stop(): void } {
   const view = progressView();
   const began = new Map<string, number>();
-  return (p) => {
+  return Object.assign((p: Omit<BundleProgress, 'phase'> & { phase: string }) => {
     if (!began.has(p.phase)) began.set(p.phase, Date.now());
     const eta = p.etaS === undefined ? '' : `, ETA ${p.etaS} s`;
     const done = p.doneBytes >= p.totalBytes && p.phase !== 'save';
@@ -28,7 +28,7 @@ function byteProgress(): (p: Omit<BundleProgress, 'phase'> & { phase: string }) 
       task: `bundle ${WORDS[p.phase] ?? p.phase}`, phase: `${megabytes(p.doneBytes)} of ${megabytes(p.totalBytes)}, ${megabytes(p.rateBps)}/s${eta}`,
       current: Math.min(p.doneBytes, p.totalBytes), total: p.totalBytes, elapsedMs: Date.now() - began.get(p.phase)!, ...(done ? { state: 'done' as const } : {}),
     });
-  };
+  }, { stop: view.stop });
 }
 
 /** Ctrl-C stops the work through its signal, so it can undo what it began (temp file, loaded tags). */
@@ -73,7 +73,9 @@ async function create(args: string[]): Promise<number> {
   const platforms = (values.platform ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   const { docker, info } = await connectEngine();
   say(`Making a bundle of ${labs.length ? labs.join(', ') : 'every bundled lab'} from ${info.target} (each lab starts once to make what it needs)`);
-  const result = await whileInterruptible((signal) => createBundle(docker, info, file, { labs, platforms, progress: progressView(), onSave: byteProgress(), signal }));
+  const [progress, onSave] = [progressView(), byteProgress()];
+  const result = await whileInterruptible((signal) => createBundle(docker, info, file, { labs, platforms, progress, onSave, signal }))
+    .finally(() => { progress.stop(); onSave.stop(); });
   if (values.json) printJson(result);
   else say(`Wrote ${result.file}: ${megabytes(result.bytes)}, ${result.manifest.labs.length} lab(s), ${result.manifest.images.length} image(s) in ${(result.ms / 1000).toFixed(1)} s`);
   return 0;
@@ -83,7 +85,8 @@ async function load(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError(USAGE);
   const { docker, info } = await connectEngine();
-  const result = await whileInterruptible((signal) => loadBundle(docker, info, positionals[0]!, { onProgress: byteProgress(), signal }));
+  const onProgress = byteProgress();
+  const result = await whileInterruptible((signal) => loadBundle(docker, info, positionals[0]!, { onProgress, signal })).finally(onProgress.stop);
   if (values.json) printJson(result);
   else {
     say(`Loaded ${result.images.length} image(s) and ${result.labs.length} lab(s) (${megabytes(result.bytes)}) in ${(result.ms / 1000).toFixed(1)} s: ${result.labs.join(', ')}`);

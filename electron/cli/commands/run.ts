@@ -63,7 +63,8 @@ export async function run(args: string[]): Promise<number> {
 
   return withInterruptCleanup(() => session.stop(), async () => {
     say(`Starting lab "${loaded.lab.id}" (session ${session.id}) on ${info.target}`);
-    await session.start({ trust: bundled || values.trust, progress: progressView() });
+    const progress = progressView();
+    await session.start({ trust: bundled || values.trust, progress }).finally(() => progress.stop());
     for (const m of session.machines) say(`  ${m.name.padEnd(12)} ${m.kind.padEnd(10)} ready in ${m.readyMs} ms`);
 
     let caughtUp = true;

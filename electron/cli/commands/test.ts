@@ -46,7 +46,8 @@ export async function test(args: string[]): Promise<number> {
   return withInterruptCleanup(() => session.stop(), async () => {
     say(`Testing lab "${lab.id}" (session ${session.id}) on ${info.target}`);
     const began = Date.now();
-    await session.start({ trust: bundled || values.trust, progress: progressView() });
+    const progress = progressView();
+    await session.start({ trust: bundled || values.trust, progress }).finally(() => progress.stop());
     say(`setup    ${seconds(Date.now() - began)}  ${session.machines.map((m) => `${m.name} (${m.kind}) ${m.unavailable ? 'unavailable' : `${m.readyMs} ms`}`).join(', ')}`);
 
     const total = lab.steps.length;
