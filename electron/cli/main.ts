@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     out(version());
     return 0;
   }
-  if (name === 'help') return helpFor(args[0]);
+  if (name === 'help') return helpFor(asksHelp(args) ? 'help' : args[0]);
   const command = COMMANDS[name];
   if (!command) return unknownCommand(name);
   if (asksHelp(args)) return helpFor(name);
