@@ -23,7 +23,7 @@ export const HELP: Record<string, CommandHelp> = {
   },
   ps: {
     summary: 'list live lab sessions: id, lab, age, machines, whether their owner runs',
-    usage: ['labvisor ps [--json]'], options: [JSON_OPT], examples: ['labvisor ps', 'labvisor stop $(labvisor ps --json | jq -r \'.sessions[].id\')'],
+    usage: ['labvisor ps [--json]'], options: [JSON_OPT], examples: ['labvisor ps', 'labvisor ps --json | jq -r \'.sessions[] | select(.kept) | .id\''],
   },
   doctor: {
     summary: 'check the Docker engine, QEMU, guest kernel and base image (starts a helper container and boots a VM to probe)',

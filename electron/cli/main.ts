@@ -60,7 +60,7 @@ const asksHelp = (args: string[]): boolean => {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h') return helpFor(undefined);
-  if (name === '--version' || name === '-v' || name === 'version') {
+  if (name === '--version' || name === '-v') {
     out(version());
     return 0;
   }
@@ -71,9 +71,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(args);
   } catch (err) {
-    if (err instanceof TypeError && /parseArgs|Unknown option|Unexpected argument|argument missing/i.test(err.message)) {
-      return report(new UsageError(`${err.message}\nRun \`labvisor ${name} --help\` for its usage.`));
-    }
+    // node:util parseArgs's errors (unknown option, missing value) are usage errors too.
+    const parseError = String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    if (err instanceof UsageError || parseError) return report(new UsageError(`${(err as Error).message}\nRun \`labvisor ${name} --help\` for its usage.`));
     return report(err);
   }
 }
