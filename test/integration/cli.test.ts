@@ -106,6 +106,15 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
     assert.match(r.stderr, new RegExp(`labvisor stop ${session}`));
     await cli(['gc']);
     assert.deepEqual((await labelled(docker, session)).volumes, [`lv-${session}-data`], 'gc keeps a kept session');
+    const ps = await cli(['ps', '--json']);
+    assert.equal(ps.code, 0, ps.stderr);
+    const listed = (JSON.parse(ps.stdout) as { schemaVersion: number; sessions: { id: string; lab: string; kept: boolean; owner: string; machines: string[] }[] });
+    assert.equal(listed.schemaVersion, 1);
+    const mine = listed.sessions.find((s) => s.id === session);
+    assert.deepEqual([mine?.lab, mine?.kept, mine?.owner], ['probe-lab', true, 'dead'], 'ps lists the kept session; its runner has exited');
+    assert.ok(mine!.machines.includes(`lv-${session}-box`) && mine!.machines.includes(`lv-${session}-web`), mine!.machines.join(', '));
+    const table = await cli(['ps']);
+    assert.match(table.stdout, new RegExp(`^${session} +probe-lab +\\S+ +dead\\+kept +.*lv-${session}-box`, 'm'));
     const stop = await cli(['stop', session]);
     assert.equal(stop.code, 0, stop.stderr);
     assert.deepEqual(await labelled(docker, session), nothing);

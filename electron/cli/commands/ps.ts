@@ -15,18 +15,23 @@ export interface PsSession {
   owner: OwnerState; kept: boolean;
 }
 
-async function machinesBySession(): Promise<{ machines: Map<string, { lab: string; owner: string; names: string[] }> } | undefined> {
+/** `created`: the earliest machine's start (ms), the age of a session known only from the engine. */
+type Running = Map<string, { lab: string; owner: string; names: string[]; created: number }>;
+
+/** Running machine containers by session, from the engine's labels; undefined when the engine cannot be asked. */
+async function machinesBySession(): Promise<Running | undefined> {
   try {
-    const { docker } = await connectEngine();
-    const containers = await docker.listContainers({ filters: { label: [LABEL.session, `${LABEL.role}=machine`] } });
-    const machines = new Map<string, { lab: string; owner: string; names: string[] }>();
+    const engine = await connectEngine();
+    const containers = await engine.docker.listContainers({ filters: { label: [LABEL.session, `${LABEL.role}=machine`] } }).finally(() => engine.close());
+    const machines: Running = new Map();
     for (const c of containers) {
       const id = c.Labels[LABEL.session]!;
-      const entry = machines.get(id) ?? { lab: c.Labels[LABEL.lab] ?? '', owner: c.Labels[LABEL.owner] ?? '', names: [] };
+      const entry = machines.get(id) ?? { lab: c.Labels[LABEL.lab] ?? '', owner: c.Labels[LABEL.owner] ?? '', names: [], created: Infinity };
+      entry.created = Math.min(entry.created, c.Created * 1000);
       entry.names.push((c.Names[0] ?? c.Id).replace(/^\//, ''));
       machines.set(id, entry);
     }
-    return { machines };
+    return machines;
   } catch (err) {
     say(`labvisor: the engine could not be asked for machines (${(err as Error).message.split('\n')[0]}); showing the session records only`);
     return undefined;
@@ -40,12 +45,16 @@ export async function listSessions(now = Date.now()): Promise<PsSession[]> {
     const created = Date.parse(r.createdAt);
     sessions.set(r.id, {
       id: r.id, lab: r.lab, createdAt: r.createdAt, ageS: Number.isNaN(created) ? null : Math.round((now - created) / 1000),
-      machines: engine ? engine.machines.get(r.id)?.names.sort() ?? [] : null, owner: ownerState(parseOwner(r.owner)), kept: r.kept ?? false,
+      machines: engine ? engine.get(r.id)?.names.sort() ?? [] : null, owner: ownerState(parseOwner(r.owner)), kept: r.kept ?? false,
     });
   }
   // Running machines of a session without a record (its data folder is another user's or was removed).
-  for (const [id, m] of engine?.machines ?? []) {
-    if (!sessions.has(id)) sessions.set(id, { id, lab: m.lab, createdAt: null, ageS: null, machines: m.names.sort(), owner: ownerState(parseOwner(m.owner)), kept: false });
+  for (const [id, m] of engine ?? []) {
+    if (sessions.has(id)) continue;
+    sessions.set(id, {
+      id, lab: m.lab, createdAt: new Date(m.created).toISOString(), ageS: Math.round((now - m.created) / 1000),
+      machines: m.names.sort(), owner: ownerState(parseOwner(m.owner)), kept: false,
+    });
   }
   return [...sessions.values()].sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.id.localeCompare(b.id));
 }
