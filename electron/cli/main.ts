@@ -57,7 +57,16 @@ const asksHelp = (args: string[]): boolean => {
   return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 };
 
+/** The reader went away (`labvisor lint labs | head`): stop quietly, as a program killed by SIGPIPE would. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(128 + 13);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h') return helpFor(undefined);
   if (name === '--version' || name === '-v') {

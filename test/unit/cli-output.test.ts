@@ -2,7 +2,7 @@
 // for the commands that need no engine: ls, ps (engine unreachable), lint, schema, completion.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +95,16 @@ test('lint PATH finds labs at any depth below it, but not inside node_modules or
   const none = await labvisor(['lint', empty]);
   assert.equal(none.code, 1);
   assert.match(none.stderr, /no lab\.yaml found at or below/);
+});
+
+test('lint takes a lab.yaml for its folder; a closed pipe ends the command quietly with 141', async () => {
+  const one = await labvisor(['lint', join(fixture('vm-lab'), 'lab.yaml')]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stdout, /^ok +vm-lab /);
+  // head exits after one line; labvisor's next writes meet a closed pipe.
+  const piped = spawnSync('bash', ['-c', `node "${join(packageRoot(), 'bin', 'labvisor.js')}" lint labs | head -1; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+  assert.match(piped.stdout, /^ok +\S+ \(.*\)\nexit 141\n$/);
+  assert.doesNotMatch(piped.stderr, /EPIPE|at /, 'no stack trace');
 });
 
 test('schema prints the JSON Schema itself (no schemaVersion of ours)', async () => {

@@ -1,7 +1,7 @@
 // `labvisor lint PATH… [--json]`: every lab at or below the paths, every error with its
 // file:line:col. Results on stdout (`lint labs | less`), the summary too.
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLab } from '../../engine/labs/load.js';
 import { formatDiagnostic, LabFormatError, type Diagnostic } from '../../engine/labs/diagnostics.js';
@@ -11,9 +11,10 @@ import { out, printJson, say, UsageError } from '../output.js';
 const SKIP = new Set(['node_modules', 'dist', 'build', 'out', 'coverage']);
 const MAX_DEPTH = 8;
 
-/** `target` when it is a lab folder, else the lab folders below it (not below a lab folder), sorted. */
+/** `target` when it is a lab folder (or its lab.yaml), else the lab folders below it (not below a lab folder), sorted. */
 export async function findLabsBelow(target: string): Promise<string[]> {
-  const root = resolve(target);
+  const given = resolve(target);
+  const root = basename(given) === 'lab.yaml' ? dirname(given) : given; // `lint labs/x/lab.yaml` too
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new Error(`${target}: no such folder`);
   const found: string[] = [];
