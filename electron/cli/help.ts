@@ -22,11 +22,11 @@ export const HELP: Record<string, CommandHelp> = {
     usage: ['labvisor ls [--json]'], options: [JSON_OPT], examples: ['labvisor ls', 'labvisor ls --json | jq -r \'.labs[].id\''],
   },
   ps: {
-    summary: 'list live lab sessions: id, lab, age, machines, whether their owner runs',
+    summary: 'list lab sessions: id, lab, age, machines, whether their owner still runs',
     usage: ['labvisor ps [--json]'], options: [JSON_OPT], examples: ['labvisor ps', 'labvisor ps --json | jq -r \'.sessions[] | select(.kept) | .id\''],
   },
   doctor: {
-    summary: 'check the Docker engine, QEMU, guest kernel and base image (starts a helper container and boots a VM to probe)',
+    summary: 'check the Docker engine, QEMU, guest kernel and base image (runs a short-lived helper container on the engine)',
     usage: ['labvisor doctor [--json]'], options: [JSON_OPT], examples: ['labvisor doctor', 'labvisor doctor | grep FAIL'],
   },
   lint: {
