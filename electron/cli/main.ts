@@ -3,10 +3,9 @@
 // exit 2, `--json` carries a schemaVersion.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nearest } from '../engine/did-you-mean.js';
 import { packageRoot } from '../engine/paths.js';
 import { commandHelp, globalHelp, HELP } from './help.js';
-import { out, report, say, UsageError } from './output.js';
+import { didYouMean, out, report, say, UsageError } from './output.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -45,8 +44,7 @@ function helpFor(name: string | undefined): number {
 }
 
 function unknownCommand(name: string): number {
-  const guess = nearest(name, Object.keys(HELP));
-  say(`labvisor: unknown command "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
+  say(`labvisor: unknown command "${name}"${didYouMean(name, Object.keys(HELP))}`);
   say('Run `labvisor --help` for the list of commands.');
   return 2;
 }

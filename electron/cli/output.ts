@@ -1,6 +1,7 @@
 // How commands talk: results on stdout (JSON when asked), progress and logs on stderr, and every error turned into
 // its one clear message instead of a stack trace (error-words.ts; the unforeseen ones' details
 // go to a log file that the line names).
+import { nearest } from '../engine/did-you-mean.js';
 import { LabFormatError } from '../engine/labs/diagnostics.js';
 import { BaseImageUnavailableError, BootTimeout, EngineUnreachableError, ErrorInWords, ImageBuildError, TrustRequiredError } from '../engine/errors.js';
 import { errorInWords } from '../engine/error-words.js';
@@ -19,6 +20,12 @@ export const printJson = (value: object): void => {
 };
 
 export class UsageError extends Error {}
+
+/** ` (did you mean "run"?)` for a mistyped word, or '' when nothing is close. */
+export function didYouMean(word: string, known: readonly string[]): string {
+  const guess = nearest(word, known);
+  return guess === undefined ? '' : ` (did you mean "${guess}"?)`;
+}
 
 const KNOWN = [LabFormatError, EngineUnreachableError, BaseImageUnavailableError, TrustRequiredError, ImageBuildError, BootTimeout, ErrorInWords, UsageError];
 

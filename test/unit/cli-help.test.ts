@@ -86,6 +86,15 @@ test('an unknown option or a missing argument: exit 2, pointing at the command\'
   }
 });
 
+test('an unknown subcommand of bundle or lens: exit 2, did you mean', async () => {
+  const bundle = await labvisor(['bundle', 'crate', 'x.bundle']);
+  assert.equal(bundle.code, 2);
+  assert.match(bundle.stderr, /unknown bundle command "crate" \(did you mean "create"\?\)/);
+  const lens = await labvisor(['lens', 'kernel'], { DOCKER_HOST: 'unix:///nonexistent/labvisor.sock' });
+  assert.equal(lens.code, 2);
+  assert.match(lens.stderr, /unknown lens "kernel" \(did you mean "kernels"\?\)/);
+});
+
 test('an unknown bundled lab: exit 2, did you mean, and the bundled labs', async () => {
   for (const command of ['run', 'test']) {
     const r = await labvisor([command, 'fist-steps'], { DOCKER_HOST: 'unix:///nonexistent/labvisor.sock' });

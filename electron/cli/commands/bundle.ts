@@ -8,7 +8,7 @@ import { megabytes, type BundleManifest } from '../../engine/images/bundle-manif
 import type { BundleProgress } from '../../engine/images/bundle-progress.js';
 import { readManifest } from '../../engine/images/bundle-read.js';
 import { connectEngine } from '../../engine/machines/docker-engine.js';
-import { printJson, say, UsageError } from '../output.js';
+import { didYouMean, printJson, say, UsageError } from '../output.js';
 import { progressView } from '../progress-view.js';
 
 const USAGE = 'usage: labvisor bundle create FILE [--labs ID…] [--platform linux/amd64,…] [--json]\n' +
@@ -109,7 +109,7 @@ const SUB: Record<string, (args: string[]) => Promise<number>> = { create, load,
 export async function bundle(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const run = sub ? SUB[sub] : undefined;
-  if (!run) throw new UsageError(sub ? `unknown bundle command "${sub}"\n${USAGE}` : USAGE);
+  if (!run) throw new UsageError(sub ? `unknown bundle command "${sub}"${didYouMean(sub, Object.keys(SUB))}\n${USAGE}` : USAGE);
   try {
     return await run(rest);
   } catch (err) {

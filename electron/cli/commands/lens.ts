@@ -7,7 +7,7 @@ import { recordAccess } from '../../engine/lenses/machine-access.js';
 import { processLens } from '../../engine/lenses/process-lens.js';
 import { kernelLens } from '../../engine/lenses/kernel-lens.js';
 import { readFootprints, sampleFootprint } from '../../engine/lenses/footprint.js';
-import { out, printJson, UsageError } from '../output.js';
+import { didYouMean, out, printJson, UsageError } from '../output.js';
 
 const USAGE = 'usage: labvisor lens processes|kernels|footprint [--json] [--session ID]';
 const kb = (n: number | undefined) => (n === undefined ? '' : n >= 10240 ? `${Math.round(n / 1024)} MiB` : `${n} KiB`);
@@ -15,7 +15,9 @@ const kb = (n: number | undefined) => (n === undefined ? '' : n >= 10240 ? `${Ma
 export async function lens(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, session: { type: 'string' } } });
   const [which, ...rest] = positionals;
-  if (!which || rest.length || !['processes', 'kernels', 'footprint'].includes(which)) throw new UsageError(USAGE);
+  const lenses = ['processes', 'kernels', 'footprint'];
+  if (which && !lenses.includes(which)) throw new UsageError(`unknown lens "${which}"${didYouMean(which, lenses)}\n${USAGE}`);
+  if (!which || rest.length) throw new UsageError(USAGE);
   const session = values.session;
   if (session !== undefined && !isSessionId(session)) throw new UsageError(`"${session}" is not a session id (8 lowercase letters and digits)`);
   const { docker } = await connectEngine();

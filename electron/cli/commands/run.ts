@@ -4,7 +4,6 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { nearest } from '../../engine/did-you-mean.js';
 import { loadLab } from '../../engine/labs/load.js';
 import { bundledLabsDir } from '../../engine/paths.js';
 import { LabSession } from '../../engine/sessions/lab-session.js';
@@ -13,7 +12,7 @@ import { catchUp, stepsBefore, type CatchUpStep } from '../../engine/sessions/ca
 import { markKept } from '../../engine/sessions/registry.js';
 import { containerName } from '../../engine/sessions/names.js';
 import { catchUpStepJson, machineJson, stepJson } from '../json-shapes.js';
-import { printJson, say, UsageError } from '../output.js';
+import { didYouMean, printJson, say, UsageError } from '../output.js';
 import { progressView } from '../progress-view.js';
 import { connectAndCollect } from './engine-connection.js';
 
@@ -23,8 +22,7 @@ export function resolveLab(arg: string): { dir: string; bundled: boolean } {
   const dir = existsSync(arg) ? realpathSync(arg) : join(bundledRoot, arg);
   if (!existsSync(dir)) {
     const ids = readdirSync(bundledRoot).filter((name) => existsSync(join(bundledRoot, name, 'lab.yaml'))).sort();
-    const guess = nearest(arg, ids);
-    throw new UsageError(`no lab "${arg}": not a folder, nor a bundled lab${guess ? ` (did you mean "${guess}"?)` : ''}\nbundled labs: ${ids.join(', ')}`);
+    throw new UsageError(`no lab "${arg}": not a folder, nor a bundled lab${didYouMean(arg, ids)}\nbundled labs: ${ids.join(', ')}`);
   }
   return { dir, bundled: dir.startsWith(bundledRoot + sep) };
 }
@@ -57,7 +55,7 @@ export async function run(args: string[]): Promise<number> {
   const { dir, bundled } = resolveLab(positionals[0]!);
   const loaded = await loadLab(dir);
   const ids = loaded.lab.steps.map((s) => s.id);
-  if (values.to !== undefined && !ids.includes(values.to)) throw new UsageError(`lab "${loaded.lab.id}" has no step "${values.to}"; its steps are: ${ids.join(', ')}`);
+  if (values.to !== undefined && !ids.includes(values.to)) throw new UsageError(`lab "${loaded.lab.id}" has no step "${values.to}"${didYouMean(values.to, ids)}; its steps are: ${ids.join(', ')}`);
   const { docker, info } = await connectAndCollect();
   const session = new LabSession(docker, info, loaded);
 
