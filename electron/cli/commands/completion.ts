@@ -32,7 +32,7 @@ complete -F _labvisor labvisor
 }
 
 function zsh(): string {
-  const commands = Object.entries(HELP).map(([c, h]) => `    '${c}:${h.summary.replace(/[':]/g, ' ')}'`).join('\n');
+  const commands = Object.entries(HELP).map(([c, h]) => `    '${c}:${h.summary.replace(/'/g, "'\\''")}'`).join('\n');
   const cases = Object.keys(HELP).map((c) => `    ${c}) opts=(${[...flagsOf(c), '--help'].join(' ')});;`).join('\n');
   return `#compdef labvisor
 # labvisor completion for zsh: labvisor completion zsh > "\${fpath[1]}/_labvisor"
@@ -53,7 +53,8 @@ ${cases}
     *) _files;;
   esac
 }
-compdef _labvisor labvisor
+# Autoloaded from fpath the file is the function's body; sourced, it registers the function.
+if [ "$funcstack[1]" = "_labvisor" ]; then _labvisor "$@"; else compdef _labvisor labvisor; fi
 `;
 }
 
