@@ -3,7 +3,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../electron/engine/paths.js';
@@ -130,4 +130,23 @@ test('completion: a bash script bash accepts, and zsh and fish scripts naming ev
     assert.match(fish.stdout, new RegExp(`-a ${name} -d `));
   }
   assert.match(fish.stdout, /__fish_seen_subcommand_from run' -l solve/);
+});
+
+const hasShell = (shell: string) => spawnSync(shell, ['-c', 'true']).status === 0;
+
+test('completion: zsh and fish accept their scripts, and fish completes labs and options', { skip: !hasShell('zsh') || !hasShell('fish') ? 'zsh or fish is not installed' : false }, async () => {
+  const zsh = await labvisor(['completion', 'zsh']);
+  execFileSync('zsh', ['-n'], { input: zsh.stdout });
+  const fish = await labvisor(['completion', 'fish']);
+  // fish runs `labvisor ls --json` for lab ids: put a `labvisor` on its PATH.
+  const bin = join(scratch, 'bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(join(packageRoot(), 'bin', 'labvisor.js'), join(bin, 'labvisor'));
+  const script = join(scratch, 'labvisor.fish');
+  writeFileSync(script, fish.stdout);
+  execFileSync('fish', ['-n', script]);
+  const completed = execFileSync('fish', ['-c', `source ${script}; complete -C "labvisor run fir"; complete -C "labvisor gc --dr"`], {
+    encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+  });
+  assert.equal(completed, 'first-steps\n--dry-run\n');
 });
