@@ -7,9 +7,6 @@ import { ApiError, type BundleProgress, type Params, type Result } from '../shar
 import type { EngineInfo } from '../engine/machines/docker-engine.js';
 import { BundleError, loadBundle } from '../engine/images/bundle-load.js';
 
-/** Progress events at most this often: a fast disk would otherwise send thousands. */
-const PROGRESS_EVERY_MS = 200;
-
 export class BundleHost {
   private loading = false;
 
@@ -26,15 +23,8 @@ export class BundleHost {
     this.loading = true;
     try {
       const { docker, info } = await this.connect();
-      let sentAt = 0;
-      const result = await loadBundle(docker, info, file, {
-        onProgress: (p) => {
-          const now = Date.now();
-          if (now - sentAt < PROGRESS_EVERY_MS && p.doneBytes < p.totalBytes) return;
-          sentAt = now;
-          this.progress(p);
-        },
-      }).catch((err: unknown) => {
+      // The engine's byte meter already sends a few events a second (images/bundle-progress.ts).
+      const result = await loadBundle(docker, info, file, { onProgress: this.progress }).catch((err: unknown) => {
         throw err instanceof BundleError ? new ApiError('bad-request', err.message) : err;
       });
       for (const dir of result.openedFolders) {
