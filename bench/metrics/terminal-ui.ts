@@ -43,6 +43,7 @@ async function openPlayer(page: Page, url: string): Promise<void> {
   await page.getByRole('button', { name: /^(Open lab|Continue): First steps/ }).click();
   await page.getByRole('button', { name: 'Start lab' }).click();
   await page.getByRole('tab', { name: /^worker/ }).click({ timeout: 180_000 });
+  await page.locator(`${OURS} .xterm-rows`).waitFor(); // the terminal is drawn once its shell answers
   await waitRow(page, OURS, { regex: '[#$] ?$' });
   await typeLine(page, OURS, `PS1='lvb> '`);
   await waitRow(page, OURS, { line: PROMPT_ROW });
@@ -151,8 +152,11 @@ export async function terminalUiMetrics(ctx: BenchContext, browser: Browser): Pr
     return { size: parseFloat(style.fontSize), family: style.fontFamily };
   }, OURS);
   const local = await spawnServer([join(packageRoot(), 'dist', 'bench', 'support', 'local-term-server.js')], 'local terminal server');
-  const worker = await docker(['ps', '-q', '--filter', `label=${LABEL.lab}=first-steps`, '--filter', 'name=-worker$']);
-  if (!worker || worker.includes('\n')) throw new Error(`terminal metrics: expected one first-steps worker container, found ${JSON.stringify(worker)}`);
+  // This server's worker: other runs may have first-steps open on the same engine.
+  const workers = await docker(['ps', '--filter', `label=${LABEL.lab}=first-steps`, '--filter', 'name=-worker$', '--format', `{{.ID}} {{.Label "${LABEL.owner}"}}`]);
+  const mine = workers.split('\n').filter((l) => l.includes(`/${served.child.pid}/`)).map((l) => l.split(' ')[0]!);
+  if (mine.length !== 1) throw new Error(`terminal metrics: expected one first-steps worker container of this server, found ${JSON.stringify(workers)}`);
+  const worker = mine[0]!;
   const pageFor = async (query: string) => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`${local.url}?cols=${cols}&rows=${rows}&size=${font.size}&font=${encodeURIComponent(font.family)}${query}`);

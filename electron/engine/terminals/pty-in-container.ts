@@ -66,8 +66,16 @@ class PtyHelperSource extends SourceEvents implements TerminalSource {
   ) {
     super();
     this.answer = new Promise((resolve) => { this.settleAnswer = resolve; });
-    const demux = new ExecDemuxer((stream, bytes) => { if (stream === 'stdout') this.output(bytes); });
-    socket.on('data', (chunk: Buffer) => demux.push(chunk));
+    // One output per socket read, not per frame: telnetd writes 2 KB at a time, and every piece
+    // would become a message to each UI.
+    let pieces: Buffer[] = [];
+    const demux = new ExecDemuxer((stream, bytes) => { if (stream === 'stdout') pieces.push(bytes); });
+    socket.on('data', (chunk: Buffer) => {
+      demux.push(chunk);
+      if (!pieces.length) return;
+      this.output(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
+      pieces = [];
+    });
     socket.on('error', () => {}); // followed by close
     let ended = false;
     const onEnd = () => { if (!ended) { ended = true; void this.ended(); } };
