@@ -46,7 +46,7 @@ export const eventOf = <T>(c: Client, what: string, pick: (e: EventMessage) => T
 
 /** The session id a startLab reported in its first session event. */
 export const sessionOf = (c: Client, lab: string) =>
-  eventOf(c, `a session of ${lab}`, (e) => (e.event === 'session' && e.session.lab === lab ? e.session.id : undefined));
+  eventOf(c, `a session of ${lab}`, (e) => (e.event === 'session' && e.session.lab === lab ? e.session.id : undefined), 60_000);
 
 /** Containers whose command holds `marker` (a build step's container has no labels of ours). */
 export async function containersRunning(docker: Docker, marker: string): Promise<string[]> {

@@ -7,13 +7,13 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBundle } from '../../electron/engine/images/bundle-create.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
-import { processStartTime } from '../../electron/engine/owner.js';
+import { ownerHost, processStartTime } from '../../electron/engine/owner.js';
 import { containerName } from '../../electron/engine/sessions/names.js';
 import type { SessionInfo } from '../../electron/shared/api.js';
 import {
@@ -93,6 +93,7 @@ describe('kill -9 of labvisor serve, then the next start', { skip: engine.skip }
     assert.equal(existsSync(guests) && readdirSync(guests).some((f) => f.endsWith('.cpio.gz')), false, 'a fresh data dir');
     const first = await served();
     apps.push(first.s);
+    await first.c.ok('openLabFolder', { path: fixture('vm-lab') });
     startWithoutWaiting(first.c, 'vm-lab');
     const s1 = await sessionOf(first.c, 'vm-lab');
     await until('a temp file of the initramfs', () => tempsIn().some((p) => p.startsWith('guests/')) || undefined, 300_000, 5);
@@ -164,5 +165,19 @@ describe('kill -9 of labvisor serve, then the next start', { skip: engine.skip }
     assert.equal(await docker.getImage(ours[0]!.ref).inspect().then((x) => x.Id), ours[0]!.id);
     assert.deepEqual(readdirSync(join(dataDir(), 'bundles', 'loading')), []);
     await stop(next.s);
+
+    // Killed later, once the engine had tagged the lab's image: its journal (as a killed load
+    // leaves it) has the next start remove that tag, the engine being as before the load.
+    const dead = spawnSync('true').pid!;
+    const journal = join(dataDir(), 'bundles', 'loading', `${dead}-0badf00d.json`);
+    writeFileSync(journal, JSON.stringify({
+      owner: `${ownerHost()}/${dead}/1`, bundle: file, images: made.manifest.images.map(({ ref, id }) => ({ ref, id })),
+      before: [...before].map(([ref, id]) => [ref, id ?? null]),
+    }));
+    const last = await nextStartCleans(async () => !existsSync(journal));
+    apps.push(last.s);
+    assert.deepEqual(await tagsBefore(), before, 'the tag the interrupted load had added is gone; the others are as they were');
+    assert.match(last.s.child.stderrSoFar(), /undid the interrupted load of .*kill\.bundle: 1 image tag\(s\) it had added removed/);
+    figures.push(`bundle: next start undid a load killed after tagging (1 tag removed) in ${last.ms} ms`);
   });
 });
