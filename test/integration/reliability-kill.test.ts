@@ -151,10 +151,10 @@ describe('kill -9 of labvisor serve, then the next start', { skip: engine.skip }
     first.c.ws.send(JSON.stringify({ id: 'load', method: 'loadBundle', params: { path: file } }));
     await eventOf(first.c, 'the load phase', (e) => (e.event === 'bundle' && e.progress.phase === 'load' ? true : undefined), 120_000);
     await killHard(first.s);
-    const journals = readdirSync(join(dataDir(), 'bundles', 'loading'));
+    const journals = readdirSync(join(dataDir(), 'bundle-loads'));
     assert.equal(journals.length, 1, 'the killed load left its journal');
 
-    const next = await nextStartCleans(async () => !existsSync(join(dataDir(), 'bundles', 'loading', journals[0]!)));
+    const next = await nextStartCleans(async () => !existsSync(join(dataDir(), 'bundle-loads', journals[0]!)));
     apps.push(next.s);
     figures.push(`bundle: next start undid the interrupted load (journal replayed) in ${next.ms} ms`);
     assert.deepEqual(await tagsBefore(), before, 'the engine has the tags it had before the load');
@@ -163,13 +163,13 @@ describe('kill -9 of labvisor serve, then the next start', { skip: engine.skip }
     const loaded = await next.c.ok<{ labs: string[]; images: number }>('loadBundle', { path: file });
     assert.deepEqual(loaded.labs, ['kill-bundle']);
     assert.equal(await docker.getImage(ours[0]!.ref).inspect().then((x) => x.Id), ours[0]!.id);
-    assert.deepEqual(readdirSync(join(dataDir(), 'bundles', 'loading')), []);
+    assert.deepEqual(readdirSync(join(dataDir(), 'bundle-loads')), []);
     await stop(next.s);
 
     // Killed later, once the engine had tagged the lab's image: its journal (as a killed load
     // leaves it) has the next start remove that tag, the engine being as before the load.
     const dead = spawnSync('true').pid!;
-    const journal = join(dataDir(), 'bundles', 'loading', `${dead}-0badf00d.json`);
+    const journal = join(dataDir(), 'bundle-loads', `${dead}-0badf00d.json`);
     writeFileSync(journal, JSON.stringify({
       owner: `${ownerHost()}/${dead}/1`, bundle: file, images: made.manifest.images.map(({ ref, id }) => ({ ref, id })),
       before: [...before].map(([ref, id]) => [ref, id ?? null]),

@@ -14,7 +14,7 @@ import { tempPath } from './temp-names.js';
 type Ref = { ref: string; id: string };
 interface Journal { owner: string; bundle: string; images: Ref[]; before: Array<[string, string | null]> }
 
-const journalDir = () => join(dataDir(), 'bundles', 'loading');
+const journalDir = () => join(dataDir(), 'bundle-loads');
 
 /** Writes the journal of a load about to start; returns its path. */
 export async function beginLoadJournal(bundle: string, images: Ref[], before: Map<string, string | undefined>): Promise<string> {
