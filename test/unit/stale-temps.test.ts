@@ -3,11 +3,11 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kernelUnpackPrefix, kernelUnpackWriter, tempPath, tempWriter } from '../../electron/engine/images/temp-names.js';
-import { findStaleTemps, removeStaleTemps } from '../../electron/engine/sessions/stale-files.js';
+import { findStaleTemps, findTornSessionFolders, removeStaleTemps } from '../../electron/engine/sessions/stale-files.js';
 
 const work = mkdtempSync(join(tmpdir(), 'stale-temps-'));
 process.env.LABVISOR_DATA_DIR = work;
@@ -44,4 +44,13 @@ test('only the temps of dead writers are found and removed, folders whole; cache
   assert.deepEqual(await removeStaleTemps(found), []);
   for (const p of expected) assert.equal(existsSync(p), false, p);
   for (const p of kept) assert.equal(existsSync(p), true, p);
+});
+
+test('a session folder whose record was never written is found once it is a minute old; one with a record, or new, is not', async () => {
+  const sessions = join(work, 'sessions');
+  for (const id of ['torn0001', 'fresh001', 'rec00001']) mkdirSync(join(sessions, id, 'work'), { recursive: true });
+  const old = new Date(Date.now() - 5 * 60_000);
+  utimesSync(join(sessions, 'torn0001'), old, old);
+  utimesSync(join(sessions, 'rec00001'), old, old);
+  assert.deepEqual(await findTornSessionFolders(new Set(['rec00001'])), [join(sessions, 'torn0001')]);
 });

@@ -8,14 +8,14 @@ import { LABEL } from '../labels.js';
 import { ownerState, parseOwner, type OwnerState } from '../owner.js';
 import { findSessionResources, removeSessionResources, type SessionResources } from './cleanup.js';
 import { readRecords, removeRecord } from './registry.js';
-import { findStaleTemps, removeStaleTemps } from './stale-files.js';
+import { findStaleTemps, findTornSessionFolders, removeStaleTemps } from './stale-files.js';
 
 export interface GcSession extends SessionResources { id: string; lab: string; owner: string; state: OwnerState }
 export interface GcReport {
   sessions: GcSession[];
   helpers: string[];
   images: string[];
-  /** Temp files and folders of dead writers (data dir, kernel unpacks). */
+  /** Temp files and folders of dead writers (data dir, kernel unpacks), session folders whose record was never written. */
   temps: string[];
   /** Bundle loads a dead process left half-done, undone (dry run: none). */
   bundleLoads: Replayed[];
@@ -80,7 +80,7 @@ export async function gc(docker: Docker, opts: GcOptions = {}): Promise<GcReport
     report.helpers.push(h.Names[0]?.replace(/^\//, '') ?? h.Id);
     if (!opts.dryRun) await docker.getContainer(h.Id).remove({ force: true }).catch((err: Error) => report.errors.push(`helper ${h.Id}: ${err.message}`));
   }
-  report.temps = await findStaleTemps();
+  report.temps = [...await findStaleTemps(), ...await findTornSessionFolders(new Set((await readRecords()).map((r) => r.id)))];
   if (!opts.dryRun) {
     report.errors.push(...await removeStaleTemps(report.temps));
     const loads = await undoInterruptedLoads(docker);

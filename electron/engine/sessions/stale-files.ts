@@ -2,7 +2,7 @@
 // half-copied kernel, a half-unpacked bundle lab) and kernel packages it was unpacking in the
 // system's temp dir. Each name carries its writer's PID (images/temp-names.ts): only those of
 // processes that are gone are removed, so a second app writing the same cache is left alone.
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kernelUnpackWriter, tempWriter } from '../images/temp-names.js';
@@ -44,6 +44,22 @@ export async function findStaleTemps(): Promise<string[]> {
     if (pid !== undefined && e.isDirectory() && !running(pid)) stale.push(join(tmpdir(), e.name));
   }
   return stale;
+}
+
+/**
+ * Session folders without a readable record (`sessions/<id>/session.json`): a process killed
+ * between making the folder and writing the record into it. `records` are the ids that have one;
+ * a folder is left alone for its first minute, while its record may still be being written.
+ */
+export async function findTornSessionFolders(records: Set<string>, graceMs = 60_000): Promise<string[]> {
+  const dir = join(dataDir(), 'sessions');
+  const torn: string[] = [];
+  for (const e of await entries(dir)) {
+    if (!e.isDirectory() || records.has(e.name)) continue;
+    const st = await stat(join(dir, e.name)).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > graceMs) torn.push(join(dir, e.name));
+  }
+  return torn;
 }
 
 /** Removes them; returns the errors, one line each. */
