@@ -2,6 +2,7 @@
 // half-copied kernel, a half-unpacked bundle lab) and kernel packages it was unpacking in the
 // system's temp dir. Each name carries its writer's PID (images/temp-names.ts): only those of
 // processes that are gone are removed, so a second app writing the same cache is left alone.
+// Also session folders whose record a killed process never wrote.
 import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
