@@ -475,6 +475,9 @@ export class LabHost implements HostApi {
       const engine = await connectEngine();
       const report = await gc(engine.docker);
       if (report.sessions.length) this.log(`removed what ${report.sessions.length} ended session(s) left behind: ${report.sessions.map((s) => s.id).join(', ')}`);
+      if (report.helpers.length) this.log(`removed ${report.helpers.length} helper container(s) a killed process left: ${report.helpers.join(', ')}`);
+      if (report.temps.length) this.log(`removed ${report.temps.length} temp file(s) a killed process left: ${report.temps.join(', ')}`);
+      for (const b of report.bundleLoads) this.log(`undid the interrupted load of ${b.bundle}: ${b.tagsRemoved} image tag(s) it had added removed`);
       for (const e of report.errors) this.log(`gc: ${e}`);
       return engine;
     })();

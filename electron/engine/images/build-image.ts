@@ -53,13 +53,28 @@ export async function buildImage(
     });
   } catch (err) {
     task.failed('build failed');
-    const why = abort.signal.aborted ? `it took longer than ${limits!.timeoutMs / 60_000} minutes` : (err as Error).message;
+    const why = abort.signal.aborted ? `it took longer than ${limits!.timeoutMs / 60_000} minutes`
+      : diskFullInBuild(log) ?? (err as Error).message;
     throw new ImageBuildError(tag, why, log.join('\n'));
   } finally {
     clearTimeout(deadline);
   }
   task.done('built');
   return imageId || (await docker.getImage(tag).inspect()).Id;
+}
+
+/**
+ * A build step that failed for want of space says so only in its output ("dd: error writing
+ * '/x': No space left on device"), while the engine reports just its exit code: the reason, in words.
+ */
+export function diskFullInBuild(log: string[]): string | undefined {
+  const line = log.find((l) => /no space left on device/i.test(l));
+  if (!line) return undefined;
+  const path = /'([^']+)'|"([^"]+)"/.exec(line);
+  const where = path ? ` writing ${path[1] ?? path[2]}` : '';
+  return `the disk filled up: no space left on device${where} in a build step (the Docker engine's disk, or a size-limited ` +
+    'folder of the build such as /dev/shm); nothing of this build was kept: free space on the engine ' +
+    '(labvisor gc --images removes unused lab images) or make the step write less, then start again';
 }
 
 /** Builds from a Dockerfile given as text, with an empty context. */

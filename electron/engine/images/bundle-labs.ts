@@ -1,7 +1,6 @@
 // The labs of a bundle: which folders `--labs` names, each lab's content hash and its folder as a
 // tar payload, and on load, the folder unpacked under the data dir (only when the app does not
 // already ship the same lab).
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
@@ -10,6 +9,8 @@ import { loadLab, type LoadedLab } from '../labs/load.js';
 import { bundledLabsDir, dataDir } from '../paths.js';
 import { hashContext, packContext, readContext } from './build-context.js';
 import { BundleError } from './bundle-error.js';
+import { diskFullError, isDiskFull } from './disk-full.js';
+import { tempPath } from './temp-names.js';
 
 /** Where loaded labs that are not the app's own go: each opens as a lab folder (trust as any). */
 export const bundleLabsDir = () => join(dataDir(), 'bundles', 'labs');
@@ -53,7 +54,7 @@ export async function isBundledLab(id: string, hash: string): Promise<boolean> {
 /** Unpacks a lab's tar to bundles/labs/<id>, replacing what an earlier load left there. */
 export async function unpackLab(id: string, tar: Buffer): Promise<string> {
   const target = join(bundleLabsDir(), id);
-  const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempPath(target); // its PID in the name: gc removes it if this process is killed
   await mkdir(tmp, { recursive: true });
   try {
     const entries = extract();
@@ -73,6 +74,7 @@ export async function unpackLab(id: string, tar: Buffer): Promise<string> {
     return target;
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
+    if (isDiskFull(err)) throw await diskFullError(err, bundleLabsDir(), `lab "${id}" of the bundle`);
     throw err;
   }
 }

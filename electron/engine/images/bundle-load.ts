@@ -1,7 +1,8 @@
 // `bundle load`: refuses a bundle for another platform, verifies every payload's digest before
 // anything reaches the engine, loads the image tar through the engine's API, checks each image
 // landed with the manifest's id, and unpacks the labs the app does not already ship. If the
-// engine fails mid-load (its disk is full), the images this load added are removed again.
+// engine fails mid-load (its disk is full), the images this load added are removed again; if
+// this process dies mid-load, its journal has the next start or load do that (bundle-journal.ts).
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -10,6 +11,7 @@ import type { EngineInfo } from '../machines/docker-engine.js';
 import { BundleError } from './bundle-error.js';
 import { isBundledLab, unpackLab } from './bundle-labs.js';
 import { enginePlatform, IMAGES_PAYLOAD, labPayload, type BundleManifest } from './bundle-manifest.js';
+import { beginLoadJournal, endLoadJournal, undoInterruptedLoads } from './bundle-journal.js';
 import { byteMeter, type BundleProgress } from './bundle-progress.js';
 import { openBundle, payloadEntries, payloadStream, verifyPayloads } from './bundle-read.js';
 import { restoreImages, imagesBefore } from './bundle-rollback.js';
@@ -75,7 +77,10 @@ async function loadImages(
   docker: Docker, path: string, manifest: BundleManifest, tar: AsyncIterable<Buffer>, bytes: number,
   changed: () => BundleError | undefined, opts: LoadOptions,
 ): Promise<void> {
+  // A load killed before (its journal is there) is undone first: `before` must be the engine as it was.
+  await undoInterruptedLoads(docker);
   const before = await imagesBefore(docker, manifest.images);
+  const journal = await beginLoadJournal(path, manifest.images, before);
   const meter = byteMeter('load', bytes, opts.onProgress);
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const chunk of tar) {
@@ -100,6 +105,8 @@ async function loadImages(
     const msg = (err as Error).message;
     const full = /no space left on device/i.test(msg) ? ' (the engine\'s disk is full: free space there, e.g. with `labvisor gc --images`, and load again)' : '';
     throw new BundleError(`loading the images of ${path} into the engine failed: ${msg}${full}${undo}`, { cause: err });
+  } finally {
+    await endLoadJournal(journal);
   }
 }
 

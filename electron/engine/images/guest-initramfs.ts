@@ -3,7 +3,6 @@
 // kernel modules init loads), packed as a gzip'd newc initramfs in the data dir. The same
 // image thus runs as a container and as a VM.
 import type Docker from 'dockerode';
-import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -16,9 +15,11 @@ import { noProgress, progressTask, type ProgressSink } from '../progress.js';
 import { BASE_IMAGE } from './base-image.js';
 import { hashContext, readContext } from './build-context.js';
 import { NewcWriter } from './cpio-newc.js';
+import { diskFullError, isDiskFull } from './disk-full.js';
 import type { GuestKernel } from './guest-kernel.js';
 import { readContainerFile, withCreatedContainer } from './image-files.js';
 import { GUEST_MODULES, modulesInLoadOrder } from './modules-dep.js';
+import { tempPath } from './temp-names.js';
 
 const kitDir = () => join(packageRoot(), 'build', 'guest');
 
@@ -111,8 +112,10 @@ export async function buildGuestInitramfs(
 
   const task = progressTask(sink, `guest ${imageRef}`);
   await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(target)}.${randomBytes(4).toString('hex')}`);
-  const writer = new NewcWriter(`${tmp}.cpio`);
+  // Both temps carry this process's PID: if it is killed, the next start removes them (gc).
+  const cpio = tempPath(`${target}.cpio`);
+  const gz = tempPath(target);
+  const writer = new NewcWriter(cpio);
   try {
     task.update('exporting');
     await withCreatedContainer(docker, imageRef, async (c) =>
@@ -120,16 +123,18 @@ export async function buildGuestInitramfs(
     await packKit(docker, writer, kernel, kitImage);
     await writer.finish();
     task.update(`compressing ${writer.count} files`);
-    await pipeline(createReadStream(`${tmp}.cpio`), createGzip(), createWriteStream(`${tmp}.gz`));
-    await rename(`${tmp}.gz`, target);
+    // flush: on disk before the rename, so a power cut cannot leave a short file under the cache's name.
+    await pipeline(createReadStream(cpio), createGzip(), createWriteStream(gz, { flush: true }));
+    await rename(gz, target);
     task.done(`packed ${writer.count} files`);
     return target;
   } catch (err) {
     writer.abort();
-    await rm(`${tmp}.gz`, { force: true });
+    await rm(gz, { force: true });
     task.failed('failed');
+    if (isDiskFull(err)) throw await diskFullError(err, dir, `the VM guest made from ${imageRef} (its initramfs)`);
     throw err;
   } finally {
-    await rm(`${tmp}.cpio`, { force: true });
+    await rm(cpio, { force: true });
   }
 }

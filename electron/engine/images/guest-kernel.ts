@@ -16,7 +16,7 @@ import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rename, rm, writeFile } from 'node:fs/promises';
-import { arch as hostArch, tmpdir } from 'node:os';
+import { arch as hostArch } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -31,6 +31,8 @@ import { listContainerDir, readContainerFile, withCreatedContainer } from './ima
 import { GUEST_MODULES, modulesInLoadOrder } from './modules-dep.js';
 import { checkKernelArch, kernelLayout, LAYOUT_PATHS, ourLayoutEntries, presentPaths, readLinuxkitKernel } from './linuxkit-kernel.js';
 import { sameArch } from './static-binary.js';
+import { diskFullError, isDiskFull } from './disk-full.js';
+import { kernelUnpackPrefix, tempPath } from './temp-names.js';
 import { debianArch, GUEST_ARCH_LABEL, isArch, normalArch, vmGuestArch, type GuestArch } from './guest-arch.js';
 import { findDepmod, findGuestDeb, pickKernelDeb, unpackDeb } from './guest-packages.js';
 
@@ -263,7 +265,7 @@ const importHostKernel = (docker: Docker, version: string, repo: string, arch: G
 async function importPackageKernel(docker: Docker, deb: string, version: string, repo: string, arch: GuestArch): Promise<void> {
   const depmod = await findDepmod();
   if (!depmod) throw new Error('depmod (kmod), which writes the modules.dep a package\'s install would, is not installed');
-  const dir = await mkdtemp(join(tmpdir(), 'labvisor-kernel-'));
+  const dir = await mkdtemp(kernelUnpackPrefix()); // its PID in the name: gc removes it if this process is killed
   try {
     await unpackDeb(deb, dir);
     if (!(await readable(join(dir, 'boot', `vmlinuz-${version}`)))) throw new Error(`${deb} has no /boot/vmlinuz-${version}`);
@@ -310,7 +312,8 @@ async function cachedKernel(dir: string, image: KernelImage, source: KernelSourc
 /** Copies vmlinuz and the guest's modules out of the image into the cache, replacing what was there. */
 async function unpackKernel(docker: Docker, image: KernelImage, dir: string, source: KernelSource, arch: GuestArch): Promise<GuestKernel> {
   await mkdir(dirname(dir), { recursive: true });
-  const tmp = await mkdtemp(`${dir}.tmp-`);
+  const tmp = tempPath(dir); // its PID in the name: gc removes it if this process is killed
+  await mkdir(tmp);
   try {
     const lib = `/lib/modules/${image.version}`;
     const modules = await withCreatedContainer(docker, image.ref, async (c) => {
@@ -339,6 +342,7 @@ async function unpackKernel(docker: Docker, image: KernelImage, dir: string, sou
     // Another process may have unpacked the same kernel meanwhile.
     const theirs = await cachedKernel(dir, image, source, arch);
     if (theirs) return theirs;
+    if (isDiskFull(err)) throw await diskFullError(err, dirname(dir), `the guest kernel ${image.version} (from ${image.ref})`);
     throw err;
   }
 }

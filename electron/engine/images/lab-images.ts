@@ -1,6 +1,7 @@
 // Builds a lab's images (images/<name>/Dockerfile) FROM labvisor/base. Tags carry a hash of
 // the context and the base image, so an unchanged image is reused across sessions.
 import type Docker from 'dockerode';
+import { ImageBuildError } from '../errors.js';
 import type { LoadedLab } from '../labs/load.js';
 import { imageLabels } from '../labels.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
@@ -30,7 +31,14 @@ export async function ensureLabImages(docker: Docker, loaded: LoadedLab, sink: P
     const taskName = `image ${name}`;
     const exists = await docker.getImage(tag).inspect().then(() => true, () => false);
     if (exists) progressTask(sink, taskName).done('up to date');
-    else await buildImage(docker, asNodeStream(packContext(files)), tag, imageLabels(loaded.lab.id), sink, taskName, limits);
+    else {
+      await buildImage(docker, asNodeStream(packContext(files)), tag, imageLabels(loaded.lab.id), sink, taskName, limits).catch((err: unknown) => {
+        // Named as the learner knows it: the lab and its image, then the engine's tag.
+        if (!(err instanceof ImageBuildError)) throw err;
+        const reason = err.message.slice(`Building ${err.tag} failed: `.length);
+        throw new ImageBuildError(`image "${name}" of lab "${loaded.lab.id}" (${tag})`, reason, err.log);
+      });
+    }
     return [name, tag] as const;
   }));
   return Object.fromEntries(entries);

@@ -1,17 +1,24 @@
 // Garbage collection: removes the resources of sessions whose owner process is gone (a runner
 // killed with SIGKILL, a crashed app). Live sessions of other instances are never touched;
-// sessions owned on another host (a shared remote engine) only with --all.
+// sessions owned on another host (a shared remote engine) only with --all. Also what a killed
+// process left outside sessions: build helpers, temp files of the caches, half-done bundle loads.
 import type Docker from 'dockerode';
+import { undoInterruptedLoads, type Replayed } from '../images/bundle-journal.js';
 import { LABEL } from '../labels.js';
 import { ownerState, parseOwner, type OwnerState } from '../owner.js';
 import { findSessionResources, removeSessionResources, type SessionResources } from './cleanup.js';
 import { readRecords, removeRecord } from './registry.js';
+import { findStaleTemps, findTornSessionFolders, removeStaleTemps } from './stale-files.js';
 
 export interface GcSession extends SessionResources { id: string; lab: string; owner: string; state: OwnerState }
 export interface GcReport {
   sessions: GcSession[];
   helpers: string[];
   images: string[];
+  /** Temp files and folders of dead writers (data dir, kernel unpacks), session folders whose record was never written. */
+  temps: string[];
+  /** Bundle loads a dead process left half-done, undone (dry run: none). */
+  bundleLoads: Replayed[];
   errors: string[];
 }
 
@@ -55,7 +62,7 @@ async function unusedLabImages(docker: Docker): Promise<string[]> {
 
 export async function gc(docker: Docker, opts: GcOptions = {}): Promise<GcReport> {
   // VMs are runner containers of their session: they go with its other resources.
-  const report: GcReport = { sessions: [], helpers: [], images: [], errors: [] };
+  const report: GcReport = { sessions: [], helpers: [], images: [], temps: [], bundleLoads: [], errors: [] };
   const records = new Map((await readRecords()).map((r) => [r.id, r]));
   for (const [id, { lab, owner }] of await knownSessions(docker)) {
     const state = ownerState(parseOwner(owner));
@@ -72,6 +79,13 @@ export async function gc(docker: Docker, opts: GcOptions = {}): Promise<GcReport
     if (h.Labels[LABEL.session] || (ownerState(parseOwner(h.Labels[LABEL.owner])) !== 'dead' && !opts.all)) continue;
     report.helpers.push(h.Names[0]?.replace(/^\//, '') ?? h.Id);
     if (!opts.dryRun) await docker.getContainer(h.Id).remove({ force: true }).catch((err: Error) => report.errors.push(`helper ${h.Id}: ${err.message}`));
+  }
+  report.temps = [...await findStaleTemps(), ...await findTornSessionFolders(new Set((await readRecords()).map((r) => r.id)))];
+  if (!opts.dryRun) {
+    report.errors.push(...await removeStaleTemps(report.temps));
+    const loads = await undoInterruptedLoads(docker);
+    report.bundleLoads = loads.undone;
+    report.errors.push(...loads.errors);
   }
   if (opts.images) {
     report.images = await unusedLabImages(docker);
