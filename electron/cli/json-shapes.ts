@@ -30,5 +30,5 @@ export const gcJson = (dryRun: boolean, r: GcReport) => ({
     id: s.id, lab: s.lab, owner: s.owner, ownerState: s.state,
     containers: s.containers, volumes: s.volumes, networks: s.networks, images: s.images,
   })),
-  images: r.images, helpers: r.helpers, errors: r.errors,
+  images: r.images, helpers: r.helpers, temps: r.temps, bundleLoads: r.bundleLoads, errors: r.errors,
 });

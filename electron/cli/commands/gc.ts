@@ -24,7 +24,10 @@ export async function gcCommand(args: string[]): Promise<number> {
   }
   for (const img of report.images) out(`image ${img}: ${verb}`);
   for (const h of report.helpers) out(`helper container ${h}: ${verb}`);
-  if (!report.sessions.length && !report.images.length && !report.helpers.length) out('Nothing to collect.');
+  for (const t of report.temps) out(`temp ${t} (its writer is gone): ${verb}`);
+  for (const b of report.bundleLoads) out(`interrupted load of ${b.bundle}: undone, ${b.tagsRemoved} tag(s) removed`);
+  const found = report.sessions.length + report.images.length + report.helpers.length + report.temps.length + report.bundleLoads.length;
+  if (!found) out('Nothing to collect.');
   report.errors.forEach((e) => say(`error: ${e}`));
   return report.errors.length ? 1 : 0;
 }
