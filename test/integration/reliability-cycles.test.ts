@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCycles } from '../soak/cycles.js';
-import { flatnessProblems } from '../soak/flatness.js';
+import { flatnessProblems, leftoverProblems } from '../soak/flatness.js';
 import { engineOrSkip, vmSkip } from './support.js';
 
 const engine = await engineOrSkip();
@@ -16,7 +16,7 @@ test('3 cycles of first-steps and 2 of shared-kernel through one server leave no
   assert.equal(r.vm.cycles, 2);
   assert.equal(r.qemuSeen, 2, 'each VM session ran one QEMU process that we saw');
   assert.deepEqual(r.leftovers, { containers: [], volumes: [], networks: [], images: [], qemu: [], files: [] });
-  assert.deepEqual([...flatnessProblems(r.container), ...flatnessProblems(r.vm)], []);
+  assert.deepEqual([...flatnessProblems(r.container), ...flatnessProblems(r.vm), ...leftoverProblems(r)], []);
   // A sample is a real reading of the server process, not a default.
   assert.ok(r.container.rssKiB.first > 10 * 1024 && r.container.fds.first > 3, JSON.stringify(r.container.rssKiB));
 });

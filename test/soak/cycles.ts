@@ -18,7 +18,7 @@ export interface CyclesOptions {
 }
 
 export interface SeriesFigures { lab: string; cycles: number; ms: number; rssKiB: Spread; fds: Spread; sockets: Spread; samples: ProcessSample[] }
-export interface CyclesReport { container: SeriesFigures; vm: SeriesFigures; leftovers: Leftovers; qemuSeen: number }
+export interface CyclesReport { container: SeriesFigures; vm: SeriesFigures; leftovers: Leftovers; qemuSeen: number; footprints: number }
 
 export async function runCycles(opts: CyclesOptions): Promise<CyclesReport> {
   const log = opts.log ?? (() => {});
@@ -54,12 +54,14 @@ export async function runCycles(opts: CyclesOptions): Promise<CyclesReport> {
     const vm = await series(opts.vmLab, opts.vmCycles, true);
     const container = await series(opts.containerLab, opts.containerCycles, false);
     client.ws.close();
+    // A footprint (the lens's record of a run) outlives its session on purpose, up to MAX_RUNS of them.
+    const history = (f: string) => f.startsWith('footprints/') && !looksTemporary(f);
     const files = [
-      ...filesUnder(dirs.dataDir).filter((f) => !cached.has(f) || looksTemporary(f)).map((f) => `data/${f}`),
+      ...filesUnder(dirs.dataDir).filter((f) => (!cached.has(f) && !history(f)) || looksTemporary(f)).map((f) => `data/${f}`),
       ...filesUnder(dirs.tmpDir).map((f) => `tmp/${f}`),
     ];
     const leftovers = { ...await sessionResources(docker, sessions), qemu: qemuAlive(qemu), files };
-    return { container, vm, leftovers, qemuSeen: qemu.length };
+    return { container, vm, leftovers, qemuSeen: qemu.length, footprints: filesUnder(dirs.dataDir).filter(history).length };
   } finally {
     await stopServing(server);
     dirs.remove();

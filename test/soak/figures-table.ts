@@ -2,6 +2,7 @@
 import type { ConcurrencyFigures, ConcurrencyReport } from './concurrency.js';
 import type { CyclesReport, SeriesFigures } from './cycles.js';
 import { leftoverCount } from './leftovers.js';
+import { MAX_RUNS } from '../../electron/engine/lenses/footprint.js';
 import { mib } from './flatness.js';
 
 const spread = (s: { first: number; last: number; max: number }, f = (n: number) => n) => `${f(s.first)} / ${f(s.last)} / ${f(s.max)}`;
@@ -16,7 +17,8 @@ export function cyclesTable(r: CyclesReport): string {
     row(r.vm, 'vm'),
     '',
     `Left behind: ${r.leftovers.containers.length} containers, ${r.leftovers.volumes.length} volumes, ${r.leftovers.networks.length} networks, ${r.leftovers.images.length} images, ` +
-      `${r.leftovers.qemu.length} of ${r.qemuSeen} QEMU processes, ${r.leftovers.files.length} files (total ${leftoverCount(r.leftovers)}).`,
+      `${r.leftovers.qemu.length} of ${r.qemuSeen} QEMU processes, ${r.leftovers.files.length} files (total ${leftoverCount(r.leftovers)}); ` +
+      `${r.footprints} footprint records kept (the lens keeps the last ${MAX_RUNS} runs by design).`,
   ].join('\n');
 }
 

@@ -1,8 +1,9 @@
 // "Flat": what a cycle takes, the next gives back. Judged from the sample after the first cycle
 // of a lab (which fills caches and warms the JIT) to the last, with slack for the noise a
 // garbage-collected process shows even when it leaks nothing.
-import { leftoverCount, type Leftovers } from './leftovers.js';
-import type { SeriesFigures } from './cycles.js';
+import { MAX_RUNS } from '../../electron/engine/lenses/footprint.js';
+import type { CyclesReport, SeriesFigures } from './cycles.js';
+import { leftoverCount } from './leftovers.js';
 
 /**
  * Descriptors: a few may be open at the moment of a sample (a Docker API call of a poll, a
@@ -27,8 +28,12 @@ export function flatnessProblems(s: SeriesFigures): string[] {
   return problems;
 }
 
-export function leftoverProblems(l: Leftovers): string[] {
-  return leftoverCount(l) ? [`left behind: ${JSON.stringify(l)}`] : [];
+/** Nothing of the sessions is left but their footprints, which the lens keeps up to a bound. */
+export function leftoverProblems(r: CyclesReport): string[] {
+  return [
+    ...(leftoverCount(r.leftovers) ? [`left behind: ${JSON.stringify(r.leftovers)}`] : []),
+    ...(r.footprints > MAX_RUNS ? [`${r.footprints} footprint files kept, more than the lens's bound of ${MAX_RUNS}`] : []),
+  ];
 }
 
 export const mib = (kib: number): number => Math.round(kib / 1024);

@@ -29,7 +29,7 @@ if (values.only === undefined || values.only === 'cycles') {
     until: values.minutes === undefined ? undefined : Date.now() + Number(values.minutes) * 60_000,
   });
   console.log(`\n## Cycles\n\n${cyclesTable(report)}\n`);
-  problems.push(...flatnessProblems(report.container), ...flatnessProblems(report.vm), ...leftoverProblems(report.leftovers));
+  problems.push(...flatnessProblems(report.container), ...flatnessProblems(report.vm), ...leftoverProblems(report));
 }
 
 if (values.only === undefined || values.only === 'concurrency') {
