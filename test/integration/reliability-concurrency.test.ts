@@ -18,5 +18,6 @@ test('eight labs from one server and two servers at once: all start, none touche
   assert.deepEqual(r.twoServers.problems, []);
   assert.equal(r.twoServers.sessions, 2 * (CONCURRENT_LABS.perServerLabs.length + 1));
   assert.equal(r.twoServers.gcRuns, 2);
-  assert.equal(r.twoServers.raceImages, 1, 'the image both servers built at once is one image, not one per build');
+  assert.ok(r.twoServers.racedBuilds >= 1, 'the new lab image was built by one server or both');
+  assert.equal(r.twoServers.raceImages, 1, 'the image both servers built at once is one image after, not one per build');
 });

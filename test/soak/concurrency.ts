@@ -17,7 +17,7 @@ import { removeRaceImages, writeRaceLab } from './race-lab.js';
 import { privateDirs, startServer, stopServing, type SoakServer } from './served.js';
 
 export interface ConcurrencyOptions { oneServerLabs: string[]; perServerLabs: string[]; log?: (line: string) => void }
-export interface ConcurrencyFigures { sessions: number; startMs: number; gcRuns: number; raceImages: number; problems: string[] }
+export interface ConcurrencyFigures { sessions: number; startMs: number; gcRuns: number; racedBuilds: number; raceImages: number; problems: string[] }
 export interface ConcurrencyReport { oneServer: ConcurrencyFigures; twoServers: ConcurrencyFigures }
 
 export async function runConcurrency(opts: ConcurrencyOptions): Promise<ConcurrencyReport> {
@@ -26,13 +26,13 @@ export async function runConcurrency(opts: ConcurrencyOptions): Promise<Concurre
   return { oneServer: await manyFromOneServer(docker, opts.oneServerLabs, log), twoServers: await twoServersAtOnce(docker, opts.perServerLabs, log) };
 }
 
-interface Started { client: Client; id: string }
+interface Started { client: Client; id: string; lab: string }
 
 /** Starts these labs at once; a failed start is a problem (the started ones are returned to stop). */
 async function startAll(starts: Array<[Client, string]>, problems: string[]): Promise<Started[]> {
   const settled = await Promise.allSettled(starts.map(([client, lab]) => startRunning(client, lab)));
   settled.forEach((r, i) => { if (r.status === 'rejected') problems.push(`${starts[i]![1]} did not start: ${(r.reason as Error).message}`); });
-  return settled.flatMap((r, i) => (r.status === 'fulfilled' ? [{ client: starts[i]![0], id: r.value.id }] : []));
+  return settled.flatMap((r, i) => (r.status === 'fulfilled' ? [{ client: starts[i]![0], id: r.value.id, lab: r.value.lab }] : []));
 }
 
 /** Stops the sessions one by one; after each, the others must be as they were and it must be gone. */
@@ -65,12 +65,18 @@ async function manyFromOneServer(docker: Docker, labs: string[], log: (line: str
     problems.push(...await crossedOwnership(docker, sessions.map((s) => s.id)));
     await stopOneByOne(docker, sessions, problems);
     client.ws.close();
-    return { sessions: labs.length, startMs, gcRuns: 0, raceImages: 0, problems };
+    return { sessions: labs.length, startMs, gcRuns: 0, racedBuilds: 0, raceImages: 0, problems };
   } finally {
     await stopServing(server); // stops any session a failure left running
     problems.push(...await leftoverProblems(docker, sessions.map((s) => s.id)));
     dirs.remove();
   }
+}
+
+/** How many of these sessions built their lab's image themselves (not "up to date": another had it). */
+function builtBy(sessions: Started[]): number {
+  return sessions.filter((s) => s.client.events.some((e) => e.event === 'progress' && e.session === s.id &&
+    e.progress.task.startsWith('image ') && e.progress.state === 'done' && e.progress.phase !== 'up to date')).length;
 }
 
 /** Opens the lab folder on this server and trusts it if it asks (a plain offline build should not). */
@@ -121,7 +127,7 @@ async function twoServersAtOnce(docker: Docker, labs: string[], log: (line: stri
     const built = await docker.listImages({ filters: { label: [`io.labvisor.lab=${race.id}`] } });
     log(`the raced build left ${built.length} image(s): ${built.map((i) => `${i.Id.slice(7, 19)} ${(i.RepoTags ?? []).join(',') || 'untagged'}`).join('; ')}`);
     const raceImages = built.length;
-    return { sessions: starts.length, startMs, gcRuns, raceImages, problems };
+    return { sessions: starts.length, startMs, gcRuns, racedBuilds: builtBy(started.filter((s) => s.lab === race.id)), raceImages, problems };
   } finally {
     await Promise.all(servers.map((s) => stopServing(s)));
     problems.push(...await leftoverProblems(docker, all));
