@@ -3,7 +3,7 @@
 import type Docker from 'dockerode';
 import { ImageBuildError } from '../errors.js';
 import type { LoadedLab } from '../labs/load.js';
-import { imageLabels } from '../labels.js';
+import { imageLabels, LABEL } from '../labels.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
 import { BASE_IMAGE } from './base-image.js';
 import { BASE_IMAGE as LAB_BASE_NAME } from '../labs/lab-rules.js';
@@ -42,6 +42,24 @@ export async function ensureLabImages(docker: Docker, loaded: LoadedLab, sink: P
     return [name, tag] as const;
   }));
   return Object.fromEntries(entries);
+}
+
+/** A build's image is untagged for a moment between its commit and its tag: younger ones are left alone. */
+export const DISPLACED_MIN_AGE_S = 10;
+
+/**
+ * Removes this lab's untagged images that no container uses. Two app windows (or two instances on
+ * one engine) that build the same tag at once both build it, and the later tag leaves the earlier
+ * build untagged: a whole copy of the image that nothing names. Docker refuses, without force, to
+ * remove an image a container uses, so a running session keeps its own (its stop removes it).
+ */
+export async function removeDisplacedLabImages(docker: Docker, lab: string): Promise<void> {
+  const images = await docker.listImages({ filters: { dangling: ['true'], label: [`${LABEL.lab}=${lab}`] } }).catch(() => []);
+  if (!images.length) return;
+  // The engine's clock, not ours: Docker Desktop's VM clock drifts after a laptop sleeps.
+  const now = Date.parse((await docker.info().catch(() => ({})) as { SystemTime?: string }).SystemTime ?? '') || Date.now();
+  const settled = now / 1000 - DISPLACED_MIN_AGE_S;
+  await Promise.all(images.filter((i) => i.Created < settled).map((i) => docker.getImage(i.Id).remove().catch(() => {})));
 }
 
 /** Resolves an image named in lab.yaml: a lab image's name, or a plain reference. */

@@ -33,7 +33,7 @@ export interface FootprintRun {
 /** Samples kept per run (one every few seconds is an hour of history). */
 const MAX_SAMPLES = 720;
 /** Runs kept: the oldest go first. */
-const MAX_RUNS = 30;
+export const MAX_RUNS = 30;
 
 const dir = () => join(dataDir(), 'footprints');
 const fileFor = (session: string) => join(dir(), `${session}.json`);

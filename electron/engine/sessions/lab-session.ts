@@ -10,7 +10,7 @@ import type { Question, Step } from '../labs/schema.js';
 import { labelsFor } from '../labels.js';
 import type { EngineInfo } from '../machines/docker-engine.js';
 import { ensureBaseImage } from '../images/base-image.js';
-import { ensureLabImages, resolveImageRef, type LabImages } from '../images/lab-images.js';
+import { ensureLabImages, removeDisplacedLabImages, resolveImageRef, type LabImages } from '../images/lab-images.js';
 import { runHelper } from '../machines/helper-container.js';
 import { createDrivers } from '../machines/drivers.js';
 import type { MachineDriver, MachineStatus, SessionContext } from '../machines/machine-driver.js';
@@ -333,6 +333,7 @@ export class LabSession {
     await this.terminals.closeAll(true);
     await this.stopMachines();
     const errors = await removeSessionResources(this.docker, await findSessionResources(this.docker, this.id));
+    await removeDisplacedLabImages(this.docker, this.lab.id);
     await removeRecord(this.id);
     if (errors.length) throw new Error(`session ${this.id} was not fully removed:\n${errors.join('\n')}`);
   }
