@@ -10,6 +10,7 @@ import { packageRoot } from '../../engine/paths.js';
 import type { LabHost } from '../../server/lab-api.js';
 import { startServer } from '../../server/http-server.js';
 import { report, say, UsageError } from '../output.js';
+import { keptToken } from '../../server/server-identity.js';
 
 const USAGE = 'usage: labvisor serve [--port N] [--open]';
 
@@ -52,7 +53,9 @@ export async function serve(args: string[]): Promise<number> {
     return host;
   });
   hostReady.catch(() => {}); // startServer reports it to each WebSocket
-  const server = await startServer({ host: hostReady, port, rendererDir: join(packageRoot(), 'renderer', 'dist'), log });
+  // A fixed port keeps its token across restarts, so an open page reconnects (server-identity.ts).
+  const token = port !== 0 ? await keptToken(port) : undefined;
+  const server = await startServer({ host: hostReady, port, rendererDir: join(packageRoot(), 'renderer', 'dist'), log, ...(token ? { token } : {}) });
   process.stdout.write(`${server.url}\n`);
   say(`Labvisor serves on ${server.url.replace(/#.*/, '')} (127.0.0.1 only). Open the URL above; Ctrl-C stops the server and its labs.`);
   if (values.open) openBrowser(server.codeUrl());
