@@ -13,7 +13,7 @@ import { findSessionResources, removeSessionResources } from '../engine/sessions
 import type { LabSession } from '../engine/sessions/lab-session.js';
 import { ENGINE_DOWN_MESSAGE, EngineWatch } from './engine-watch.js';
 
-export const ENGINE_RESTARTED = 'The Docker engine restarted and stopped this lab\'s machines with it. Start the lab again: "Skip to this step" brings you back to where you were.';
+export const ENGINE_RESTARTED = 'The Docker engine restarted and stopped this lab\'s machines with it; what was left of them is removed. Start the lab again to carry on from your step.';
 
 /** What the host lends the watch: its sessions, how it stops one, and where events go. */
 export interface RestartHost {

@@ -1,7 +1,8 @@
 // Above the step when the lab was interrupted by something other than the learner: the Docker
 // engine stopped (waiting for it, then "it stopped this lab's machines"), or the session ended
-// while the page was away (the server restarted). "Start over" starts the lab again and brings
-// the learner back to the step they were on (the player's catch-up); their progress is kept.
+// while the page was away (the server restarted). "Start again" starts the lab and brings the
+// learner back to the step they were on (the player's catch-up); their progress is kept. (The lab
+// bar's "Start over" is another thing: it forgets the progress.)
 import type { EngineStatus } from '../../../electron/shared/api.js';
 
 interface Props {
@@ -26,7 +27,7 @@ export function LabInterrupted({ engine, ended, busy, onStartOver }: Props) {
   return (
     <div className="catch-up lab-interrupted" role="alert">
       <span>{ended}</span>
-      <button type="button" className="button" disabled={busy} onClick={onStartOver}>Start over</button>
+      <button type="button" className="button" disabled={busy} onClick={onStartOver}>Start again</button>
     </div>
   );
 }

@@ -205,7 +205,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
     if (resetting) dispatch({ type: 'reset', checked: checkedSteps });
   }, [resetting, checkedSteps, dispatch]);
 
-  // The engine restarted under the lab, or the server did: the session ended. "Start over" starts
+  // The engine restarted under the lab, or the server did: the session ended. "Start again" starts
   // it again and then catches up to the step the learner was on (the engine forgot the checks' marks).
   const engine = useEngineStatus(client);
   const engineEnded = engine?.state === 'up' && session?.state === 'stopped' && engine.ended?.includes(session.id) ? engine.message : undefined;

@@ -82,7 +82,8 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
         // It ended while we were away.
         current.current = undefined;
         setSession(undefined);
-        setEndedAway('This lab stopped while the page was away: the server restarted (which stops its labs), or it was stopped elsewhere. Start over to get back to your step.');
+        setEndedAway('This lab stopped while the page was away: the server restarted (which stops its labs), or it was stopped elsewhere. Start it again to carry on from your step.');
+        setProgress([]);
       }
       setKnown(true);
     }, (err) => { if (live) setError(errorText(err)); });
