@@ -77,11 +77,13 @@ describe('the server under an open page', { skip, timeout: 600_000 }, () => {
     await page.keyboard.type('echo before-the-drop-$((6*7))\n');
     await waitForTerminal(page, 'host', /before-the-drop-42/);
 
+    const dropped = Date.now();
     await page.evaluate(() => (window as unknown as { labvisorTestSockets: WebSocket[] }).labvisorTestSockets.at(-1)!.close());
     await page.getByRole('status').filter({ hasText: 'Connection lost — reconnecting…' }).waitFor({ timeout: 5000 });
     await page.getByRole('status').filter({ hasText: 'Connection lost' }).waitFor({ state: 'detached', timeout: 30_000 });
     // The re-attach cleared the screen and the server replayed the scrollback into it.
     await waitForTerminal(page, 'host', /before-the-drop-42/, 30_000);
+    console.log(`figures: a dropped WebSocket: reconnected with the scrollback in ${Date.now() - dropped} ms`);
     await page.locator('.terminal-view[data-machine="host"] .xterm-helper-textarea').focus();
     await page.keyboard.type('echo after-the-drop-$((6*7))\n');
     await waitForTerminal(page, 'host', /after-the-drop-42/);
@@ -92,11 +94,13 @@ describe('the server under an open page', { skip, timeout: 600_000 }, () => {
     await stop(server);
     await page.getByRole('status').filter({ hasText: 'Connection lost — reconnecting…' }).waitFor({ timeout: 10_000 });
     const url = await serve();
+    const restarted = Date.now();
     assert.ok(url.endsWith(`#token=${await page.evaluate(() => sessionStorage.getItem('labvisor.token'))}`), 'the new server kept the token the page holds');
 
     await page.getByRole('status').filter({ hasText: 'The server restarted — reconnected.' }).waitFor({ timeout: 30_000 });
     const ended = page.getByRole('alert').filter({ hasText: 'This lab stopped while the page was away' });
     await ended.waitFor({ timeout: 30_000 });
+    console.log(`figures: a restarted server: the page said so and showed the lab ended ${Date.now() - restarted} ms after the new server printed its URL`);
     await page.locator('.app').screenshot({ path: screenshotPath('server-restarted') });
     await ended.getByRole('button', { name: 'Start again' }).click();
     await page.locator('.terminal-panel').waitFor({ timeout: 300_000 });

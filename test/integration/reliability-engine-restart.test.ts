@@ -4,6 +4,7 @@
 // "up" once it answers again, naming the session it ended; the session stopped with the reason;
 // nothing of it left on the engine (no container, volume, network, no QEMU process), the learner's
 // step kept and the checks' marks forgotten; and a new start works on the restarted engine.
+// `labvisor run` of the same lab beside it says so on stderr and ends cleanly (exit 1).
 // It restarts the engine everyone shares: run it alone (`flock -x /tmp/lv-engine.lock …`);
 // the engine is started again in `finally` whatever happens.
 import { after, before, describe, test } from 'node:test';
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import type { EngineStatus, EventMessage, SessionInfo } from '../../electron/shared/api.js';
-import { engineOrSkip, firstStdoutLine, fixture, labelled, nothing, startCli, vmSkip, type CliProcess } from './support.js';
+import { engineOrSkip, firstStdoutLine, fixture, labelled, nothing, startCli, vmSkip, waitForStderr, type CliProcess } from './support.js';
 import { Client, TerminalView } from './ws-client.js';
 import { ensureEngine, restartableEngine, stopEngine } from './restart-engine.js';
 
@@ -48,6 +49,7 @@ describe('the Docker engine restarts under a running lab (container + VM)', { sk
   let dataDir: string;
   let child: CliProcess;
   let client: Client;
+  let cliRun: CliProcess | undefined;
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'labvisor-engine-restart-'));
@@ -59,6 +61,8 @@ describe('the Docker engine restarts under a running lab (container + VM)', { sk
   after(async () => {
     await ensureEngine();
     client?.ws.close();
+    if (cliRun && cliRun.exitCode === null) cliRun.kill('SIGINT');
+    await cliRun?.result;
     if (child && child.exitCode === null) child.kill('SIGINT');
     await child?.result;
     rmSync(dataDir, { recursive: true, force: true });
@@ -66,8 +70,11 @@ describe('the Docker engine restarts under a running lab (container + VM)', { sk
 
   test('noticed, said, ended cleanly with nothing left; the step kept; a new start works', async () => {
     const qemuBefore = await qemuCount();
+    cliRun = startCli(['run', fixture('vm-lab')], { LABVISOR_DATA_DIR: dataDir });
     await client.ok('openLabFolder', { path: fixture('vm-lab') });
     const started = await client.ok<SessionInfo>('startLab', { lab: 'vm-lab' });
+    const cliSession = await waitForStderr(cliRun, /\(session ([a-z0-9]{8})\)/, 60_000);
+    await waitForStderr(cliRun, /The lab runs until you press Ctrl-C/, 300_000);
     const id = started.id;
     await client.ok('saveProgress', { lab: 'vm-lab', currentStep: 'own-kernel', passed: ['own-kernel'], hintsShown: {}, solutionsShown: [] });
     const views: TerminalView[] = [];
@@ -78,7 +85,7 @@ describe('the Docker engine restarts under a running lab (container + VM)', { sk
       await view.waitFor(/alive-42/, 0, 60_000);
       views.push(view);
     }
-    assert.equal(await qemuCount(), qemuBefore + 1, 'the VM\'s QEMU runs');
+    assert.equal(await qemuCount(), qemuBefore + 2, 'the VMs\' QEMU run (the server\'s and the CLI\'s)');
 
     const engineEvents = () => client.events.filter((e): e is Extract<EventMessage, { event: 'engine' }> => e.event === 'engine').map((e) => e.engine);
     let stoppedMs = 0;
@@ -99,6 +106,12 @@ describe('the Docker engine restarts under a running lab (container + VM)', { sk
     const endedMs = Date.now() - back;
     assert.deepEqual(up.ended, [id]);
     assert.match(up.message, /The Docker engine is back/);
+    const ran = await cliRun.result;
+    assert.equal(ran.code, 1, ran.stderr);
+    assert.match(ran.stderr, /The Docker engine stopped — waiting for it…/);
+    assert.match(ran.stderr, /The Docker engine is back after [\d.]+ s; it stopped this lab's machines\.\n/);
+    assert.match(ran.stderr, new RegExp(`Session ${cliSession} ended\\. Start it again with: labvisor run `));
+    assert.deepEqual(await labelled(docker, cliSession), nothing, 'nothing of the CLI\'s session is left');
 
     const last = client.events.filter((e): e is Extract<EventMessage, { event: 'session' }> => e.event === 'session' && e.session.id === id).at(-1)!.session;
     assert.equal(last.state, 'stopped');
