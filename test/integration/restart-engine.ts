@@ -16,6 +16,10 @@ async function dockerdPid(): Promise<number | undefined> {
   return pid > 0 ? pid : undefined;
 }
 
+/** A dockerd that systemd runs is restarted through systemd (which would otherwise start its own beside ours). */
+const underSystemd = async (): Promise<boolean> => existsSync('/run/systemd/system') // systemd runs (sd_booted)
+  && run('systemctl', ['is-enabled', '--quiet', 'docker']).then(() => true, () => false);
+
 async function answers(): Promise<boolean> {
   return run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 10_000 }).then(() => true, () => false);
 }
@@ -33,7 +37,8 @@ export async function stopEngine(timeoutMs = 60_000): Promise<number> {
   const pid = await dockerdPid();
   if (!pid) throw new Error('no dockerd to stop');
   const t0 = Date.now();
-  process.kill(pid, 'SIGTERM');
+  if (await underSystemd()) await run('systemctl', ['stop', 'docker.socket', 'docker']);
+  else process.kill(pid, 'SIGTERM');
   while (existsSync(`/proc/${pid}`)) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`dockerd (pid ${pid}) did not exit within ${timeoutMs} ms of SIGTERM`);
     await sleep(100);
@@ -44,6 +49,7 @@ export async function stopEngine(timeoutMs = 60_000): Promise<number> {
 /** Starts dockerd unless it runs, as scripts/provision-debian.sh does, and waits until it answers; ms taken. */
 export async function ensureEngine(timeoutMs = 60_000): Promise<number> {
   const t0 = Date.now();
+  if (!(await dockerdPid()) && await underSystemd()) await run('systemctl', ['start', 'docker']);
   if (!(await dockerdPid())) {
     const child = spawn('sh', ['-c', 'nohup dockerd >/var/log/labvisor-dockerd.log 2>&1 &'], { stdio: 'ignore', detached: true });
     await new Promise((resolve) => child.on('exit', resolve));
