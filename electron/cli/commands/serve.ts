@@ -2,7 +2,8 @@
 // a browser (and the e2e tests). The first line on stdout is the URL with this start's token
 // in its fragment (…/#token=…). `--open` gives the browser a one-time code instead (…/#code=…):
 // a command line is readable by every user of the machine, a spent or stale code opens nothing.
-// Ctrl-C or SIGTERM stops every lab session the server started, then exits.
+// Ctrl-C or SIGTERM stops every lab session the server started, then exits. With a fixed port
+// (`--port N`) the token is kept across restarts, so an open page reconnects (server-identity.ts).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
