@@ -22,6 +22,8 @@ export interface ServerOptions {
   /** The built renderer; a placeholder page is served while it does not exist. */
   rendererDir: string;
   log?: (line: string) => void;
+  /** The token to ask for; a new one by default (`serve --port N` keeps one: server-identity.ts). */
+  token?: string;
 }
 
 export interface RunningServer {
@@ -58,7 +60,7 @@ export function securityHeaders(port: number): Record<string, string> {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
-  const token = newToken();
+  const token = opts.token ?? newToken();
   const codes = new OneTimeCodes();
   let port = opts.port;
   // Browsers drop a socket whose server selects none of the subprotocols they offered; the

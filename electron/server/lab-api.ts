@@ -31,6 +31,8 @@ import { BundleHost } from './bundle-host.js';
 import { toApiError } from './api-errors.js';
 import { TrustRequiredError } from '../engine/errors.js';
 import { RecordingHost } from './recording-host.js';
+import { watchEngineFor } from './engine-restart.js';
+import type { EngineWatch } from './engine-watch.js';
 
 // The contract's types are written for the renderer; the engine's must fit them (checked by tsc).
 type Fits<A extends B, B> = A;
@@ -87,6 +89,9 @@ export class LabHost implements HostApi {
     entry.recording = this.recorder.state(id);
     this.emit({ type: 'event', event: 'session', session: info(entry) });
   }, (line) => this.log(line));
+
+  /** Watches the engine while sessions run: a restart under them ends them cleanly (engine-restart.ts). */
+  private engineWatch?: EngineWatch;
 
   constructor(opts: LabHostOptions = {}) {
     this.log = opts.log ?? (() => {});
@@ -259,6 +264,7 @@ export class LabHost implements HostApi {
     const session = new LabSession(docker, engineInfo, loaded);
     const entry: Entry = { session, state: 'starting' };
     this.sessions.set(session.id, entry);
+    this.watchEngine(docker);
     // A machine that stops by itself changes what the session's machines say: every UI hears it.
     session.onMachineStopped((machine) => {
       this.log(`session ${session.id}: machine "${machine}" stopped`);
@@ -404,6 +410,7 @@ export class LabHost implements HostApi {
   /** Stops every session this host started; no new ones start afterwards. */
   async stopAll(): Promise<void> {
     this.closed = true;
+    this.engineWatch?.close();
     const results = await Promise.allSettled([...this.sessions.values()].map((e) => this.stopEntry(e)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length) throw new Error(failed.map((r) => (r.reason as Error).message).join('\n'));
@@ -440,6 +447,23 @@ export class LabHost implements HostApi {
     entry.state = state;
     if (error !== undefined) entry.error = error;
     this.emit({ type: 'event', event: 'session', session: info(entry) });
+  }
+
+  private watchEngine(docker: Docker): void {
+    const entryOf = (s: LabSession) => this.sessions.get(s.id);
+    this.engineWatch ??= watchEngineFor(docker, {
+      live: () => [...this.sessions.values()].filter((e) => e.state !== 'stopping' && e.state !== 'stopped').map((e) => e.session),
+      has: (s) => entryOf(s) !== undefined,
+      end: async (s, why) => {
+        const entry = entryOf(s);
+        if (!entry) return;
+        entry.error = why;
+        await this.stopEntry(entry);
+      },
+      emit: (engine) => this.emit({ type: 'event', event: 'engine', engine }),
+      log: (line) => this.log(line),
+    }, () => this.sessions.size > 0);
+    this.engineWatch.watch();
   }
 
   /** A lab of the catalog by id; never a path. */

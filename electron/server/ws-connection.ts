@@ -8,6 +8,7 @@ import type { ServerMessage } from '../shared/api.js';
 import { connectionApi } from './connection-api.js';
 import { dispatch } from './dispatch.js';
 import type { HostApi } from './lab-api.js';
+import { SERVER_BOOT } from './server-identity.js';
 import { BadTerminalFrameError, TerminalChannels } from './terminal-channels.js';
 
 export interface ConnectionOptions {
@@ -43,6 +44,7 @@ export function handleConnection(ws: WebSocket, { host, log }: ConnectionOptions
     },
   }));
   const unsubscribe = host.onEvent(send);
+  send({ type: 'event', event: 'server', server: { boot: SERVER_BOOT } }); // a page that knew another boot: the server restarted
 
   const onTerminalFrame = (data: Buffer): void => {
     try {

@@ -384,11 +384,28 @@ export const Response = z.discriminatedUnion('ok', [
 ]);
 export type ResponseMessage = z.infer<typeof Response>;
 
+/**
+ * The Docker engine as the host sees it while sessions run: "down" when it stopped answering (the
+ * sessions' machines are stopping with it), "up" when it answers again; `ended` names the sessions
+ * it ended (their leftovers removed: the learner starts over).
+ */
+export const EngineStatus = z.object({
+  state: z.enum(['down', 'up']),
+  message: z.string(),
+  ended: z.array(sessionId).optional(),
+});
+export type EngineStatus = z.infer<typeof EngineStatus>;
+
+/** Sent first on every connection: `boot` changes when the server process is a new one (it restarted). */
+export const ServerHello = z.object({ boot: z.string() });
+
 /** Engine → UI, unasked. Sessions belong to the host, not to a connection: every UI gets every event. */
 export const Event = z.discriminatedUnion('event', [
   z.object({ type: z.literal('event'), event: z.literal('progress'), session: sessionId, progress: ProgressEvent }),
   z.object({ type: z.literal('event'), event: z.literal('session'), session: SessionInfo }),
   z.object({ type: z.literal('event'), event: z.literal('bundle'), progress: BundleProgress }),
+  z.object({ type: z.literal('event'), event: z.literal('engine'), engine: EngineStatus }),
+  z.object({ type: z.literal('event'), event: z.literal('server'), server: ServerHello }),
 ]);
 export type EventMessage = z.infer<typeof Event>;
 

@@ -15,6 +15,8 @@ import { catchUpStepJson, machineJson, stepJson } from '../json-shapes.js';
 import { didYouMean, printJson, say, UsageError } from '../output.js';
 import { progressView } from '../progress-view.js';
 import { connectAndCollect } from './engine-connection.js';
+import { ENGINE_DOWN_MESSAGE, EngineWatch } from '../../server/engine-watch.js';
+import { LABEL } from '../../engine/labels.js';
 
 /** A path to a lab folder, or the id of a bundled lab. */
 export function resolveLab(arg: string): { dir: string; bundled: boolean } {
@@ -58,8 +60,21 @@ export async function run(args: string[]): Promise<number> {
   if (values.to !== undefined && !ids.includes(values.to)) throw new UsageError(`lab "${loaded.lab.id}" has no step "${values.to}"${didYouMean(values.to, ids)}; its steps are: ${ids.join(', ')}`);
   const { docker, info } = await connectAndCollect();
   const session = new LabSession(docker, info, loaded);
+  // A Docker engine that restarts stops the lab's machines: say so, and once it is back, end the
+  // session cleanly (the server does the same: electron/server/engine-restart.ts).
+  let engineBack: () => void = () => {};
+  const restarted = new Promise<void>((resolve) => { engineBack = resolve; });
+  const watch = new EngineWatch({ ping: () => docker.ping(), events: () => docker.getEvents({ filters: { label: [LABEL.session] } }) }, {
+    active: () => true,
+    onDown: (why) => say(`${ENGINE_DOWN_MESSAGE} (${why})`),
+    onUp: (ms) => {
+      say(`The Docker engine is back after ${(ms / 1000).toFixed(1)} s; it stopped this lab's machines.`);
+      engineBack();
+    },
+  });
+  watch.watch();
 
-  return withInterruptCleanup(() => session.stop(), async () => {
+  return withInterruptCleanup(() => { watch.close(); return session.stop(); }, async () => {
     say(`Starting lab "${loaded.lab.id}" (session ${session.id}) on ${info.target}`);
     const progress = progressView();
     await session.start({ trust: bundled || values.trust, progress }).finally(() => progress.stop());
@@ -80,8 +95,15 @@ export async function run(args: string[]): Promise<number> {
       for (const m of loaded.lab.machines) if (m.kind === 'container') say(`  shell: docker exec -it ${containerName(session.id, m.name)} sh`);
       if (values.keep) return keep(session).then((code) => (caughtUp ? code : 1));
       say('The lab runs until you press Ctrl-C.');
-      // Keep the process alive; the signal handler stops the session and exits.
-      await new Promise(() => setInterval(() => {}, 1 << 30));
+      // Keep the process alive; the signal handler stops the session and exits, or the engine restarts under it.
+      const alive = setInterval(() => {}, 1 << 30);
+      await restarted;
+      clearInterval(alive);
+      watch.close();
+      say(`Removing what is left of session ${session.id}…`);
+      await session.stop();
+      say(`Session ${session.id} ended. Start it again with: labvisor run ${positionals[0]!}${values.to !== undefined ? ` --to ${values.to}` : ''}`);
+      return 1;
     }
 
     const steps = await solveLab(session, (o) => say(`${o.ok ? 'ok  ' : 'FAIL'} ${o.id.padEnd(16)} ${String(o.ms).padStart(6)} ms  ${o.message}`));
@@ -91,7 +113,7 @@ export async function run(args: string[]): Promise<number> {
     if (values.json) printJson(runJson(loaded.lab.id, ok, !!values.keep, session, steps));
     say(ok ? `Lab "${loaded.lab.id}" solved: every step passed.` : `Lab "${loaded.lab.id}" did not pass.`);
     return ok ? 0 : 1;
-  });
+  }).finally(() => watch.close());
 }
 
 /** Leaves the session running after this process exits, and says how to stop it. */

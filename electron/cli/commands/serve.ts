@@ -2,7 +2,8 @@
 // a browser (and the e2e tests). The first line on stdout is the URL with this start's token
 // in its fragment (…/#token=…). `--open` gives the browser a one-time code instead (…/#code=…):
 // a command line is readable by every user of the machine, a spent or stale code opens nothing.
-// Ctrl-C or SIGTERM stops every lab session the server started, then exits.
+// Ctrl-C or SIGTERM stops every lab session the server started, then exits. With a fixed port
+// (`--port N`) the token is kept across restarts, so an open page reconnects (server-identity.ts).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +11,7 @@ import { packageRoot } from '../../engine/paths.js';
 import type { LabHost } from '../../server/lab-api.js';
 import { startServer } from '../../server/http-server.js';
 import { report, say, UsageError } from '../output.js';
+import { keptToken } from '../../server/server-identity.js';
 
 const USAGE = 'usage: labvisor serve [--port N] [--open]';
 
@@ -52,7 +54,9 @@ export async function serve(args: string[]): Promise<number> {
     return host;
   });
   hostReady.catch(() => {}); // startServer reports it to each WebSocket
-  const server = await startServer({ host: hostReady, port, rendererDir: join(packageRoot(), 'renderer', 'dist'), log });
+  // A fixed port keeps its token across restarts, so an open page reconnects (server-identity.ts).
+  const token = port !== 0 ? await keptToken(port) : undefined;
+  const server = await startServer({ host: hostReady, port, rendererDir: join(packageRoot(), 'renderer', 'dist'), log, ...(token ? { token } : {}) });
   process.stdout.write(`${server.url}\n`);
   say(`Labvisor serves on ${server.url.replace(/#.*/, '')} (127.0.0.1 only). Open the URL above; Ctrl-C stops the server and its labs.`);
   if (values.open) openBrowser(server.codeUrl());

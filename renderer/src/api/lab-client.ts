@@ -31,6 +31,8 @@ export interface LabClient {
   /** Opens a link outside the app: a browser tab, or (Electron) the system browser. */
   openExternal(url: string): void;
   readonly kind: 'browser' | 'electron';
+  /** Browser only: how many times the server was a new process on a reconnect (it restarted); told through onState. */
+  readonly serverRestarts?: number;
   /** Electron only: the system's folder picker; undefined when the learner cancelled. */
   pickLabFolder?(): Promise<string | undefined>;
   /** Electron only: the system's file picker for a workshop bundle; undefined when cancelled. */

@@ -18,6 +18,9 @@ export class WsLabClient implements LabClient {
   private ws?: WebSocket;
   private attempts = 0;
   private everOpen = false;
+  /** The server's boot id, from the `server` event every connection starts with. */
+  private boot?: string;
+  serverRestarts = 0;
   private readonly queued: string[] = [];
   private readonly pending = new PendingRequests();
   private readonly channels = new ChannelTable<Attached>();
@@ -107,6 +110,7 @@ export class WsLabClient implements LabClient {
       console.error('Labvisor sent a text frame that is not JSON');
       return;
     }
+    if (message.type === 'event' && message.event === 'server') this.heard(message.server.boot);
     if (message.type === 'event') this.events.emit(message);
     else if (!this.pending.settle(message) && !message.ok) console.error(`Labvisor refused a message: ${message.error.message}`);
   }
@@ -121,6 +125,15 @@ export class WsLabClient implements LabClient {
     }
     const size = frame.data.byteLength;
     attached.sink.data(frame.data, () => this.sendFrame(channel, { type: 'ack', bytes: size }));
+  }
+
+  /** Another boot id than the last: this reconnect reached a new server process (its labs ended with the old one). */
+  private heard(boot: string): void {
+    if (this.boot !== undefined && this.boot !== boot) {
+      this.serverRestarts++;
+      this.setState(this.state);
+    }
+    this.boot = boot;
   }
 
   /** A new socket knows none of our channels: attach each again (the server replays its scrollback). */

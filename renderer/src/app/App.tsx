@@ -14,6 +14,7 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { Logo } from './icons.js';
 import { parseRoute, routeHash, type Route } from './route.js';
 import { typingInto } from './shortcuts.js';
+import { useServerRestarted } from './use-server-restart.js';
 
 const PRESENTER_KEY = 'labvisor.presenter';
 
@@ -25,6 +26,7 @@ export function App({ client: given }: { client: LabClient }) {
   const [presenter, setPresenter] = useState(() => localStorage.getItem(PRESENTER_KEY) === '1');
   const [labTitle, setLabTitle] = useState<string>();
   const connection = useConnectionState(client);
+  const server = useServerRestarted(client);
 
   useEffect(() => {
     const onHash = () => setRoute(parseRoute(location.hash));
@@ -71,6 +73,12 @@ export function App({ client: given }: { client: LabClient }) {
               <span className={`connection ${connection}`} role="status">
                 <span className="spinner" aria-hidden="true" />
                 {connection === 'connecting' ? 'Connecting to Labvisor…' : 'Connection lost — reconnecting…'}
+              </span>
+            )}
+            {connection === 'open' && server.restarted && (
+              <span className="connection restarted" role="status">
+                The server restarted — reconnected.
+                <button type="button" className="button ghost icon-only" aria-label="Dismiss" onClick={server.dismiss}>×</button>
               </span>
             )}
             <button type="button" className="button ghost" aria-pressed={presenter} onClick={() => setPresenter((p) => !p)}

@@ -49,6 +49,7 @@ export class TrustingClient implements LabClient {
 
   get state() { return this.inner.state; }
   get kind() { return this.inner.kind; }
+  get serverRestarts() { return this.inner.serverRestarts; }
   onEvent: LabClient['onEvent'] = (listener) => this.inner.onEvent(listener);
   onState: LabClient['onState'] = (listener) => this.inner.onState(listener);
   attach: LabClient['attach'] = (terminal, sink) => this.inner.attach(terminal, sink);

@@ -17,6 +17,8 @@ import { FONT, presenterFont, zoomFont, type Zoom } from '../terminal/font-size.
 import { TerminalPanel } from '../terminal/TerminalPanel.js';
 import type { TerminalHandle } from '../terminal/TerminalView.js';
 import { CatchUpNotice } from './CatchUpNotice.js';
+import { LabInterrupted } from './LabInterrupted.js';
+import { useEngineStatus } from './use-engine-status.js';
 import { FinishedPanel } from './FinishedPanel.js';
 import { LabBar, type Confirm } from './LabBar.js';
 import { resumeStep } from './learner-state.js';
@@ -203,6 +205,25 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
     if (resetting) dispatch({ type: 'reset', checked: checkedSteps });
   }, [resetting, checkedSteps, dispatch]);
 
+  // The engine restarted under the lab, or the server did: the session ended. "Start again" starts
+  // it again and then catches up to the step the learner was on (the engine forgot the checks' marks).
+  const engine = useEngineStatus(client);
+  const engineEnded = engine?.state === 'up' && session?.state === 'stopped' && engine.ended?.includes(session.id) ? engine.message : undefined;
+  useEffect(() => {
+    if (engineEnded) dispatch({ type: 'reset', checked: checkedSteps });
+  }, [engineEnded, checkedSteps, dispatch]);
+  const resumeTo = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const to = resumeTo.current;
+    if (!to || !running || ls.busy) return;
+    resumeTo.current = undefined;
+    if (stepIds.indexOf(to) > 0) void skipTo(to);
+  }, [running, ls.busy, stepIds, skipTo]);
+  const startOver = () => {
+    resumeTo.current = current;
+    start();
+  };
+
   // A highlight marks the machine's terminal tab too. The tabs are TerminalPanel's
   // (renderer/src/terminal, kept apart from the player), so the mark is a data attribute that
   // React does not manage there and leaves alone on re-render.
@@ -258,6 +279,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
               <div className="step-content" ref={content} tabIndex={-1} aria-label="Step text">
                 <div className="step-kicker muted">Step {index + 1} of {stepIds.length}</div>
                 {stepError && <p className="error-box" role="alert">Could not load this step: {stepError}</p>}
+                <LabInterrupted engine={engine} ended={engineEnded ?? ls.endedAway} busy={Boolean(ls.busy)} onStartOver={startOver} />
                 <CatchUpNotice steps={lab.steps} current={current} learner={learner} running={running && !ls.busy} catchUp={catchUp} onSkip={(s) => void skipTo(s)} />
                 {step && (
                   <article className="markdown">

@@ -23,6 +23,8 @@ export interface LabSession extends SessionTerminals {
   start(): Promise<void>;
   reset(): Promise<void>;
   stop(): Promise<void>;
+  /** Why the session ended while the page was away (the server restarted under it), until the next start. */
+  endedAway?: string;
   /** Start over: the start panel forgets the last start's progress and error (its machines' "ready" is no longer true). */
   forgetShown(): void;
 }
@@ -36,6 +38,7 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
   const [progress, setProgress] = useState<StartProgress>([]);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<LabSession['busy']>();
+  const [endedAway, setEndedAway] = useState<string>();
   const current = useRef<string | undefined>(undefined);
   const sessionTerminals = useSessionTerminals(client, session, generation, connection, setError);
 
@@ -79,6 +82,8 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
         // It ended while we were away.
         current.current = undefined;
         setSession(undefined);
+        setEndedAway('This lab stopped while the page was away: the server restarted (which stops its labs), or it was stopped elsewhere. Start it again to carry on from your step.');
+        setProgress([]);
       }
       setKnown(true);
     }, (err) => { if (live) setError(errorText(err)); });
@@ -86,6 +91,7 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
   }, [client, lab, connection]);
 
   const start = useCallback(async () => {
+    setEndedAway(undefined);
     setError(undefined);
     setProgress([]);
     setBusy('starting');
@@ -136,5 +142,5 @@ export function useLabSession(client: LabClient, lab: string): LabSession {
     setError(undefined);
   }, []);
 
-  return { known, session, generation, progress, error, busy, ...sessionTerminals, start, reset, stop, forgetShown };
+  return { known, session, generation, progress, error, busy, ...sessionTerminals, start, reset, stop, forgetShown, ...(endedAway ? { endedAway } : {}) };
 }
