@@ -1,21 +1,13 @@
-// A container's terminal: a pty inside the container when it has busybox (pty-in-container.ts),
-// else `docker exec` of a login shell with a TTY, on a hijacked connection (raw bytes both ways,
-// no multiplexing with a TTY). Either way, pausing the socket backs Docker up to the pty in the
-// container, so a program printing fast blocks instead of filling memory.
+// A container's terminal: `docker exec` of a login shell with a TTY, on a hijacked connection
+// (raw bytes both ways, no multiplexing with a TTY). Pausing the socket backs Docker up to
+// the pty in the container, so a program printing fast blocks instead of filling memory.
 import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import { killMarked, newExecMarker } from '../machines/exec-marker.js';
-import { openPtyInContainer } from './pty-in-container.js';
 import { SourceEvents, type TerminalSource } from './terminal-source.js';
 
 export async function openContainerTerminal(
   docker: Docker, container: string, cols: number, rows: number, env: Record<string, string> = {},
-): Promise<TerminalSource> {
-  return await openPtyInContainer(docker, container, cols, rows, env) ?? openTtyExec(docker, container, cols, rows, env);
-}
-
-async function openTtyExec(
-  docker: Docker, container: string, cols: number, rows: number, env: Record<string, string>,
 ): Promise<TerminalSource> {
   const { marker, env: markerEnv } = newExecMarker();
   const exec = await docker.getContainer(container).exec({
@@ -29,12 +21,12 @@ async function openTtyExec(
     ConsoleSize: [rows, cols],
   });
   const stream = await exec.start({ hijack: true, stdin: true, Tty: true }) as Duplex;
-  const source = new TtyExecSource(docker, container, exec, stream, marker);
+  const source = new ContainerSource(docker, container, exec, stream, marker);
   source.resize(cols, rows);
   return source;
 }
 
-class TtyExecSource extends SourceEvents implements TerminalSource {
+class ContainerSource extends SourceEvents implements TerminalSource {
   private closed = false;
 
   constructor(
