@@ -63,8 +63,8 @@ export class BaseImageUnavailableError extends Error {
 }
 
 export class ImageBuildError extends Error {
-  constructor(readonly tag: string, message: string, readonly log: string) {
-    super(`Building ${tag} failed: ${message}`);
+  constructor(readonly tag: string, readonly reason: string, readonly log: string) {
+    super(`Building ${tag} failed: ${reason}`);
     this.name = 'ImageBuildError';
   }
 }

@@ -63,10 +63,13 @@ async function endOne(docker: Docker, host: RestartHost, session: LabSession): P
   } catch (err) {
     host.log(`session ${session.id}: not fully removed after the engine restart: ${(err as Error).message}`);
   }
+  await forgetCheckedSteps(session).catch((err: Error) => host.log(`session ${session.id}: progress not updated after the engine restart: ${err.message}`));
+}
+
+/** The marks of steps passed by a check: they were true of machines that no longer exist. */
+async function forgetCheckedSteps(session: LabSession): Promise<void> {
   const checked = session.lab.steps.filter((s) => s.check !== undefined).map((s) => s.id);
-  await (async () => {
-    const saved = await readProgress(session.lab.id);
-    const now = forgetChecked(saved, checked);
-    if (now.passed.length !== saved.passed.length) await writeProgress(now);
-  })().catch((err: Error) => host.log(`session ${session.id}: progress not updated after the engine restart: ${(err as Error).message}`));
+  const saved = await readProgress(session.lab.id);
+  const now = forgetChecked(saved, checked);
+  if (now.passed.length !== saved.passed.length) await writeProgress(now);
 }

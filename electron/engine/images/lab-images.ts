@@ -35,8 +35,7 @@ export async function ensureLabImages(docker: Docker, loaded: LoadedLab, sink: P
       await buildImage(docker, asNodeStream(packContext(files)), tag, imageLabels(loaded.lab.id), sink, taskName, limits).catch((err: unknown) => {
         // Named as the learner knows it: the lab and its image, then the engine's tag.
         if (!(err instanceof ImageBuildError)) throw err;
-        const reason = err.message.slice(`Building ${err.tag} failed: `.length);
-        throw new ImageBuildError(`image "${name}" of lab "${loaded.lab.id}" (${tag})`, reason, err.log);
+        throw new ImageBuildError(`image "${name}" of lab "${loaded.lab.id}" (${tag})`, err.reason, err.log);
       });
     }
     return [name, tag] as const;
