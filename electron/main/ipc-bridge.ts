@@ -4,10 +4,10 @@
 // which only the shell can show. Only our own page may call: the sender must be this window's top frame
 // showing an app:// URL.
 import { BrowserWindow, dialog, ipcMain, MessageChannelMain, type IpcMainInvokeEvent, type OpenDialogOptions, type WebContents } from 'electron';
-import { connectionApi } from '../server/connection-api.js';
-import { dispatch } from '../server/dispatch.js';
-import type { HostApi } from '../server/lab-api.js';
-import { TerminalChannels } from '../server/terminal-channels.js';
+import { connectionApi } from '../host-common/connection-api.js';
+import { dispatch } from '../host-common/dispatch.js';
+import type { HostApi } from '../host-common/lab-host.js';
+import { TerminalChannels } from '../host-common/terminal-channels.js';
 import { isAppUrl } from './app-origin.js';
 
 /** The IPC channel names; the preload (electron/preload/preload.cts) spells the same ones. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, Menu, session } from 'electron';
 import { packageRoot } from '../engine/paths.js';
-import { LabHost } from '../server/lab-api.js';
+import { LabHost } from '../host-common/lab-host.js';
 import { registerAppScheme, serveAppProtocol } from './app-protocol.js';
 import { APP_ENTRY_URL } from './app-origin.js';
 import { denyPermissions, guardContents } from './guards.js';

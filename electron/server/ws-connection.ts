@@ -5,11 +5,11 @@
 import type { RawData, WebSocket } from 'ws';
 import { CLOSE, decodeTerminalIn, encodeTerminalOut, TerminalFrameError } from '../shared/api-wire.js';
 import type { ServerMessage } from '../shared/api.js';
-import { connectionApi } from './connection-api.js';
-import { dispatch } from './dispatch.js';
-import type { HostApi } from './lab-api.js';
+import { connectionApi } from '../host-common/connection-api.js';
+import { dispatch } from '../host-common/dispatch.js';
+import type { HostApi } from '../host-common/lab-host.js';
 import { SERVER_BOOT } from './server-identity.js';
-import { BadTerminalFrameError, TerminalChannels } from './terminal-channels.js';
+import { BadTerminalFrameError, TerminalChannels } from '../host-common/terminal-channels.js';
 
 export interface ConnectionOptions {
   host: HostApi;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { catchUp } from '../../electron/engine/sessions/catch-up.js';
 import { readProgress } from '../../electron/engine/learner-progress.js';
-import { LabHost } from '../../electron/server/lab-api.js';
+import { LabHost } from '../../electron/host-common/lab-host.js';
 import type { ProgressEvent } from '../../electron/shared/api.js';
 import { mustRun, startedLabSession } from './check-assertions.js';
 import { cli, engineOrSkip, fixture, labelled, nothing } from './support.js';

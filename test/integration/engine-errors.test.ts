@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { ErrorInWords } from '../../electron/engine/errors.js';
-import { toApiError } from '../../electron/server/api-errors.js';
+import { toApiError } from '../../electron/host-common/api-errors.js';
 import { startedLabSession } from './check-assertions.js';
 import { cli, engineOrSkip, fixture, labelled, nothing } from './support.js';
 

@@ -11,7 +11,7 @@ import { LabSession } from '../../electron/engine/sessions/lab-session.js';
 import { containerName } from '../../electron/engine/sessions/names.js';
 import type { TerminalOut } from '../../electron/shared/terminal-protocol.js';
 import type { EventMessage, SessionInfo } from '../../electron/shared/api.js';
-import { LabHost } from '../../electron/server/lab-api.js';
+import { LabHost } from '../../electron/host-common/lab-host.js';
 import { engineOrSkip, fixture, labelled, nothing, vmSkip } from './support.js';
 
 const engine = await engineOrSkip();

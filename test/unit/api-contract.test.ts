@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, Event, parseRequest, type LabApi, type Params } from '../../electron/shared/api.js';
 import { decodeTerminalIn, decodeTerminalOut, encodeTerminalIn, encodeTerminalOut, TerminalFrameError } from '../../electron/shared/api-wire.js';
-import { dispatch } from '../../electron/server/dispatch.js';
+import { dispatch } from '../../electron/host-common/dispatch.js';
 
 function fail(data: unknown): { id: unknown; message: string } {
   const r = parseRequest(data);

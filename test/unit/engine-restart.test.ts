@@ -1,4 +1,4 @@
-// The host's side of an engine restart (electron/server/engine-restart.ts) against a fake engine:
+// The host's side of an engine restart (electron/host-common/engine-restart.ts) against a fake engine:
 // "down" with the message the player shows, then once the engine answers, each session live at
 // the time ended with the reason, "up" naming them, and the learner's checked marks forgotten
 // (their step kept). The real daemon restart: test/integration/reliability-engine-restart.test.ts.
@@ -14,7 +14,7 @@ import type { LabSession } from '../../electron/engine/sessions/lab-session.js';
 
 process.env.LABVISOR_DATA_DIR = mkdtempSync(join(tmpdir(), 'labvisor-engine-restart-'));
 const { readProgress, writeProgress } = await import('../../electron/engine/learner-progress.js');
-const { ENGINE_RESTARTED, watchEngineFor } = await import('../../electron/server/engine-restart.js');
+const { ENGINE_RESTARTED, watchEngineFor } = await import('../../electron/host-common/engine-restart.js');
 
 const until = async (what: string, ok: () => boolean, ms = 10_000) => {
   const deadline = Date.now() + ms;

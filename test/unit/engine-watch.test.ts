@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { EngineWatch } from '../../electron/server/engine-watch.js';
+import { EngineWatch } from '../../electron/host-common/engine-watch.js';
 
 class FakeEngine {
   up = true;

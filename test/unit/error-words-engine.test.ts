@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { engineErrorInWords } from '../../electron/engine/engine-error-words.js';
 import { explain } from '../../electron/engine/error-words.js';
 import { ErrorInWords } from '../../electron/engine/errors.js';
-import { toApiError } from '../../electron/server/api-errors.js';
+import { toApiError } from '../../electron/host-common/api-errors.js';
 
 /** An error shaped as docker-modem makes it from the engine's answer (`json` null when the body was empty, as for a gone exec). */
 function refused(statusCode: number, reason: string, message: string, json: unknown = { message }): Error {

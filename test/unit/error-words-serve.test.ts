@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabApi } from '../../electron/shared/api.js';
-import { dispatch } from '../../electron/server/dispatch.js';
+import { dispatch } from '../../electron/host-common/dispatch.js';
 import { report } from '../../electron/cli/output.js';
 
 /** Runs `fn` with a fresh data dir and LABVISOR_DEBUG as given; gives the data dir. */

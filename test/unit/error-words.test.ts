@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { engineErrorInWords } from '../../electron/engine/engine-error-words.js';
 import { errorInWords, explain } from '../../electron/engine/error-words.js';
 import { ErrorInWords, TrustRequiredError } from '../../electron/engine/errors.js';
-import { toApiError } from '../../electron/server/api-errors.js';
+import { toApiError } from '../../electron/host-common/api-errors.js';
 import { report } from '../../electron/cli/output.js';
 import { cannotRunIn } from '../../electron/engine/machines/script-result.js';
 

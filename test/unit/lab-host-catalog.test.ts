@@ -10,7 +10,7 @@ import { nextOnPath } from '../../electron/shared/learning-path.js';
 
 process.env.LABVISOR_DATA_DIR = mkdtempSync(join(tmpdir(), 'labvisor-catalog-'));
 process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock'; // prefetch's engine connection fails at once
-const { LabHost } = await import('../../electron/server/lab-api.js');
+const { LabHost } = await import('../../electron/host-common/lab-host.js');
 
 const ids = (r: { labs: Array<{ id: string }> }) => r.labs.map((l) => l.id);
 

@@ -14,7 +14,7 @@ import type { Question } from '../../electron/engine/labs/schema.js';
 import type { ScriptResult } from '../../electron/engine/machines/script-result.js';
 import { uncheckedSteps } from '../../electron/cli/commands/test.js';
 import { packageRoot } from '../../electron/engine/paths.js';
-import { LabHost } from '../../electron/server/lab-api.js';
+import { LabHost } from '../../electron/host-common/lab-host.js';
 import { ANSWER_MAX_CHARS, parseRequest } from '../../electron/shared/api.js';
 
 /** A lab whose one step (line 10 on) is `step`, given as the lines after `markdown:`. */

@@ -13,7 +13,7 @@ import {
 } from '../../electron/server/auth.js';
 import { contentType, resolveStatic } from '../../electron/server/static-files.js';
 import { securityHeaders, SESSION_PATH, startServer, type RunningServer } from '../../electron/server/http-server.js';
-import type { HostApi } from '../../electron/server/lab-api.js';
+import type { HostApi } from '../../electron/host-common/lab-host.js';
 import { closeReason } from '../../electron/server/ws-connection.js';
 import * as page from '../../renderer/src/api/serve-token.js';
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FLOW, type TerminalOut } from '../../electron/shared/terminal-protocol.js';
 import { TerminalSession } from '../../electron/engine/terminals/terminal-session.js';
-import { BadTerminalFrameError, TerminalChannels } from '../../electron/server/terminal-channels.js';
+import { BadTerminalFrameError, TerminalChannels } from '../../electron/host-common/terminal-channels.js';
 import { FakeSource } from './fake-source.js';
 
 function setup() {

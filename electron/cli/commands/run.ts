@@ -15,7 +15,7 @@ import { catchUpStepJson, machineJson, stepJson } from '../json-shapes.js';
 import { didYouMean, printJson, say, UsageError } from '../output.js';
 import { progressView } from '../progress-view.js';
 import { connectAndCollect } from './engine-connection.js';
-import { ENGINE_DOWN_MESSAGE, EngineWatch } from '../../server/engine-watch.js';
+import { ENGINE_DOWN_MESSAGE, EngineWatch } from '../../host-common/engine-watch.js';
 import { LABEL } from '../../engine/labels.js';
 
 /** A path to a lab folder, or the id of a bundled lab. */
@@ -61,7 +61,7 @@ export async function run(args: string[]): Promise<number> {
   const { docker, info } = await connectAndCollect();
   const session = new LabSession(docker, info, loaded);
   // A Docker engine that restarts stops the lab's machines: say so, and once it is back, end the
-  // session cleanly (the server does the same: electron/server/engine-restart.ts).
+  // session cleanly (the server does the same: electron/host-common/engine-restart.ts).
   let engineBack: () => void = () => {};
   const restarted = new Promise<void>((resolve) => { engineBack = resolve; });
   const watch = new EngineWatch({ ping: () => docker.ping(), events: () => docker.getEvents({ filters: { label: [LABEL.session] } }) }, {

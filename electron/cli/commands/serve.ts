@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../engine/paths.js';
-import type { LabHost } from '../../server/lab-api.js';
+import type { LabHost } from '../../host-common/lab-host.js';
 import { startServer } from '../../server/http-server.js';
 import { report, say, UsageError } from '../output.js';
 import { keptToken } from '../../server/server-identity.js';
@@ -48,7 +48,7 @@ export async function serve(args: string[]): Promise<number> {
   process.on('unhandledRejection', fatal);
   // The engine's modules (dockerode and the rest) take a few hundred milliseconds to load: the
   // server listens and hands out the page meanwhile, and the catalog is read before it is asked for.
-  const hostReady = import('../../server/lab-api.js').then(({ LabHost }) => {
+  const hostReady = import('../../host-common/lab-host.js').then(({ LabHost }) => {
     const host = new LabHost({ log });
     void host.prefetch();
     return host;

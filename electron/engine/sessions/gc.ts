@@ -97,3 +97,14 @@ export async function gc(docker: Docker, opts: GcOptions = {}): Promise<GcReport
   }
   return report;
 }
+
+/** What a start's collection removed, one line each, for a host's log or a command's stderr. */
+export function collectedLines(report: GcReport): string[] {
+  return [
+    ...(report.sessions.length ? [`removed what ${report.sessions.length} ended session(s) left behind: ${report.sessions.map((s) => s.id).join(', ')}`] : []),
+    ...(report.helpers.length ? [`removed ${report.helpers.length} helper container(s) a killed process left: ${report.helpers.join(', ')}`] : []),
+    ...(report.temps.length ? [`removed ${report.temps.length} temp file(s) a killed process left: ${report.temps.join(', ')}`] : []),
+    ...report.bundleLoads.map((b) => `undid the interrupted load of ${b.bundle}: ${b.tagsRemoved} image tag(s) it had added removed`),
+    ...report.errors.map((e) => `gc: ${e}`),
+  ];
+}

@@ -1,5 +1,5 @@
 // The Docker engine as the host reports it while sessions run (`engine` events, see
-// electron/server/engine-watch.ts): down while it does not answer; once back, which sessions
+// electron/host-common/engine-watch.ts): down while it does not answer; once back, which sessions
 // it ended (their machines stopped with it, the host removed what was left).
 import { useEffect, useState } from 'react';
 import type { EngineStatus } from '../../../electron/shared/api.js';

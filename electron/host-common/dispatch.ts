@@ -1,5 +1,5 @@
 // Decoded JSON in, the API called, a checked response out: the one place a request meets the
-// engine, whatever the transport (WebSocket now, IPC later). Never throws.
+// engine, whatever the transport (the WebSocket of `labvisor serve` and Electron's IPC bridge). Never throws.
 import {
   ApiError, METHODS, parseRequest, describeIssues, type LabApi, type Method, type ResponseMessage,
 } from '../shared/api.js';

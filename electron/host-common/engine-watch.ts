@@ -1,4 +1,4 @@
-// Watches the Docker engine while lab sessions run, for the host (lab-api.ts) and `labvisor run`:
+// Watches the Docker engine while lab sessions run, for the host (lab-sessions.ts) and `labvisor run`:
 // a daemon that restarts (Docker Desktop updating itself, a laptop waking up) takes every
 // container with it, and nobody else would say so. The engine's event stream ends the moment the
 // daemon stops, so that wakes the watch at once; a ping every few seconds catches what the stream

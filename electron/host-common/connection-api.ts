@@ -2,7 +2,7 @@
 // plus attaching terminals to channels of this connection. Written out method by method so a
 // method added to the contract fails to compile here until it is carried.
 import { ApiError, type LabApi } from '../shared/api.js';
-import type { HostApi } from './lab-api.js';
+import type { HostApi } from './lab-host.js';
 import type { ChannelSink, TerminalChannels } from './terminal-channels.js';
 
 /** Makes what carries one channel: its sink, and what tears it down on detach. */
