@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
-import { contentType, resolveStatic } from '../server/static-files.js';
+import { contentType, resolveStatic } from '../host-common/static-files.js';
 import { appHeaders } from './app-headers.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
 

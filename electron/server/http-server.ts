@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CLOSE, MAX_FRAME_BYTES, SESSION_PATH, WS_PATH, WS_PROTOCOL } from '../shared/api-wire.js';
 import { checkRequest, checkUpgrade, newToken, OneTimeCodes } from './auth.js';
-import { PLACEHOLDER_PAGE, resolveStatic, sendFile } from './static-files.js';
+import { PLACEHOLDER_PAGE, resolveStatic, sendFile } from '../host-common/static-files.js';
 import type { HostApi } from '../host-common/lab-host.js';
 import { handleConnection } from './ws-connection.js';
 import { errorInWords } from '../engine/error-words.js';

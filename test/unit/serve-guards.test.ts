@@ -11,7 +11,7 @@ import {
   checkRequest, checkUpgrade, CODE_TTL_MS, hostAllowed, newToken, OneTimeCodes, originAllowed, protocolToken, tokensEqual,
   TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL,
 } from '../../electron/server/auth.js';
-import { contentType, resolveStatic } from '../../electron/server/static-files.js';
+import { contentType, resolveStatic } from '../../electron/host-common/static-files.js';
 import { securityHeaders, SESSION_PATH, startServer, type RunningServer } from '../../electron/server/http-server.js';
 import type { HostApi } from '../../electron/host-common/lab-host.js';
 import { closeReason } from '../../electron/server/ws-connection.js';
