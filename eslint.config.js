@@ -23,6 +23,13 @@ export default tseslint.config(
     ...reactHooks.configs.flat.recommended,
     rules: { ...reactHooks.configs.flat.recommended.rules, 'react-hooks/exhaustive-deps': 'error' },
   },
+  {
+    // A long file is split, or says at its top why it is one (docs/architecture.md, "Long files"):
+    // `/* eslint-disable max-lines -- why */`.
+    files: ['electron/**/*.{ts,cts}', 'renderer/src/**/*.{ts,tsx}', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs,js}'],
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: { 'max-lines': ['error', { max: 250 }] },
+  },
   ...importLayers(),
 );
 

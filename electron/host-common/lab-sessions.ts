@@ -16,11 +16,8 @@ import type { EngineWatch } from './engine-watch.js';
 
 interface Entry { session: LabSession; state: SessionState; error?: string; recording?: SessionInfo['recording'] }
 
-export interface LabSessionsDeps {
-  connect(): Promise<{ docker: Docker; info: EngineInfo }>;
-  emit(event: EventMessage): void;
-  log(line: string): void;
-}
+/** What the sessions need of their host: its engine connection, its event stream, its log. */
+export interface LabSessionsDeps { connect(): Promise<{ docker: Docker; info: EngineInfo }>; emit(event: EventMessage): void; log(line: string): void }
 
 export class LabSessions {
   private readonly sessions = new Map<string, Entry>();
@@ -45,9 +42,7 @@ export class LabSessions {
   /** A session of this host by id, whatever its state. */
   get(id: string): LabSession | undefined { return this.sessions.get(id)?.session; }
 
-  list(): Result<'listSessions'> {
-    return { sessions: [...this.sessions.values()].map(info) };
-  }
+  list(): Result<'listSessions'> { return { sessions: [...this.sessions.values()].map(info) }; }
 
   async start(loaded: LoadedLab, trusted: boolean): Promise<Result<'startLab'>> {
     if (this.closed) throw new ApiError('conflict', 'the server is stopping: no new sessions');
