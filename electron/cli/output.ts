@@ -3,7 +3,7 @@
 // go to a log file that the line names).
 import { nearest } from '../engine/did-you-mean.js';
 import { LabFormatError } from '../engine/labs/diagnostics.js';
-import { BaseImageUnavailableError, BootTimeout, EngineUnreachableError, ErrorInWords, ImageBuildError, TrustRequiredError } from '../engine/errors.js';
+import { ImageBuildError, LabvisorError } from '../engine/errors.js';
 import { errorInWords } from '../engine/error-words.js';
 import { stackWhenDebugging } from '../engine/error-log.js';
 
@@ -27,7 +27,8 @@ export function didYouMean(word: string, known: readonly string[]): string {
   return guess === undefined ? '' : ` (did you mean "${guess}"?)`;
 }
 
-const KNOWN = [LabFormatError, EngineUnreachableError, BaseImageUnavailableError, TrustRequiredError, ImageBuildError, BootTimeout, ErrorInWords, UsageError];
+// Written for people as they are (a LabvisorError's message carries its Fix line).
+const KNOWN = [LabFormatError, LabvisorError, UsageError];
 
 /** Prints an error for a person; returns the exit code (2 for usage errors, else 1). */
 export function report(err: unknown): number {

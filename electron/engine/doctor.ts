@@ -14,6 +14,7 @@ import { readVerdict } from './machines/vm/accelerator.js';
 import { describeKernelImage, describeKernelImageSetting, findHostKernel, kernelImageSetting, KERNEL_REPO } from './images/guest-kernel.js';
 import { GUEST_ARCHES, vmGuestArch, type GuestArch } from './images/guest-arch.js';
 import { describeQemuImage, qemuImageRef } from './images/qemu-image.js';
+import { errorMessage, LabvisorError } from './errors.js';
 
 export type Status = 'ok' | 'warn' | 'error';
 export interface Finding {
@@ -156,6 +157,12 @@ async function dataDirWritable(): Promise<Finding> {
   }
 }
 
+/** The engine finding when connecting (or a check that needs the engine) failed: our errors' fix on its own line of the report. */
+export function engineFailed(err: unknown): Finding {
+  if (!(err instanceof LabvisorError)) return { id: 'engine', status: 'error', detail: errorMessage(err) };
+  return { id: 'engine', status: 'error', detail: err.detail, ...(err.fix ? { fix: err.fix } : {}) };
+}
+
 export async function runDoctor(): Promise<DoctorReport> {
   const checks: Finding[] = [];
   let engine: EngineInfo | undefined;
@@ -171,8 +178,7 @@ export async function runDoctor(): Promise<DoctorReport> {
       });
       checks.push(await engineLocation(docker, info), await baseImage(docker, info), await dockerHostView(docker, info));
     } catch (err) {
-      const [detail, fix] = (err as Error).message.split('\nFix: ');
-      checks.push({ id: 'engine', status: 'error', detail: detail!, ...(fix ? { fix } : {}) });
+      checks.push(engineFailed(err));
     }
     const kernel = await guestKernel(connection?.docker, engine);
     checks.push(...(connection ? [await accelerator(connection.docker, connection.info)] : []), kernel.finding);

@@ -3,7 +3,7 @@
 // as they are, since their messages are written for people; anything unforeseen as one line
 // naming the log file that holds its stack (error-log.ts). One place, so the UI and the CLI
 // never show a status code or a stack trace.
-import { ErrorInWords } from './errors.js';
+import { errorMessage, ErrorInWords, LabvisorError } from './errors.js';
 import { engineErrorInWords, engineMessage, isDockerError, type ErrorPlace } from './engine-error-words.js';
 import { logErrorDetails } from './error-log.js';
 
@@ -22,6 +22,7 @@ export function explain(err: unknown, place: ErrorPlace): unknown {
  */
 export function isUnforeseen(err: unknown): boolean {
   if (!(err instanceof Error)) return true;
+  if (err instanceof LabvisorError) return false; // its `code` is ours, not a system error's
   if (isDockerError(err)) return true;
   if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError) return true;
   return typeof (err as { code?: unknown }).code === 'string';
@@ -33,10 +34,10 @@ const firstLine = (s: string) => s.split('\n').find((l) => l.trim())?.trim() ?? 
 export function errorInWords(err: unknown, context = 'labvisor', place: ErrorPlace = {}): string {
   const known = engineErrorInWords(err, place);
   if (known) return known;
-  if (!isUnforeseen(err)) return (err as Error).message;
+  if (!isUnforeseen(err)) return errorMessage(err);
   const what = isDockerError(err)
     ? `the Docker engine refused: ${firstLine(engineMessage(err))}`
-    : `unexpected error: ${firstLine(err instanceof Error ? err.message : String(err)) || (err as Error)?.name || 'no message'}`;
+    : `unexpected error: ${firstLine(errorMessage(err)) || (err as Error)?.name || 'no message'}`;
   const log = logErrorDetails(err, context);
   return log.failed
     ? `${what} (its details could not be written to ${log.path}: ${log.failed})`

@@ -10,6 +10,7 @@ import { readManifest } from '../../engine/images/bundle-read.js';
 import { connectEngine } from '../../engine/machines/docker-engine.js';
 import { didYouMean, printJson, say, UsageError } from '../output.js';
 import { progressView } from '../progress-view.js';
+import { onStopSignal } from '../stop-signals.js';
 
 const USAGE = 'usage: labvisor bundle create FILE [--labs ID…] [--platform linux/amd64,…] [--json]\n' +
   '       labvisor bundle load FILE [--json]\n       labvisor bundle inspect FILE [--json]';
@@ -34,19 +35,16 @@ function byteProgress(): ((p: Omit<BundleProgress, 'phase'> & { phase: string })
 /** Ctrl-C stops the work through its signal, so it can undo what it began (temp file, loaded tags). */
 async function whileInterruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const abort = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (abort.signal.aborted) process.exit(130);
+  const removeHandlers = onStopSignal((signal) => {
     say(`\n${signal}: stopping and undoing what was begun…`);
     abort.abort(new BundleError(`stopped by ${signal}; nothing was left half-made`));
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  signals.forEach((s) => process.on(s, onSignal));
+  });
   try {
     return await work(abort.signal);
   } catch (err) {
     throw abort.signal.aborted ? abort.signal.reason : err;
   } finally {
-    signals.forEach((s) => process.off(s, onSignal));
+    removeHandlers();
   }
 }
 

@@ -14,6 +14,7 @@ import { containerName } from '../../engine/sessions/names.js';
 import { catchUpStepJson, machineJson, stepJson } from '../json-shapes.js';
 import { didYouMean, printJson, say, UsageError } from '../output.js';
 import { progressView } from '../progress-view.js';
+import { onStopSignal, signalExitCode } from '../stop-signals.js';
 import { connectAndCollect } from './engine-connection.js';
 import { ENGINE_DOWN_MESSAGE, EngineWatch } from '../../host-common/engine-watch.js';
 import { LABEL } from '../../engine/labels.js';
@@ -29,21 +30,16 @@ export function resolveLab(arg: string): { dir: string; bundled: boolean } {
   return { dir, bundled: dir.startsWith(bundledRoot + sep) };
 }
 
-/** Runs fn; on SIGINT/SIGTERM/SIGHUP runs cleanup first and exits 130. */
+/** Runs fn; on SIGINT/SIGTERM/SIGHUP runs cleanup first and exits 128 + the signal's number (stop-signals.ts). */
 export async function withInterruptCleanup<T>(cleanup: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) process.exit(130); // a second Ctrl-C: give up on cleanup
-    interrupted = true;
+  const removeHandlers = onStopSignal((signal) => {
     say(`\n${signal}: stopping the lab and removing what it created…`);
-    cleanup().catch((err: Error) => say(err.message)).finally(() => process.exit(130));
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  signals.forEach((s) => process.on(s, onSignal));
+    cleanup().catch((err: Error) => say(err.message)).finally(() => process.exit(signalExitCode(signal)));
+  });
   try {
     return await fn();
   } finally {
-    signals.forEach((s) => process.off(s, onSignal));
+    removeHandlers();
   }
 }
 

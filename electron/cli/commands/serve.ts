@@ -12,6 +12,7 @@ import type { LabHost } from '../../host-common/lab-host.js';
 import { startServer } from '../../server/http-server.js';
 import { report, say, UsageError } from '../output.js';
 import { keptToken } from '../../server/server-identity.js';
+import { onStopSignal, signalExitCode } from '../stop-signals.js';
 
 const USAGE = 'usage: labvisor serve [--port N] [--open]';
 
@@ -62,26 +63,21 @@ export async function serve(args: string[]): Promise<number> {
   if (values.open) openBrowser(server.codeUrl());
 
   return new Promise<number>((resolve) => {
-    let stopping = false;
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) process.exit(130); // a second Ctrl-C: give up on cleanup
-      stopping = true;
+    const removeHandlers = onStopSignal((signal) => {
       void (async () => {
         const api: LabHost | undefined = await hostReady.catch(() => undefined);
         const n = api?.sessionCount ?? 0;
         say(`\n${signal}: stopping${n ? ` ${n} lab session(s) and removing what they created` : ''}…`);
-        let code = signal === 'SIGINT' ? 130 : 143;
+        let code = signalExitCode(signal);
         const sessions = api?.stopAll() ?? Promise.resolve(); // refuses new sessions at once
         await server.close().catch((err: Error) => say(`serve: ${err.message}`));
         await sessions.catch((err: Error) => { say(`serve: ${err.message}`); code = 1; });
-        signals.forEach((s) => process.off(s, onSignal));
+        removeHandlers();
         say('Stopped.');
         resolve(code);
         // Idle engine connections may hold the event loop open: do not wait for them.
         setTimeout(() => process.exit(code), 2000).unref();
       })();
-    };
-    signals.forEach((s) => process.on(s, onSignal));
+    });
   });
 }

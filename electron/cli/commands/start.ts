@@ -3,12 +3,12 @@
 // a download that fails or is switched off as in CI), `labvisor serve --open` after a one-line
 // reason, so the app always starts.
 import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../engine/paths.js';
 import { electronPackageDir, ensureElectronBinary, runElectronInstaller } from '../electron-binary.js';
 import { say } from '../output.js';
 import { serve } from './serve.js';
+import { onStopSignal, signalExitCode } from '../stop-signals.js';
 
 export { electronBinary } from '../electron-binary.js'; // test/unit/electron-shell.test.ts reads it from here
 
@@ -24,18 +24,17 @@ function runElectron(binary: string): Promise<number> {
   delete env.ELECTRON_RUN_AS_NODE; // set, the binary would run as plain Node instead of the app
   // The package root: Electron loads package.json's "main" (dist/electron/main/main.js).
   const child = spawn(binary, [packageRoot()], { stdio: 'inherit', env });
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const forward = (signal: NodeJS.Signals) => { child.kill(signal); };
-  signals.forEach((s) => process.on(s, forward));
+  // The app stops its labs on the signal; a second one stops waiting for it (stop-signals.ts).
+  const removeHandlers = onStopSignal((signal) => { child.kill(signal); });
   return new Promise((resolve) => {
     child.on('error', (err) => {
-      signals.forEach((s) => process.off(s, forward));
+      removeHandlers();
       say(`labvisor: could not start Electron (${binary}): ${err.message}; serving the app in your browser instead.`);
       resolve(serve(['--open']));
     });
     child.on('exit', (code, signal) => {
-      signals.forEach((s) => process.off(s, forward));
-      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
+      removeHandlers();
+      resolve(code ?? (signal ? signalExitCode(signal) : 128));
     });
   });
 }

@@ -9,6 +9,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { pack } from 'tar-stream';
 import type { EngineInfo } from '../machines/docker-engine.js';
+import { LabvisorError, reasonList } from '../errors.js';
 import { LABEL } from '../labels.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
 import { onPath } from '../which.js';
@@ -44,12 +45,11 @@ RUN mkdir -p /lab
 WORKDIR /lab
 `;
 
-export class DockerHostViewUnavailableError extends Error {
+export class DockerHostViewUnavailableError extends LabvisorError {
   constructor(reasons: string[]) {
-    super('The Docker host view (a shell on the machine that runs the Docker engine) could not be made:\n' +
-      reasons.map((r) => `  - ${r}`).join('\n') +
-      '\nFix: install the docker CLI on this computer (Debian/Ubuntu: sudo apt-get install docker.io), ' +
-      'connect once to a registry, or load a workshop bundle.');
+    super('docker-host-view-unavailable', `The Docker host view (a shell on the machine that runs the Docker engine) could not be made:\n${reasonList(reasons)}`, {
+      fix: 'install the docker CLI on this computer (Debian/Ubuntu: sudo apt-get install docker.io), connect once to a registry, or load a workshop bundle.',
+    });
     this.name = 'DockerHostViewUnavailableError';
   }
 }

@@ -9,6 +9,7 @@ import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import { ROOTFS_DIRS, ROOTFS_FILES } from './busybox-rootfs.js';
 import type { EngineInfo } from '../machines/docker-engine.js';
+import { LabvisorError, reasonList } from '../errors.js';
 import { LABEL } from '../labels.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
 import { baseImagePresent, BASE_IMAGE, ensureBaseImage, pullImage, type BaseSource } from './base-image.js';
@@ -26,12 +27,11 @@ export function guestBaseImage(arch: GuestArch, engine: { arch: string }): strin
   return isArch(engine.arch, arch) ? BASE_IMAGE : `labvisor/base:latest-${debianArch(arch)}`;
 }
 
-export class GuestBaseImageUnavailableError extends Error {
+export class GuestBaseImageUnavailableError extends LabvisorError {
   constructor(ref: string, arch: GuestArch, reasons: string[]) {
-    super(`The ${arch} base image ${ref} (for ${arch} VM guests) is not available and could not be made:\n` +
-      reasons.map((r) => `  - ${r}`).join('\n') +
-      `\nFix: on Debian or Ubuntu, sudo bash scripts/provision-debian.sh (it downloads busybox-static:${debianArch(arch)}),` +
-      ' or connect to a registry once.');
+    super('guest-base-image-unavailable', `The ${arch} base image ${ref} (for ${arch} VM guests) is not available and could not be made:\n${reasonList(reasons)}`, {
+      fix: `on Debian or Ubuntu, sudo bash scripts/provision-debian.sh (it downloads busybox-static:${debianArch(arch)}), or connect to a registry once.`,
+    });
     this.name = 'GuestBaseImageUnavailableError';
   }
 }

@@ -22,6 +22,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { pack, type Header, type Pack } from 'tar-stream';
 import type { EngineInfo } from '../machines/docker-engine.js';
+import { LabvisorError, reasonList } from '../errors.js';
 import { LABEL } from '../labels.js';
 import { dataDir } from '../paths.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
@@ -71,10 +72,9 @@ const SOURCES_FIX = 'on Debian or Ubuntu, sudo apt-get install linux-image-cloud
   ' for aarch64 guests on another machine, sudo bash scripts/provision-debian.sh downloads Debian\'s arm64 kernel);' +
   ' on other systems, connect to a registry once so the kernel can be built from Debian\'s.';
 
-export class GuestKernelUnavailableError extends Error {
+export class GuestKernelUnavailableError extends LabvisorError {
   constructor(reasons: string[], fix = SOURCES_FIX) {
-    super('No kernel to boot VM machines with could be found or made:\n' +
-      reasons.map((r) => `  - ${r}`).join('\n') + `\nFix: ${fix}`);
+    super('guest-kernel-unavailable', `No kernel to boot VM machines with could be found or made:\n${reasonList(reasons)}`, { fix });
     this.name = 'GuestKernelUnavailableError';
   }
 }

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { pack, type Pack } from 'tar-stream';
 import type { EngineInfo } from '../machines/docker-engine.js';
+import { LabvisorError, reasonList } from '../errors.js';
 import { LABEL } from '../labels.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
 import { onPath } from '../which.js';
@@ -163,15 +164,15 @@ export function versionLabel(versions: Array<{ arch: GuestArch; version: string 
   return distinct.size === 1 ? [...distinct][0]! : versions.map((v) => `${v.arch} ${v.version}`).join(', ');
 }
 
-export class QemuImageUnavailableError extends Error {
+export class QemuImageUnavailableError extends LabvisorError {
   /** One line for the lab's machine list: how to get a runner image; `message` has what was tried. */
   readonly summary: string;
 
   constructor(ref: string, reasons: string[]) {
-    super(`The VM runner image ${ref} (QEMU for the Docker engine) is not available and could not be made:\n` +
-      reasons.map((r) => `  - ${r}`).join('\n') +
-      `\nFix: connect to a registry once, load a workshop bundle (or docker load a saved ${ref}), or on a Linux computer with` +
-      ' the engine\'s CPU install QEMU: sudo apt-get install qemu-system-x86 qemu-system-arm.');
+    super('qemu-image-unavailable', `The VM runner image ${ref} (QEMU for the Docker engine) is not available and could not be made:\n${reasonList(reasons)}`, {
+      fix: `connect to a registry once, load a workshop bundle (or docker load a saved ${ref}), or on a Linux computer with` +
+        ' the engine\'s CPU install QEMU: sudo apt-get install qemu-system-x86 qemu-system-arm.',
+    });
     this.name = 'QemuImageUnavailableError';
     this.summary = `no VM runner image (${ref}): docker load one saved from another machine (a workshop bundle holds one), let the engine reach a registry once, or install QEMU on a Linux computer with the engine's CPU (sudo apt-get install qemu-system-x86 qemu-system-arm); labvisor doctor says what was tried`;
   }

@@ -2,7 +2,7 @@
 // unix sockets and named pipes directly, tcp:// with TLS from DOCKER_TLS_VERIFY/DOCKER_CERT_PATH
 // or a context's TLS folder, ssh:// through the system's ssh client (ssh-forward.ts). Every
 // failure becomes one message naming what was tried, how it was found, and how to fix it.
-import { EngineSettingsError, EngineUnreachableError } from '../errors.js';
+import { EngineSettingsError, EngineUnreachableError, errorMessage, LabvisorError, NoAnswerError } from '../errors.js';
 import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
@@ -129,7 +129,7 @@ export async function connectEngine(timeoutMs = 10_000): Promise<EngineConnectio
   try {
     const left = Math.max(1000, timeoutMs - (Date.now() - started));
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), left);
+      timer = setTimeout(() => reject(new NoAnswerError(timeoutMs)), left);
     });
     const [info, version] = await Promise.race([Promise.all([docker.info(), docker.version()]), timeout]);
     const kernel = String(info.KernelVersion ?? '');
@@ -147,7 +147,8 @@ export async function connectEngine(timeoutMs = 10_000): Promise<EngineConnectio
     };
   } catch (err) {
     await close();
-    let reason = err instanceof Error ? (err as NodeJS.ErrnoException).code ?? err.message : String(err);
+    // A system error by its code (ECONNREFUSED…); our own (no answer in time) by its words.
+    let reason = err instanceof Error && !(err instanceof LabvisorError) ? (err as NodeJS.ErrnoException).code ?? err.message : errorMessage(err);
     if (reason === 'ENOENT') reason = 'no such socket (ENOENT)';
     const said = opened.forward?.lastError();
     if (said) reason += ` (ssh: ${said})`;

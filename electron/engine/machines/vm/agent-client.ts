@@ -2,6 +2,7 @@
 // checks and solutions in the guest, resizes the learner's console, powers the guest off.
 import { randomBytes } from 'node:crypto';
 import type { LineStream } from './line-stream.js';
+import { NoAnswerError } from '../../errors.js';
 import { DEFAULT_MAX_OUTPUT, type ScriptOptions, type ScriptResult } from '../script-result.js';
 
 export interface AgentHello { uptimeS: number; kernel: string; bootId: string }
@@ -39,7 +40,7 @@ export class AgentClient {
       return { exitCode, output: text.subarray(0, cap).toString('utf8'), timedOut: false, truncated: text.length >= cap };
     } catch (err) {
       this.lines.send(`K ${id}`);
-      if (/no answer within/.test((err as Error).message)) return { exitCode: 124, output: '', timedOut: true, truncated: false };
+      if (err instanceof NoAnswerError) return { exitCode: 124, output: '', timedOut: true, truncated: false };
       throw err;
     }
   }

@@ -1,11 +1,12 @@
 // A byte stream read as lines: the guest agent speaks plain lines.
 import type { Duplex } from 'node:stream';
+import { NoAnswerError } from '../../errors.js';
 
 export interface LineStream {
   socket: Duplex;
   /**
    * Resolves with the next line for which `match` returns a value, or rejects when the socket
-   * closes, or was dropped for a line over MAX_LINE_BYTES.
+   * closes, or was dropped for a line over MAX_LINE_BYTES, or with a NoAnswerError after timeoutMs.
    */
   next<T>(match: (line: string) => T | undefined, timeoutMs: number): Promise<T>;
   send(line: string): void;
@@ -72,7 +73,7 @@ export function lineStream(socket: Duplex): LineStream {
           }
           if (closed) { finish(); reject(failure ?? new Error('the connection closed')); }
         };
-        const timer = setTimeout(() => { finish(); reject(new Error(`no answer within ${timeoutMs / 1000} s`)); }, timeoutMs);
+        const timer = setTimeout(() => { finish(); reject(new NoAnswerError(timeoutMs)); }, timeoutMs);
         const finish = () => { clearTimeout(timer); waiters.delete(look); };
         waiters.add(look);
         look();

@@ -6,7 +6,7 @@
 // removed behind our back) takes the VM with it, and `stopped` says why. The container is
 // labelled like every machine: gc and session cleanup remove it, and QEMU with it, whatever
 // happened to this process.
-import { BootTimeout } from '../../errors.js';
+import { BootTimeout, NoAnswerError } from '../../errors.js';
 import type Docker from 'dockerode';
 import { Duplex, PassThrough } from 'node:stream';
 import { openExecStream, type ExecStream } from '../exec-stream.js';
@@ -195,7 +195,7 @@ export class VmMachine {
       bridge = opened.bridge;
       const deadline = BOOT_DEADLINE_MS[accel];
       const hello = await Promise.race([opened.agent.waitForHello(deadline), exited]).catch((e: Error) => {
-        throw /no answer within/.test(e.message) ? new BootTimeout(spec.machine, accel, deadline, tail.consoleLines()) : e;
+        throw e instanceof NoAnswerError ? new BootTimeout(spec.machine, accel, deadline, tail.consoleLines()) : e;
       });
       const initMs = Date.now() - began;
       // The shell prints its prompt once ttyS0 is opened; nudge it in case it already did.
