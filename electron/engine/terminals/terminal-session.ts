@@ -19,8 +19,11 @@ export interface TerminalTap {
 }
 export type MachineKind = Machine['kind'];
 
-/** Data frames stay below this size, so a replayed scrollback is not one huge message. */
-export const MAX_FRAME_BYTES = 32 * 1024;
+/**
+ * Terminal output goes out in data frames of at most this many bytes, so a replayed scrollback is
+ * not one huge message (far below the WebSocket's own frame limit, api-wire.ts).
+ */
+export const MAX_OUTPUT_CHUNK_BYTES = 32 * 1024;
 export const MAX_SIZE = 1000;
 
 export interface TerminalStats {
@@ -82,7 +85,7 @@ export class TerminalSession {
   attach(listener: TerminalListener): void {
     if (this.listeners.has(listener)) return;
     this.listeners.set(listener, 0);
-    for (const piece of utf8Pieces(fromCharStart(this.ring.contents()), MAX_FRAME_BYTES)) this.send(listener, piece);
+    for (const piece of utf8Pieces(fromCharStart(this.ring.contents()), MAX_OUTPUT_CHUNK_BYTES)) this.send(listener, piece);
     if (this.ended) this.sendExit(listener);
     this.updateFlow();
   }
@@ -154,7 +157,7 @@ export class TerminalSession {
     this.outputBytes += data.length;
     this.ring.push(data);
     this.toTaps((t) => t.output(data));
-    for (const piece of utf8Pieces(data, MAX_FRAME_BYTES)) {
+    for (const piece of utf8Pieces(data, MAX_OUTPUT_CHUNK_BYTES)) {
       for (const l of [...this.listeners.keys()]) this.send(l, piece);
     }
     this.updateFlow();
