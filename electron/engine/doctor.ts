@@ -15,14 +15,16 @@ import { describeKernelImage, describeKernelImageSetting, findHostKernel, kernel
 import { GUEST_ARCHES, vmGuestArch, type GuestArch } from './images/guest-arch.js';
 import { describeQemuImage, qemuImageRef } from './images/qemu-image.js';
 import { errorMessage, LabvisorError } from './errors.js';
+import type { DoctorFinding, DoctorReport as WireDoctorReport } from '../shared/api.js';
 
-export type Status = 'ok' | 'warn' | 'error';
-export interface Finding {
-  id: string; status: Status; detail: string; fix?: string;
+export type Status = DoctorFinding['status'];
+// More than the API's report: `labvisor doctor --json` also prints sharesKernel and the engine's
+// whole EngineInfo; the hosts' result check keeps only the API's fields.
+export interface Finding extends DoctorFinding {
   /** engine-location only, when proven by boot ids: whether the engine shares this machine's kernel. */
   sharesKernel?: boolean;
 }
-export interface DoctorReport { ok: boolean; engine?: EngineInfo; checks: Finding[] }
+export interface DoctorReport extends Omit<WireDoctorReport, 'engine' | 'checks'> { engine?: EngineInfo; checks: Finding[] }
 
 /**
  * Where the engine runs, and whether it shares the learner's kernel. The address says local, vm

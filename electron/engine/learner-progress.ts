@@ -4,20 +4,10 @@
 // atomically (a crash never leaves half a file).
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LabProgress } from '../shared/api.js';
 import { dataDir } from './paths.js';
 
-export interface LabProgress {
-  lab: string;
-  currentStep?: string;
-  /** Steps passed, in the order they passed: a check passed or a question answered right. */
-  passed: string[];
-  /** Hints opened, per step. */
-  hintsShown: Record<string, number>;
-  /** Steps whose solution was shown. */
-  solutionsShown: string[];
-  /** ISO time of the last change; absent when nothing was saved yet. */
-  updatedAt?: string;
-}
+export type { LabProgress };
 
 const progressDir = () => join(dataDir(), 'progress');
 const fileFor = (lab: string) => join(progressDir(), `${lab}.json`);

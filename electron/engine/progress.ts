@@ -1,18 +1,9 @@
 // Progress of long work (image builds, machine starts), reported to whoever shows it: the
-// CLI draws a bar or prints lines, the UI draws per-machine progress.
+// CLI draws a bar or prints lines, the UI draws per-machine progress. The event's shape is the
+// API's (shared/api-types.ts), which UIs receive as is.
+import type { ProgressEvent } from '../shared/api.js';
 
-export interface ProgressEvent {
-  /** What is being worked on, stable across its events: "base", "image app", "machine app". */
-  task: string;
-  /** The current phase in words: "building", "step 2/5: RUN …", "starting". */
-  phase: string;
-  current?: number;
-  total?: number;
-  /** Set on the last event of a task. */
-  state?: 'done' | 'failed';
-  /** Milliseconds since the task began. */
-  elapsedMs?: number;
-}
+export type { ProgressEvent };
 
 export type ProgressSink = (event: ProgressEvent) => void;
 

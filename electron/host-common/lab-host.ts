@@ -3,29 +3,16 @@
 // (lab-catalog.ts), the sessions (lab-sessions.ts), the lenses, bundle loads, the engine
 // connection and the event stream every UI of the host hears.
 import type Docker from 'dockerode';
-import type {
-  CheckResult, DoctorReport, EventMessage, LabApi, LabProgress, MachineStatus, Params, ProgressEvent, Result,
-} from '../shared/api.js';
+import type { EventMessage, LabApi, Params, Result } from '../shared/api.js';
 import type { TerminalSession } from '../engine/terminals/terminal-session.js';
-import type { LabProgress as EngineLabProgress } from '../engine/learner-progress.js';
-import { runDoctor, type DoctorReport as EngineDoctorReport } from '../engine/doctor.js';
+import { runDoctor } from '../engine/doctor.js';
 import { connectEngine, type EngineInfo } from '../engine/machines/docker-engine.js';
 import { bundledLabsDir } from '../engine/paths.js';
-import type { ProgressEvent as EngineProgressEvent } from '../engine/progress.js';
-import type { CheckResult as EngineCheckResult } from '../engine/checks/check-result.js';
-import type { MachineStatus as EngineMachineStatus } from '../engine/sessions/lab-session.js';
 import { collectedLines, gc } from '../engine/sessions/gc.js';
 import { LabCatalog } from './lab-catalog.js';
 import { LabSessions } from './lab-sessions.js';
 import { LensHost } from './lens-host.js';
 import { BundleHost } from './bundle-host.js';
-
-// The contract's types are written for the renderer; the engine's must fit them (checked by tsc).
-type Fits<A extends B, B> = A;
-export type _EngineFitsContract = [
-  Fits<EngineProgressEvent, ProgressEvent>, Fits<EngineMachineStatus, MachineStatus>,
-  Fits<EngineCheckResult, CheckResult>, Fits<EngineDoctorReport, DoctorReport>, Fits<EngineLabProgress, LabProgress>,
-];
 
 export type EventListener = (event: EventMessage) => void;
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CLOSE, MAX_FRAME_BYTES, SESSION_PATH, WS_PATH, WS_PROTOCOL } from '../shared/api-wire.js';
+import { CLOSE, MAX_WEBSOCKET_FRAME_BYTES, SESSION_PATH, WS_PATH, WS_PROTOCOL } from '../shared/api-wire.js';
 import { checkRequest, checkUpgrade, newToken, OneTimeCodes } from './auth.js';
 import { PLACEHOLDER_PAGE, resolveStatic, sendFile } from '../host-common/static-files.js';
 import type { HostApi } from '../host-common/lab-host.js';
@@ -66,7 +66,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Browsers drop a socket whose server selects none of the subprotocols they offered; the
   // token's own subprotocol is never echoed back.
   const wss = new WebSocketServer({
-    noServer: true, maxPayload: MAX_FRAME_BYTES,
+    noServer: true, maxPayload: MAX_WEBSOCKET_FRAME_BYTES,
     handleProtocols: (offered) => offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false,
   });
   let connections = 0;

@@ -9,8 +9,8 @@ export const WS_PROTOCOL = 'labvisor';
 export const TOKEN_PROTOCOL_PREFIX = 'labvisor.token.';
 /** Where `--open`'s one-time code is traded for the token (POST). */
 export const SESSION_PATH = '/session';
-/** Largest frame (text or binary) the server accepts; a larger one closes the socket with 1009. */
-export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Largest WebSocket frame (text or binary) the server accepts; a larger one closes the socket with 1009. */
+export const MAX_WEBSOCKET_FRAME_BYTES = 1024 * 1024;
 
 /** Close codes the server uses, each with a reason text. */
 export const CLOSE = {
@@ -20,7 +20,7 @@ export const CLOSE = {
   INVALID_DATA: 1007,
   /** JSON that is not a request at all (no id or method), or a terminal frame that breaks the protocol. */
   POLICY: 1008,
-  /** A frame over MAX_FRAME_BYTES. */
+  /** A frame over MAX_WEBSOCKET_FRAME_BYTES. */
   TOO_BIG: 1009,
 } as const;
 

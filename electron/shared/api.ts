@@ -1,19 +1,21 @@
 // The LabApi contract: every request, response and event between a UI and the engine, as zod
 // schemas (checked at every boundary) and the TypeScript types inferred from them. One contract,
 // two hosts: Electron carries it over IPC, `labvisor serve` over one WebSocket (api-wire.ts).
+// The values it carries are in api-types.ts (re-exported here: importers need only this file), the
+// shapes of names and ids in ids.ts. What stays here is over 250 lines on purpose: METHODS is one
+// table, the one both hosts and the renderer check every call against, best read whole.
 // Shared with the renderer: zod only, never a Node module or the engine.
 import { z } from 'zod';
+import { castFile, labName, recordingIdSchema, sessionId, terminalCells, terminalId } from './ids.js';
+import {
+  BundleProgress, CheckResult, DoctorReport, FootprintLens, ImageDiff, ImageLens, KernelLens, LabProgress, LabSummary,
+  ProcessLens, ProgressEvent, RecordingSummary, SessionInfo, TerminalInfo, TrustState, VolumeLens,
+} from './api-types.js';
 
-/** Ids of labs, steps and machines follow the lab format's rule for names. */
-const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a lab format name (lowercase letters, digits and dashes)');
-/** Session ids are made by the engine: 8 lowercase letters or digits. */
-const sessionId = z.string().regex(/^[a-z0-9]{8}$/, 'must be a session id (8 lowercase letters or digits)');
-/** Terminal ids are made by the engine: `t-` and 12 hex digits. */
-const terminalId = z.string().regex(/^t-[0-9a-f]{12}$/, 'must be a terminal id (t- and 12 hex digits)');
+export * from './api-types.js';
+
 /** A terminal channel of one connection (a WebSocket or a window), given by attachTerminal. */
 const channel = z.number().int().min(1).max(0xffffffff);
-/** Terminal sizes in character cells. */
-const cells = z.number().int().min(1).max(1000);
 
 /** The longest answer a learner may type to a question step. */
 export const ANSWER_MAX_CHARS = 1000;
@@ -25,202 +27,11 @@ export const ANSWER_MAX_CHARS = 1000;
 export const ANSWER_TEXT = /^[^\x00-\x1f\x7f-\x9f]*$/;
 const answerText = z.string().min(1, 'must not be empty').max(ANSWER_MAX_CHARS).regex(ANSWER_TEXT, 'must be one line of text without control characters');
 
-// ---- Values ---------------------------------------------------------------------------------
-
-export const ProgressEvent = z.object({
-  task: z.string(),
-  phase: z.string(),
-  current: z.number().optional(),
-  total: z.number().optional(),
-  state: z.enum(['done', 'failed']).optional(),
-  elapsedMs: z.number().optional(),
-});
-
-/** A workshop bundle's load: verifying its digests, loading its images into the engine, unpacking its labs. */
-export const BundleProgress = z.object({
-  phase: z.enum(['verify', 'load', 'labs']),
-  doneBytes: z.number(),
-  totalBytes: z.number(),
-  rateBps: z.number(),
-  etaS: z.number().optional(),
-});
-
-export const BootTimeline = z.object({
-  accel: z.string(),
-  accelReason: z.string(),
-  processMs: z.number(),
-  kernelMs: z.number(),
-  initMs: z.number(),
-  shellMs: z.number(),
-});
-
-/** The kinds of lab machines (labs/schema.ts). */
-export const MachineKind = z.enum(['container', 'vm', 'docker-host', 'learner-computer']);
-
-export const MachineStatus = z.object({
-  name: z.string(),
-  kind: MachineKind,
-  readyMs: z.number(),
-  boot: BootTimeline.optional(),
-  /** When each phase of the machine's start ended, in ms from its start. */
-  phases: z.array(z.object({ phase: z.string(), atMs: z.number() })).optional(),
-  unavailable: z.string().optional(),
-  /** Why the machine stopped by itself after its start (a VM whose runner died): what it meant, QEMU's last words, its console's last lines. */
-  stopped: z.string().optional(),
-});
-
-export const SessionState = z.enum(['starting', 'running', 'resetting', 'stopping', 'stopped', 'failed']);
-
-export const SessionInfo = z.object({
-  id: sessionId,
-  lab: z.string(),
-  state: SessionState,
-  /** Filled once the machines run. */
-  machines: z.array(MachineStatus),
-  /** Why the session failed (state "failed"). */
-  error: z.string().optional(),
-  /** Its terminals' recording, while one runs or after it stopped by itself (`notice` says why). */
-  recording: z.object({ id: z.string(), active: z.boolean(), notice: z.string().optional() }).optional(),
-});
-
-export const TerminalInfo = z.object({
-  id: terminalId,
-  session: sessionId,
-  machine: z.string(),
-  kind: MachineKind,
-  cols: z.number(),
-  rows: z.number(),
-  /** Set once the terminal ended (its shell exited, its machine stopped, or it was closed). */
-  exit: z.object({ code: z.number().nullable(), reason: z.string().optional() }).optional(),
-});
-
-export const LabProgress = z.object({
-  lab: z.string(),
-  currentStep: z.string().optional(),
-  passed: z.array(z.string()),
-  hintsShown: z.record(z.string(), z.number()),
-  solutionsShown: z.array(z.string()),
-  updatedAt: z.string().optional(),
-});
-
-// ---- Lenses: what the kernel sees (electron/engine/lenses) ----------------------------------
-
-const OwnerKind = z.enum(['host', 'container', 'vm']);
-const ProcessOwner = z.object({ kind: OwnerKind, name: z.string(), session: z.string().optional(), machine: z.string().optional() });
-
-export const ProcessLens = z.object({
-  processes: z.array(z.object({ pid: z.number(), ppid: z.number(), nspid: z.number(), command: z.string(), rssKb: z.number(), owner: ProcessOwner })),
-  owners: z.array(ProcessOwner.extend({
-    processes: z.number(), rssKb: z.number(), initPid: z.number().optional(), qemuPid: z.number().optional(), guestProcesses: z.number().optional(),
-  })),
-});
-
-export const KernelLens = z.object({
-  machines: z.array(z.object({
-    name: z.string(), kind: OwnerKind, session: z.string().optional(), sharesHostKernel: z.boolean(), error: z.string().optional(),
-    kernel: z.string().optional(), bootId: z.string().optional(), uptimeS: z.number().optional(),
-    memTotalKb: z.number().optional(), cpus: z.number().optional(), hostname: z.string().optional(),
-  })),
-});
-
-export const FootprintLens = z.object({
-  runs: z.array(z.object({
-    session: z.string(), lab: z.string(), startedAt: z.string(),
-    machines: z.array(z.object({
-      name: z.string(), kind: MachineKind, readyMs: z.number(), accel: z.string().optional(),
-      phases: z.array(z.object({ phase: z.string(), atMs: z.number() })),
-    })),
-    samples: z.array(z.object({ at: z.string(), memKb: z.record(z.string(), z.number()) })),
-  })),
-});
-
-const ImageLayer = z.object({ digest: z.string().optional(), createdBy: z.string(), sizeBytes: z.number() });
-export const ImageLens = z.object({
-  images: z.array(z.object({
-    ref: z.string(), id: z.string(), sizeBytes: z.number(), created: z.string(), labels: z.record(z.string(), z.string()), layers: z.array(ImageLayer),
-  })),
-});
-export const ImageDiff = z.object({ from: z.string(), to: z.string(), shared: z.array(ImageLayer), onlyFrom: z.array(ImageLayer), onlyTo: z.array(ImageLayer) });
-
-export const VolumeLens = z.object({
-  volume: z.string(), dockerName: z.string(), exists: z.boolean(), totalBytes: z.number(),
-  files: z.array(z.object({ path: z.string(), sizeBytes: z.number() })),
-  backups: z.array(z.object({ file: z.string(), sizeBytes: z.number(), modified: z.string(), holdsVolumeFiles: z.number().optional() })),
-});
-
-/** A session's terminals as recorded: one asciicast v2 file per terminal, with the markers of the steps. */
-export const RecordingSummary = z.object({
-  id: z.string(), lab: z.string(), session: z.string(), startedAt: z.string(),
-  /** Still being written. */
-  active: z.boolean(),
-  machines: z.array(z.object({
-    file: z.string(), bytes: z.number(), duration: z.number().describe('seconds'),
-    markers: z.array(z.object({ at: z.number(), label: z.string() })),
-  })),
-});
-
-export const CheckResult = z.object({ ok: z.boolean(), messages: z.array(z.string()) });
-
-/** `hasCheck`: the step passes by a check of the machines (so a Reset makes its mark untrue). */
-export const StepSummary = z.object({ id: z.string(), title: z.string(), hasCheck: z.boolean() });
-
-/** Something a lab asks for beyond the safe default, where it asks for it (`lab.yaml:12:7`). */
-export const TrustReason = z.object({ message: z.string(), where: z.string() });
-
-/** Whether a lab may run: its reasons (none → it runs), and whether the learner trusted this very content. */
-export const TrustState = z.object({
-  reasons: z.array(TrustReason),
-  trusted: z.boolean(),
-  /** The content hash the learner decides on; trusting an edited lab needs a new decision. */
-  hash: z.string(),
-});
-
-export const LabSummary = z.object({
-  id: z.string(),
-  /** Bundled with the app (trusted), or a folder the learner opened. */
-  source: z.enum(['bundled', 'folder']),
-  /** An opened lab's folder. */
-  folder: z.string().optional(),
-  /** An opened lab's trust state; bundled labs are trusted. */
-  trust: TrustState.optional(),
-  title: z.string(),
-  summary: z.string(),
-  duration: z.number().describe('minutes'),
-  difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
-  /** Place on the learning path (1 first); labs without one come after it. */
-  order: z.number().optional(),
-  tags: z.array(z.string()),
-  machines: z.array(z.object({ name: z.string(), kind: MachineKind })),
-  /** The lab's named volumes (the volume lens reads them). */
-  volumes: z.array(z.string()),
-  steps: z.array(StepSummary),
-});
-
-export const DoctorFinding = z.object({
-  id: z.string(),
-  status: z.enum(['ok', 'warn', 'error']),
-  detail: z.string(),
-  fix: z.string().optional(),
-});
-
-export const DoctorReport = z.object({
-  ok: z.boolean(),
-  engine: z.object({
-    target: z.string(), version: z.string(), apiVersion: z.string(), os: z.string(),
-    kernel: z.string(), arch: z.string(), location: z.enum(['local', 'vm', 'remote']),
-    /** How the engine was found: DOCKER_HOST, a docker context, a known socket. */
-    foundBy: z.string(),
-  }).optional(),
-  checks: z.array(DoctorFinding),
-});
-
 // ---- Methods: params → result -----------------------------------------------------------------
 
 const noParams = z.strictObject({}).optional();
 const sessionParams = z.strictObject({ session: sessionId });
-const stepParams = z.strictObject({ session: sessionId, step: name });
-/** Recording ids are made by the engine: `<lab>-<session>-<YYYYMMDDTHHMMSSZ>`. */
-const recordingId = z.string().regex(/^[a-z][a-z0-9-]{0,30}-[a-z0-9]{8}-\d{8}T\d{6}Z$/, 'must be a recording id (<lab>-<session>-<YYYYMMDDTHHMMSSZ>)');
+const stepParams = z.strictObject({ session: sessionId, step: labName });
 
 /** Every method of the API. Params are strict: an unknown field is an error, not ignored. */
 export const METHODS = {
@@ -234,7 +45,7 @@ export const METHODS = {
    */
   openLabFolder: { params: z.strictObject({ path: z.string().min(1).max(4096) }), result: z.object({ lab: LabSummary, trust: TrustState }) },
   /** The learner trusts an opened lab as it was reviewed (`hash` from its TrustState); a lab changed since is a conflict. */
-  trustLab: { params: z.strictObject({ lab: name, hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a content hash (64 hex digits)') }), result: TrustState },
+  trustLab: { params: z.strictObject({ lab: labName, hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a content hash (64 hex digits)') }), result: TrustState },
   /**
    * Loads a workshop bundle (an absolute path on the machine running the engine, made by `labvisor
    * bundle create`): verifies every digest, loads its images into the engine and adds its labs to
@@ -245,10 +56,10 @@ export const METHODS = {
     result: z.object({ labs: z.array(z.string()), images: z.number(), bytes: z.number(), ms: z.number(), platforms: z.array(z.string()) }),
   },
   /** Removes an opened lab from the catalog (its folder is untouched). */
-  closeLabFolder: { params: z.strictObject({ lab: name }), result: z.object({}) },
+  closeLabFolder: { params: z.strictObject({ lab: labName }), result: z.object({}) },
   /** A step as the player shows it: markdown, hints (opened one at a time), the solution, whether it has a check and how often to poll it. */
   getStep: {
-    params: z.strictObject({ lab: name, step: name }),
+    params: z.strictObject({ lab: labName, step: labName }),
     result: z.object({
       lab: z.string(), step: z.string(), title: z.string(), markdown: z.string(),
       hints: z.array(z.string()),
@@ -264,11 +75,11 @@ export const METHODS = {
   /** The sessions this host runs (a UI that reconnects finds its session here). */
   listSessions: { params: noParams, result: z.object({ sessions: z.array(SessionInfo) }) },
   /** Starts a lab of the catalog (an opened one only when trusted or needing no trust: else trust-required); `session` events (state "starting" first, with the id) and `progress` events follow until the result. */
-  startLab: { params: z.strictObject({ lab: name }), result: SessionInfo },
+  startLab: { params: z.strictObject({ lab: labName }), result: SessionInfo },
   /** Runs a step's check. */
   checkStep: { params: stepParams, result: CheckResult },
   /** Answers a question step: a choice's text, or a typed value compared with what a machine computes now. */
-  answerStep: { params: z.strictObject({ session: sessionId, step: name, answer: answerText }), result: CheckResult },
+  answerStep: { params: z.strictObject({ session: sessionId, step: labName, answer: answerText }), result: CheckResult },
   /** Runs a step's solution (not its check). */
   solveStep: { params: stepParams, result: CheckResult },
   /**
@@ -287,24 +98,24 @@ export const METHODS = {
   /** Makes machines and volumes anew (images kept); progress events follow. */
   resetLab: { params: sessionParams, result: SessionInfo },
   /** What the learner has done in a lab (kept in the user's data folder; empty when nothing yet). */
-  getProgress: { params: z.strictObject({ lab: name }), result: LabProgress },
+  getProgress: { params: z.strictObject({ lab: labName }), result: LabProgress },
   /** Saves it whole; step ids must be the lab's. */
   saveProgress: {
     params: z.strictObject({
-      lab: name, currentStep: name.optional(), passed: z.array(name).max(100),
-      hintsShown: z.record(name, z.number().int().min(0).max(100)), solutionsShown: z.array(name).max(100),
+      lab: labName, currentStep: labName.optional(), passed: z.array(labName).max(100),
+      hintsShown: z.record(labName, z.number().int().min(0).max(100)), solutionsShown: z.array(labName).max(100),
     }),
     result: LabProgress,
   },
   /** "Start over": forgets the lab's progress. */
-  clearProgress: { params: z.strictObject({ lab: name }), result: z.object({}) },
+  clearProgress: { params: z.strictObject({ lab: labName }), result: z.object({}) },
   /** Stops the session and removes everything it made. */
   stopLab: { params: sessionParams, result: SessionInfo },
   /**
    * A terminal on a machine of a running session: a new shell in a container or on the host;
    * a VM's serial console is one terminal, so opening it again returns the same one.
    */
-  openTerminal: { params: z.strictObject({ session: sessionId, machine: name, cols: cells, rows: cells }), result: TerminalInfo },
+  openTerminal: { params: z.strictObject({ session: sessionId, machine: labName, cols: terminalCells, rows: terminalCells }), result: TerminalInfo },
   /** The terminals of a session that are still open (a reloaded UI re-attaches to them). */
   listTerminals: { params: sessionParams, result: z.object({ terminals: z.array(TerminalInfo) }) },
   /**
@@ -327,7 +138,7 @@ export const METHODS = {
   /** The layer diff of two of the session's images. */
   lensImageDiff: { params: z.strictObject({ session: sessionId, from: z.string().min(1).max(256), to: z.string().min(1).max(256) }), result: ImageDiff },
   /** A session volume's files and sizes, and the backups taken of it. */
-  lensVolume: { params: z.strictObject({ session: sessionId, volume: name }), result: VolumeLens },
+  lensVolume: { params: z.strictObject({ session: sessionId, volume: labName }), result: VolumeLens },
   /** Ends a terminal and what runs in it; every attached UI gets its exit. */
   closeTerminal: { params: z.strictObject({ terminal: terminalId }), result: z.object({}) },
   /** Records the session's terminals (those open and those opened later) until stopRecording or the session stops. */
@@ -340,7 +151,7 @@ export const METHODS = {
   listRecordings: { params: noParams, result: z.object({ recordings: z.array(RecordingSummary) }) },
   /** One terminal's recording: the .cast text (asciicast v2). */
   getRecording: {
-    params: z.strictObject({ id: recordingId, file: z.string().regex(/^[a-z][a-z0-9-]{0,40}\.cast$/, 'must be a recording file (<machine>.cast)') }),
+    params: z.strictObject({ id: recordingIdSchema, file: castFile }),
     result: z.object({ id: z.string(), file: z.string(), text: z.string() }),
   },
 } as const;
@@ -413,26 +224,6 @@ export type EventMessage = z.infer<typeof Event>;
 export const ServerMessage = z.union([Response, Event]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
-export type ProgressEvent = z.infer<typeof ProgressEvent>;
-export type BundleProgress = z.infer<typeof BundleProgress>;
-export type MachineStatus = z.infer<typeof MachineStatus>;
-export type SessionState = z.infer<typeof SessionState>;
-export type SessionInfo = z.infer<typeof SessionInfo>;
-export type CheckResult = z.infer<typeof CheckResult>;
-export type LabSummary = z.infer<typeof LabSummary>;
-export type TrustState = z.infer<typeof TrustState>;
-export type TrustReason = z.infer<typeof TrustReason>;
-export type TerminalInfo = z.infer<typeof TerminalInfo>;
-export type LabProgress = z.infer<typeof LabProgress>;
-export type ProcessLens = z.infer<typeof ProcessLens>;
-export type KernelLens = z.infer<typeof KernelLens>;
-export type FootprintLens = z.infer<typeof FootprintLens>;
-export type ImageLens = z.infer<typeof ImageLens>;
-export type ImageDiff = z.infer<typeof ImageDiff>;
-export type VolumeLens = z.infer<typeof VolumeLens>;
-export type RecordingSummary = z.infer<typeof RecordingSummary>;
-export type DoctorReport = z.infer<typeof DoctorReport>;
-
 /** An error an API method reports to the UI, with a code the UI can act on. */
 export class ApiError extends Error {
   constructor(readonly code: ErrorCode, message: string) {
@@ -448,6 +239,7 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
     return at ? `${at}: ${i.message}` : i.message;
   }).join('; ');
 }
+
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 

@@ -143,7 +143,7 @@ describe('labvisor serve', { skip: engine.skip }, () => {
     const c = await Client.open(s);
     const bad = await c.call('startLab', { lab: '../../etc' });
     assert.equal(bad.ok, false);
-    assert.match(JSON.stringify(bad), /"code":"bad-request","message":"startLab: params\.lab: must be a lab format name/);
+    assert.match(JSON.stringify(bad), /"code":"bad-request","message":"startLab: params\.lab: must be lowercase letters, digits and dashes, starting with a letter/);
     const unknown = await c.call('rm', {});
     assert.match(JSON.stringify(unknown), /unknown method \\"rm\\"/);
     const labs = await c.ok<{ labs: unknown[] }>('listLabs');

@@ -29,7 +29,7 @@ test('malformed requests are refused with a message naming the field', () => {
   assert.match(unknown.message, /unknown method "rmRf"; expected one of: doctor, listLabs/);
   assert.match(fail({ id: 1, method: 'toString' }).message, /unknown method/, 'no inherited property is a method');
   assert.match(fail({ id: 1, method: 'startLab', params: {} }).message, /^startLab: params\.lab: /);
-  assert.match(fail({ id: 1, method: 'startLab', params: { lab: '../../etc' } }).message, /params\.lab: must be a lab format name/);
+  assert.match(fail({ id: 1, method: 'startLab', params: { lab: '../../etc' } }).message, /params\.lab: must be lowercase letters, digits and dashes, starting with a letter/);
   assert.match(fail({ id: 1, method: 'checkStep', params: { session: 'AB', step: 'x' } }).message, /params\.session: must be a session id/);
   assert.match(fail({ id: 1, method: 'stopLab', params: { session: 'ab12cd34', force: true } }).message, /params: .*force/);
   assert.match(fail({ id: -1, method: 'listLabs' }).message, /id/);

@@ -47,7 +47,7 @@ test('a catch-up that stopped short: the learner lands on the failing step, un-p
 test('the catchUp request and result follow the contract', () => {
   assert.ok(parseRequest({ id: 1, method: 'catchUp', params: { session: 'ab12cd34', step: 'kill-from-host' } }).ok);
   const bad = parseRequest({ id: 2, method: 'catchUp', params: { session: 'ab12cd34', step: '../x' } });
-  assert.match(bad.ok ? '' : bad.message, /^catchUp: params\.step: must be a lab format name/);
+  assert.match(bad.ok ? '' : bad.message, /^catchUp: params\.step: must be lowercase letters, digits and dashes, starting with a letter/);
   const extra = parseRequest({ id: 3, method: 'catchUp', params: { session: 'ab12cd34', step: 'a', force: true } });
   assert.match(extra.ok ? '' : extra.message, /force/);
   assert.ok(METHODS.catchUp.result.safeParse({ reached: 'a', steps: [{ id: 'x', ok: true, how: 'already', messages: [] }] }).success);

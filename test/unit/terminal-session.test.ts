@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FLOW, SCROLLBACK_BYTES, type TerminalOut } from '../../electron/shared/terminal-protocol.js';
-import { MAX_FRAME_BYTES, TerminalSession, TerminalSizeError } from '../../electron/engine/terminals/terminal-session.js';
+import { MAX_OUTPUT_CHUNK_BYTES, TerminalSession, TerminalSizeError } from '../../electron/engine/terminals/terminal-session.js';
 import { FakeSource } from './fake-source.js';
 
 function setup() {
@@ -30,14 +30,14 @@ test('pauses the source above HIGH unacknowledged bytes and resumes only below L
   assert.equal(term.stats().maxUnackedBytes, unackedBytes);
 });
 
-test('frames are at most MAX_FRAME_BYTES and never split a character', () => {
+test('frames are at most MAX_OUTPUT_CHUNK_BYTES and never split a character', () => {
   const { source, term, listener, frames, text } = setup();
   term.attach(listener);
   const big = '€'.repeat(30_000);
   const bytes = Buffer.from(big);
   source.print(bytes.subarray(0, 1001)); // ends inside a character
   source.print(bytes.subarray(1001));
-  assert.ok(frames.every((f) => f.type === 'data' && f.data.length <= MAX_FRAME_BYTES));
+  assert.ok(frames.every((f) => f.type === 'data' && f.data.length <= MAX_OUTPUT_CHUNK_BYTES));
   assert.ok(frames.every((f) => f.type === 'data' && !Buffer.from(f.data).toString('utf8').includes('\uFFFD')));
   assert.equal(text(), big);
 });

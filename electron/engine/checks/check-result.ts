@@ -1,10 +1,8 @@
-// The outcome of a step's check, in the words the learner sees.
+// The outcome of a step's check, in the words the learner sees: its shape is the API's
+// (shared/api-types.ts); here, how scripts' output becomes its messages.
+import type { CheckResult } from '../../shared/api.js';
 
-export interface CheckResult {
-  ok: boolean;
-  /** What to tell the learner: the FAIL: lines of scripts, or what a probe found. */
-  messages: string[];
-}
+export type { CheckResult };
 
 /** Lines a check script prints as `FAIL: …` are its message to the learner. */
 export function failLines(output: string): string[] {

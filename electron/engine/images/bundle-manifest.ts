@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { labName } from '../../shared/ids.js';
 import { packageRoot } from '../paths.js';
 import type { EngineInfo } from '../machines/docker-engine.js';
 import { debianArch, normalArch, type GuestArch } from './guest-arch.js';
@@ -32,7 +33,7 @@ export const BundleManifest = z.object({
   labvisor: z.string(),
   created: z.string(),
   platforms: z.array(z.string()).min(1),
-  labs: z.array(z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), title: z.string(), hash: sha256 })),
+  labs: z.array(z.object({ id: labName, title: z.string(), hash: sha256 })),
   images: z.array(BundleImage),
   payloads: z.array(z.object({ name: z.string(), bytes: z.number().int().nonnegative(), sha256 })),
 });

@@ -2,8 +2,9 @@
 // types the engine uses, and for docs/lab.schema.json (editors). Every object is strict: an
 // unknown field is an error, so a typo never passes silently.
 import { z } from 'zod';
-
-const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be lowercase letters, digits and dashes, starting with a letter (at most 31)');
+import { MachineKind } from '../../shared/api.js';
+import type { Fits } from '../../shared/fits.js';
+import { labName as name } from '../../shared/ids.js';
 
 /** Paths inside the lab folder: relative, forward slashes, never leaving the folder. */
 const labPath = z.string().min(1).max(200)
@@ -52,7 +53,7 @@ const Resources = z.strictObject({
 
 export const ContainerMachine = z.strictObject({
   name,
-  kind: z.literal('container'),
+  kind: z.literal(MachineKind.enum.container),
   image: z.string().min(1).describe('an image of this lab (images/<name>/Dockerfile) or labvisor/base'),
   command: z.array(z.string()).optional(),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name'), z.string()).optional(),
@@ -69,13 +70,13 @@ export const ContainerMachine = z.strictObject({
 /** The machine whose kernel the lab's containers share: on Docker Desktop, its Linux VM. */
 export const DockerHostMachine = z.strictObject({
   name,
-  kind: z.literal('docker-host').describe('a root shell on the machine that runs the Docker engine (its processes, kernel, cgroups and the docker CLI), in a helper container on the engine; requires trust'),
+  kind: z.literal(MachineKind.enum['docker-host']).describe('a root shell on the machine that runs the Docker engine (its processes, kernel, cgroups and the docker CLI), in a helper container on the engine; requires trust'),
 });
 
 /** Only for lessons about the learner's own computer: any OS, so portable sh scripts only. */
 export const LearnerComputerMachine = z.strictObject({
   name,
-  kind: z.literal('learner-computer').describe('a shell on the learner\'s own computer (macOS, Windows or Linux); requires trust'),
+  kind: z.literal(MachineKind.enum['learner-computer']).describe('a shell on the learner\'s own computer (macOS, Windows or Linux); requires trust'),
 });
 
 const VmPort = z.strictObject({
@@ -101,7 +102,7 @@ export const VmDisk = z.strictObject({
 
 export const VmMachine = z.strictObject({
   name,
-  kind: z.literal('vm').describe('a QEMU microVM booting its own kernel, its filesystem made from the image'),
+  kind: z.literal(MachineKind.enum.vm).describe('a QEMU microVM booting its own kernel, its filesystem made from the image'),
   image: z.string().min(1).describe('an image of this lab (images/<name>/Dockerfile) or labvisor/base'),
   memoryMb: z.number().int().min(64).max(8192).optional().describe('guest memory; default 256'),
   cpus: z.number().int().min(1).max(8).optional().describe('virtual CPUs; default 1'),
@@ -112,6 +113,8 @@ export const VmMachine = z.strictObject({
 });
 
 export const Machine = z.discriminatedUnion('kind', [ContainerMachine, VmMachine, DockerHostMachine, LearnerComputerMachine]);
+// Every kind of the one list (shared/api-types.ts) has its machine schema here (checked by tsc).
+export type _EveryKindHasAMachine = Fits<MachineKind, z.infer<typeof Machine>['kind']>;
 
 /** Kinds of earlier drafts of the format, and what replaced them. */
 export const RENAMED_KINDS: Record<string, string> = {

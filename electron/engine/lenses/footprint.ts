@@ -6,13 +6,13 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataDir } from '../paths.js';
 import { LABEL } from '../labels.js';
-import type { Machine } from '../labs/schema.js';
+import type { MachineKind } from '../../shared/api.js';
 
 export interface MachinePhase { phase: string; atMs: number }
 
 export interface MachineFootprint {
   name: string;
-  kind: Machine['kind'];
+  kind: MachineKind;
   readyMs: number;
   /** From the start of the machine: container created/started/usable, or the VM's boot timeline. */
   phases: MachinePhase[];

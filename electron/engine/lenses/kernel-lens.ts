@@ -2,6 +2,7 @@
 // uptime, memory, CPUs, hostname. Containers report the host's kernel and boot id (they are
 // host processes); a VM reports its own. Grouped by whether the boot id is the host's.
 import type Docker from 'dockerode';
+import type { LensMachineKind, OwnerKind } from '../../shared/api.js';
 import { helperLabels, LABEL } from '../labels.js';
 import { RUNNER_LABEL } from '../machines/vm/vm-machine.js';
 import { runHelper } from '../machines/helper-container.js';
@@ -19,7 +20,7 @@ export interface KernelFacts {
 export interface MachineKernel extends Partial<KernelFacts> {
   /** "host", or the lab machine's name. */
   name: string;
-  kind: 'host' | 'container' | 'vm';
+  kind: OwnerKind;
   session?: string;
   sharesHostKernel: boolean;
   /** Why the facts are missing (the machine did not answer). */
@@ -49,7 +50,7 @@ export async function kernelLens(docker: Docker, opts: KernelLensOptions): Promi
   const host = parseFacts(hostText);
   const wanted = (session: string | undefined) => opts.session === undefined || session === opts.session;
   const containers = await docker.listContainers({ filters: { label: [LABEL.session] } });
-  const targets: Array<{ name: string; kind: 'container' | 'vm'; session: string; machine: string }> = [];
+  const targets: Array<{ name: string; kind: LensMachineKind; session: string; machine: string }> = [];
   for (const c of containers) {
     const session = c.Labels[LABEL.session]!;
     const name = c.Names[0]?.replace(/^\//, '') ?? '';

@@ -3,12 +3,13 @@
 // `labvisor lens` on a kept session — reaches containers with exec and a VM through its runner's
 // agent channel, which is free once the session's process let go of it.
 import type Docker from 'dockerode';
+import type { LensMachineKind } from '../../shared/api.js';
 import { runContainerScript } from '../machines/container-exec.js';
 import { openAgent } from '../machines/vm/vm-machine.js';
 import { containerName } from '../sessions/names.js';
 
 /** Runs a short read-only script in a machine; undefined when the machine cannot be reached. */
-export type MachineRunner = (session: string, machine: string, kind: 'container' | 'vm', script: string) => Promise<string | undefined>;
+export type MachineRunner = (session: string, machine: string, kind: LensMachineKind, script: string) => Promise<string | undefined>;
 
 const TIMEOUT_MS = 5000;
 

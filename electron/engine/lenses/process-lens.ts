@@ -3,12 +3,11 @@
 // one QEMU process (its runner container's first), whatever runs inside it — the guest's processes belong to another kernel,
 // so the lens counts them through the VM's agent instead of finding them here.
 import type Docker from 'dockerode';
+import type { OwnerKind } from '../../shared/api.js';
 import { LABEL } from '../labels.js';
 import { RUNNER_LABEL } from '../machines/vm/vm-machine.js';
 import type { MachineRunner } from './machine-access.js';
 import { readEngineHostProcs } from './proc-table.js';
-
-export type OwnerKind = 'host' | 'container' | 'vm';
 
 export interface ProcessOwner {
   kind: OwnerKind;

@@ -2,29 +2,16 @@
 // terminals on and stops its machines without knowing what they are. A new kind is a new driver
 // (drivers.ts), not an edit of the session.
 import type Docker from 'dockerode';
-import type { Lab, Machine } from '../labs/schema.js';
+import type { MachineKind, MachineStatus } from '../../shared/api.js';
+import type { Lab } from '../labs/schema.js';
 import type { EngineInfo } from './docker-engine.js';
 import type { ProgressSink } from '../progress.js';
-import type { MachinePhase } from '../lenses/footprint.js';
-import type { BootTimeline } from './vm/vm-machine.js';
 import type { ScriptOptions, ScriptResult } from './script-result.js';
 import type { TerminalTarget } from '../terminals/terminal-registry.js';
 import type { Role } from '../labels.js';
 
-export interface MachineStatus {
-  name: string;
-  kind: Machine['kind'];
-  /** From the start of this machine's work (build included) until it can run commands. */
-  readyMs: number;
-  /** VMs: the boot's phases and the accelerator used. */
-  boot?: BootTimeline;
-  /** When each phase of the start ended, from the machine's start (the footprint lens). */
-  phases?: MachinePhase[];
-  /** Why the machine could not start (no QEMU, no guest kernel); the lab's other machines run. */
-  unavailable?: string;
-  /** Why the machine stopped by itself after its start (a VM whose runner died); the lab's other machines run. */
-  stopped?: string;
-}
+/** What a driver's start reports: the API's MachineStatus, which the session passes on as is. */
+export type { MachineStatus };
 
 /** Where a machine's processes run, and where a shell looks from. */
 export type Place = 'docker-host' | 'computer';
@@ -56,7 +43,7 @@ export interface SessionContext {
 
 export interface MachineDriver {
   readonly name: string;
-  readonly kind: Machine['kind'];
+  readonly kind: MachineKind;
   /** Where its processes run: on the Docker host (containers, the host view) or on the learner's computer. */
   readonly runsOn: Place;
   /** Creates and starts the machine; resolves once it can run commands. */

@@ -30,8 +30,6 @@ import { removeRecord, writeRecord, type SessionRecord } from './registry.js';
 import { TerminalRegistry } from '../terminals/terminal-registry.js';
 import type { TerminalSession } from '../terminals/terminal-session.js';
 
-export type { MachineStatus } from '../machines/machine-driver.js';
-
 export const SOLVE_TIMEOUT_S = 60;
 
 export interface StartOptions {

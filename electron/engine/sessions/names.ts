@@ -1,6 +1,7 @@
 // Names of a session's Docker resources. Everything a session owns starts with `lv-<session>`,
 // so cleanup also finds what a learner made by hand under those names (without our labels).
 import { randomBytes } from 'node:crypto';
+import { SESSION_ID } from '../../shared/ids.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -9,7 +10,7 @@ export function newSessionId(): string {
   return Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join('');
 }
 
-export const isSessionId = (s: string): boolean => /^[a-z0-9]{8}$/.test(s);
+export const isSessionId = (s: string): boolean => SESSION_ID.test(s);
 
 export const sessionPrefix = (session: string): string => `lv-${session}`;
 export const containerName = (session: string, machine: string): string => `lv-${session}-${machine}`;

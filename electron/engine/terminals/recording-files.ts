@@ -5,16 +5,14 @@ import { constants, createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { RecordingSummary } from '../../shared/api.js';
+import { CAST_FILE, CAST_FILE_SHAPE, RECORDING_ID, RECORDING_ID_SHAPE } from '../../shared/ids.js';
 import { dataDir } from '../paths.js';
 import { RECORDING_MAX_BYTES } from './recorder.js';
 
-/** `<lab>-<session>-<YYYYMMDDTHHMMSSZ>`. */
-export const RECORDING_ID = /^([a-z][a-z0-9-]{0,30})-([a-z0-9]{8})-(\d{8}T\d{6}Z)$/;
-/** `<machine>.cast` or `<machine>-<n>.cast`. */
-export const CAST_FILE = /^[a-z][a-z0-9-]{0,40}\.cast$/;
-
-export interface CastSummary { file: string; bytes: number; duration: number; markers: { at: number; label: string }[] }
-export interface RecordingSummary { id: string; lab: string; session: string; startedAt: string; machines: CastSummary[] }
+type CastSummary = RecordingSummary['machines'][number];
+/** A recording as its folder tells it; whether one is still being written only the host knows (`active`). */
+export type StoredRecording = Omit<RecordingSummary, 'active'>;
 
 export class RecordingNotFoundError extends Error {
   constructor(what: string) {
@@ -36,12 +34,12 @@ export function recordingId(lab: string, session: string, at: Date): string {
 
 /** The folder of a recording; a malformed id is refused, never joined into a path. */
 export function recordingDir(id: string, root = recordingsDir()): string {
-  if (!RECORDING_ID.test(id)) throw new RangeError(`"${id.slice(0, 80)}" is not a recording id (<lab>-<session>-<YYYYMMDDTHHMMSSZ>)`);
+  if (!RECORDING_ID.test(id)) throw new RangeError(`"${id.slice(0, 80)}" is not a recording id (${RECORDING_ID_SHAPE})`);
   return path.join(root, id);
 }
 
 /** Every recording, newest first. A folder or file of another shape is not one: it is skipped. */
-export async function listRecordings(root = recordingsDir()): Promise<RecordingSummary[]> {
+export async function listRecordings(root = recordingsDir()): Promise<StoredRecording[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [];
     throw err;
@@ -59,7 +57,7 @@ export async function listRecordings(root = recordingsDir()): Promise<RecordingS
 
 /** One .cast file's text, within the recording limit. */
 export async function readCast(id: string, file: string, root = recordingsDir()): Promise<string> {
-  if (!CAST_FILE.test(file)) throw new RangeError(`"${file.slice(0, 80)}" is not a recording file (<machine>.cast)`);
+  if (!CAST_FILE.test(file)) throw new RangeError(`"${file.slice(0, 80)}" is not a recording file (${CAST_FILE_SHAPE})`);
   const where = path.join(recordingDir(id, root), file);
   // Never through a link: what the recorder wrote is a plain file.
   const handle = await open(where, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch((err: NodeJS.ErrnoException) => {

@@ -1,7 +1,8 @@
 // The terminals of one lab session, by id. A VM has one serial console, so opening its
 // terminal again returns the running one; every other machine gets a new shell each time.
 import type Docker from 'dockerode';
-import { assertSize, TerminalSession, type MachineKind } from './terminal-session.js';
+import type { MachineKind } from '../../shared/api.js';
+import { assertSize, TerminalSession } from './terminal-session.js';
 import type { TerminalSource } from './terminal-source.js';
 import { openContainerTerminal } from './container-source.js';
 import { openVmConsole, type VmConsole } from './vm-console-source.js';

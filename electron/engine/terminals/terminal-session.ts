@@ -6,7 +6,8 @@ import { FLOW, SCROLLBACK_BYTES, type TerminalIn, type TerminalOut } from '../..
 import { ByteRing } from './byte-ring.js';
 import { fromCharStart, Utf8Chunker, utf8Pieces } from './utf8-chunks.js';
 import type { SourceExit, TerminalSource } from './terminal-source.js';
-import type { Machine } from '../labs/schema.js';
+import type { MachineKind } from '../../shared/api.js';
+import { isTerminalCells, MAX_TERMINAL_CELLS } from '../../shared/ids.js';
 
 export type TerminalListener = (out: TerminalOut) => void;
 
@@ -17,11 +18,12 @@ export interface TerminalTap {
   /** The terminal ended: nothing more comes. */
   ended(): void;
 }
-export type MachineKind = Machine['kind'];
 
-/** Data frames stay below this size, so a replayed scrollback is not one huge message. */
-export const MAX_FRAME_BYTES = 32 * 1024;
-export const MAX_SIZE = 1000;
+/**
+ * Terminal output goes out in data frames of at most this many bytes, so a replayed scrollback is
+ * not one huge message (far below the WebSocket's own frame limit, api-wire.ts).
+ */
+export const MAX_OUTPUT_CHUNK_BYTES = 32 * 1024;
 
 export interface TerminalStats {
   /** Sent to the slowest listener and not acknowledged yet (what transports may be holding). */
@@ -39,14 +41,13 @@ export interface TerminalStats {
 
 export class TerminalSizeError extends RangeError {
   constructor(cols: unknown, rows: unknown) {
-    super(`terminal size must be whole numbers from 1 to ${MAX_SIZE}, got ${String(cols)}x${String(rows)}`);
+    super(`terminal size must be whole numbers from 1 to ${MAX_TERMINAL_CELLS}, got ${String(cols)}x${String(rows)}`);
     this.name = 'TerminalSizeError';
   }
 }
 
 export function assertSize(cols: unknown, rows: unknown): void {
-  const ok = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_SIZE;
-  if (!ok(cols) || !ok(rows)) throw new TerminalSizeError(cols, rows);
+  if (!isTerminalCells(cols) || !isTerminalCells(rows)) throw new TerminalSizeError(cols, rows);
 }
 
 export class TerminalSession {
@@ -82,7 +83,7 @@ export class TerminalSession {
   attach(listener: TerminalListener): void {
     if (this.listeners.has(listener)) return;
     this.listeners.set(listener, 0);
-    for (const piece of utf8Pieces(fromCharStart(this.ring.contents()), MAX_FRAME_BYTES)) this.send(listener, piece);
+    for (const piece of utf8Pieces(fromCharStart(this.ring.contents()), MAX_OUTPUT_CHUNK_BYTES)) this.send(listener, piece);
     if (this.ended) this.sendExit(listener);
     this.updateFlow();
   }
@@ -154,7 +155,7 @@ export class TerminalSession {
     this.outputBytes += data.length;
     this.ring.push(data);
     this.toTaps((t) => t.output(data));
-    for (const piece of utf8Pieces(data, MAX_FRAME_BYTES)) {
+    for (const piece of utf8Pieces(data, MAX_OUTPUT_CHUNK_BYTES)) {
       for (const l of [...this.listeners.keys()]) this.send(l, piece);
     }
     this.updateFlow();

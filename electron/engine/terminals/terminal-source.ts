@@ -9,7 +9,7 @@ export interface SourceExit {
 
 export interface TerminalSource {
   write(data: string): void;
-  /** Sizes are validated by the session (1..1000). */
+  /** Sizes are validated by the session (1 to MAX_TERMINAL_CELLS, shared/ids.ts). */
   resize(cols: number, rows: number): void;
   /** Stop reading: the machine's output backs up and its programs block (flow control). */
   pause(): void;

@@ -1,9 +1,8 @@
 // How the UI names each kind of machine. "host" is the lenses' owner of the Docker host's own
 // processes; the rest are the lab machine kinds.
-import type { LabSummary } from '../../../electron/shared/api.js';
+import type { MachineKind, OwnerKind } from '../../../electron/shared/api.js';
 
-export type MachineKind = LabSummary['machines'][number]['kind'];
-export type ShownKind = MachineKind | 'host';
+export type ShownKind = MachineKind | OwnerKind;
 
 /** A tab's or a chip's short word. */
 export const KIND_LABEL: Record<ShownKind, string> = {

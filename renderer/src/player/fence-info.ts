@@ -1,9 +1,11 @@
 // A fenced block's info string names the machine it runs on: "sh @app" (language, then
 // machine) or just "@app" (docs/lab-format.md, "Step markdown"). Pure.
 
+import { LAB_NAME_PATTERN } from '../../../electron/shared/ids.js';
+
 export interface FenceInfo { language?: string; machine?: string }
 
-const MACHINE = /^@([a-z][a-z0-9-]{0,30})$/;
+const MACHINE = new RegExp(`^@(${LAB_NAME_PATTERN})$`);
 
 /** `lang` and `meta` as remark splits an info string: first word, then the rest. */
 export function parseFenceInfo(lang: string | null | undefined, meta: string | null | undefined): FenceInfo {

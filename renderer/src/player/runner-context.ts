@@ -3,7 +3,7 @@
 // machines then re-renders the blocks (their ✓ and disabled state) without remounting them, so a
 // Run button keeps the keyboard focus.
 import { createContext, useContext } from 'react';
-import type { MachineKind } from '../app/machine-kinds.js';
+import type { MachineKind } from '../../../electron/shared/api.js';
 import type { LensName } from '../lens/lenses.js';
 
 export interface Runner {

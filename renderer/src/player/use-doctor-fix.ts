@@ -1,10 +1,10 @@
 // When a machine could not start or the lab failed, doctor knows the fix: asked once, then each
 // machine gets the fix of the first failing check that concerns its kind.
 import { useCallback, useEffect, useState } from 'react';
-import type { DoctorReport, MachineStatus } from '../../../electron/shared/api.js';
+import type { DoctorReport, MachineKind, MachineStatus } from '../../../electron/shared/api.js';
 import type { LabClient } from '../api/lab-client.js';
 
-const CHECKS_OF_KIND: Record<MachineStatus['kind'], string[]> = {
+const CHECKS_OF_KIND: Record<MachineKind, string[]> = {
   'container': ['engine', 'base-image'],
   'docker-host': ['engine', 'base-image', 'docker-host-view'],
   'vm': ['guest-kernel', 'accelerator'],

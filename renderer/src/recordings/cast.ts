@@ -1,6 +1,7 @@
 // An asciicast v2 file (what the engine's recorder writes) read for playback. Long idle
 // stretches are shortened, so a learner who paused for ten minutes does not make the viewer wait.
 // Pure.
+import { isTerminalCells, MAX_TERMINAL_CELLS } from '../../../electron/shared/ids.js';
 
 /** A pause longer than this plays as this long (asciinema's idle_time_limit). */
 export const IDLE_LIMIT_S = 2;
@@ -29,7 +30,7 @@ export function parseCast(text: string): Cast {
   const header = parseLine(lines[0]!, 1) as Record<string, unknown> | null;
   if (!header || typeof header !== 'object' || header.version !== 2) throw new CastError('line 1: not an asciicast v2 header ("version": 2)');
   const width = header.width, height = header.height;
-  if (!isCells(width) || !isCells(height)) throw new CastError('line 1: the header needs "width" and "height" from 1 to 1000');
+  if (!isTerminalCells(width) || !isTerminalCells(height)) throw new CastError(`line 1: the header needs "width" and "height" from 1 to ${MAX_TERMINAL_CELLS}`);
   const events: CastEvent[] = [];
   let last = 0, shifted = 0;
   lines.slice(1).forEach((line, i) => {
@@ -53,7 +54,7 @@ export function parseSize(data: string): { cols: number; rows: number } | undefi
   const m = /^(\d{1,4})x(\d{1,4})$/.exec(data);
   if (!m) return undefined;
   const cols = Number(m[1]), rows = Number(m[2]);
-  return isCells(cols) && isCells(rows) ? { cols, rows } : undefined;
+  return isTerminalCells(cols) && isTerminalCells(rows) ? { cols, rows } : undefined;
 }
 
 /** m:ss */
@@ -69,8 +70,4 @@ function parseLine(line: string, n: number): unknown {
     if (n === 1) throw new CastError('line 1: not JSON');
     return null;
   }
-}
-
-function isCells(n: unknown): n is number {
-  return Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000;
 }

@@ -1,5 +1,5 @@
 // Where the recordings page lives in the hash: "#/recordings" and "#/recordings/<id>". Pure.
-const RECORDING_ID = /^[a-z][a-z0-9-]{0,30}-[a-z0-9]{8}-\d{8}T\d{6}Z$/;
+import { RECORDING_ID } from '../../../electron/shared/ids.js';
 
 /** The recording a hash names: undefined for the list, null when the hash is not the recordings page. */
 export function parseRecordingHash(hash: string): { id?: string } | null {
