@@ -2,8 +2,9 @@
 // schemas (checked at every boundary) and the TypeScript types inferred from them. One contract,
 // two hosts: Electron carries it over IPC, `labvisor serve` over one WebSocket (api-wire.ts).
 // The values it carries are in api-types.ts (re-exported here: importers need only this file), the
-// shapes of names and ids in ids.ts. What stays here is over 250 lines on purpose: METHODS is one
-// table, the one both hosts and the renderer check every call against, best read whole.
+// shapes of names and ids in ids.ts.
+/* eslint-disable max-lines -- what stays here is METHODS, one table that both hosts and the
+   renderer check every call against, best read whole. */
 // Shared with the renderer: zod only, never a Node module or the engine.
 import { z } from 'zod';
 import { castFile, labName, recordingIdSchema, sessionId, terminalCells, terminalId } from './ids.js';

@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataDir } from '../paths.js';
 import { LABEL } from '../labels.js';
+import { sessionPrefix } from '../sessions/names.js';
 import type { MachineKind } from '../../shared/api.js';
 
 export interface MachinePhase { phase: string; atMs: number }
@@ -68,7 +69,7 @@ export async function sampleFootprint(docker: Docker, session: string): Promise<
   // Containers and VM runners alike: a runner's memory is its QEMU's, the whole VM as the host pays for it.
   const containers = await docker.listContainers({ filters: { label: [`${LABEL.session}=${session}`, `${LABEL.role}=machine`] } });
   await Promise.all(containers.map(async (c) => {
-    const name = c.Names[0]?.replace(/^\/lv-[a-z0-9]{8}-/, '') ?? c.Id;
+    const name = c.Names[0]?.replace(`/${sessionPrefix(session)}-`, '') ?? c.Id;
     // one-shot: the engine answers at once instead of waiting for a second sample.
     const stats = await docker.getContainer(c.Id).stats({ stream: false, 'one-shot': true } as { stream: false }).catch(() => undefined);
     if (stats) memKb[name] = containerMemoryKb(stats as Parameters<typeof containerMemoryKb>[0]);
