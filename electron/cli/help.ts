@@ -78,10 +78,14 @@ export const HELP: Record<string, CommandHelp> = {
     examples: ['labvisor serve --open', 'labvisor serve --port 8080'],
   },
   lens: {
-    summary: 'what the kernel sees of the live sessions: processes, kernels, memory footprint',
-    usage: ['labvisor lens processes|kernels|footprint [--json] [--session ID]'],
-    options: [['--session ID', 'only this session'], JSON_OPT],
-    examples: ['labvisor lens kernels', 'labvisor lens processes --session k3x9p2ab --json'],
+    summary: 'what the kernel and the engine see of the live sessions: processes, kernels, memory footprint, images, volumes',
+    usage: ['labvisor lens processes|kernels|footprint [--json] [--session ID]', 'labvisor lens images SESSION [--json]', 'labvisor lens volumes SESSION [VOLUME] [--json]'],
+    options: [['--session ID', 'only this session (processes, kernels, footprint)'], JSON_OPT],
+    examples: [
+      'labvisor lens kernels', 'labvisor lens processes --session k3x9p2ab --json',
+      'labvisor lens images k3x9p2ab', 'labvisor lens volumes k3x9p2ab records',
+      'labvisor lens volumes k3x9p2ab --json | jq \'.volumes[].totalBytes\'',
+    ],
   },
   bundle: {
     summary: 'the offline workshop bundle: create, load, inspect',

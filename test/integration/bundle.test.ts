@@ -93,11 +93,11 @@ describe('workshop bundle: create, remove every Labvisor image, load, solve offl
     assert.deepEqual(listed, ['labvisor-bundle.json', ...LABS.map((id) => `labs/${id}.tar`), 'images.tar']);
   });
 
-  test('bundle inspect prints the labs, platforms and images', async () => {
+  test('bundle inspect prints the labs, platforms and images on stdout', async () => {
     const r = await cli(['bundle', 'inspect', file]);
     assert.equal(r.code, 0, r.stderr);
-    for (const id of LABS) assert.match(r.stderr, new RegExp(`^  ${id} `, 'm'));
-    assert.match(r.stderr, /labvisor\/vm-boot:[0-9a-f]{16}\s+vm-boot/);
+    for (const id of LABS) assert.match(r.stdout, new RegExp(`^  ${id} `, 'm'));
+    assert.match(r.stdout, /labvisor\/vm-boot:[0-9a-f]{16}\s+vm-boot/);
   });
 
   test('every Labvisor image removed, then bundle load (an empty data dir) puts each back with its id', async () => {
@@ -186,6 +186,7 @@ describe('workshop bundle: create, remove every Labvisor image, load, solve offl
       // Back as it was, for the tests that follow.
       const r2 = await cli(['bundle', 'load', file]);
       assert.equal(r2.code, 0, r2.stderr);
+      assert.match(r2.stdout, new RegExp(`^Loaded \\d+ image\\(s\\) and ${LABS.length} lab\\(s\\) .*: ${LABS.join(', ')}$`, 'm'), 'the summary is the result: stdout');
       assert.equal((await docker.getImage(probe.ref).inspect()).Id, probe.id);
     });
   });

@@ -115,12 +115,32 @@ test('schema prints the JSON Schema itself (no schemaVersion of ours)', async ()
   assert.ok('properties' in schema || '$schema' in schema);
 });
 
-test('completion: a bash script bash accepts, and zsh and fish scripts naming every command', async () => {
+/** PATH with a `labvisor` on it: the completion scripts run `labvisor ls --json` for lab ids. */
+const pathWithLabvisor = (() => {
+  let path: string | undefined;
+  return () => {
+    if (path) return path;
+    const bin = join(scratch, 'bin');
+    mkdirSync(bin, { recursive: true });
+    symlinkSync(join(packageRoot(), 'bin', 'labvisor.js'), join(bin, 'labvisor'));
+    return (path = `${bin}:${process.env.PATH ?? ''}`);
+  };
+})();
+
+/** Why a shell's script cannot be run here (the shell is missing), or false. */
+const missing = (shell: string): string | false =>
+  spawnSync(shell, ['-c', 'true']).status === 0 ? false : `${shell} is not installed: its completion script is only checked for the commands it names`;
+
+// bash is on every machine that runs these tests: never skipped.
+test('completion: a bash script bash accepts, completing commands, options and lab ids; zsh and fish scripts naming every command', async () => {
   const bash = await labvisor(['completion', 'bash']);
   assert.equal(bash.code, 0);
   execFileSync('bash', ['-n'], { input: bash.stdout });
-  const completed = execFileSync('bash', ['-c', `${bash.stdout}\nCOMP_WORDS=(labvisor l); COMP_CWORD=1; _labvisor; echo "\${COMPREPLY[@]}"; COMP_WORDS=(labvisor run --s); COMP_CWORD=2; _labvisor; echo "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
-  assert.equal(completed, 'ls lint lens\n--solve\n');
+  const complete = (words: string) => `COMP_WORDS=(${words}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _labvisor; echo "\${COMPREPLY[@]}"`;
+  const completed = execFileSync('bash', ['-c', [bash.stdout, complete('labvisor l'), complete('labvisor run --s'), complete('labvisor run fir')].join('\n')], {
+    encoding: 'utf8', env: { ...process.env, PATH: pathWithLabvisor() },
+  });
+  assert.equal(completed, 'ls lint lens\n--solve\nfirst-steps\n');
   const zsh = await labvisor(['completion', 'zsh']);
   const fish = await labvisor(['completion', 'fish']);
   assert.match(zsh.stdout, /^#compdef labvisor\n/);
@@ -132,21 +152,18 @@ test('completion: a bash script bash accepts, and zsh and fish scripts naming ev
   assert.match(fish.stdout, /__fish_seen_subcommand_from run' -l solve/);
 });
 
-const hasShell = (shell: string) => spawnSync(shell, ['-c', 'true']).status === 0;
-
-test('completion: zsh and fish accept their scripts, and fish completes labs and options', { skip: !hasShell('zsh') || !hasShell('fish') ? 'zsh or fish is not installed' : false }, async () => {
+test('completion: zsh accepts its script', { skip: missing('zsh') }, async () => {
   const zsh = await labvisor(['completion', 'zsh']);
   execFileSync('zsh', ['-n'], { input: zsh.stdout });
+});
+
+test('completion: fish accepts its script and completes labs and options', { skip: missing('fish') }, async () => {
   const fish = await labvisor(['completion', 'fish']);
-  // fish runs `labvisor ls --json` for lab ids: put a `labvisor` on its PATH.
-  const bin = join(scratch, 'bin');
-  mkdirSync(bin, { recursive: true });
-  symlinkSync(join(packageRoot(), 'bin', 'labvisor.js'), join(bin, 'labvisor'));
   const script = join(scratch, 'labvisor.fish');
   writeFileSync(script, fish.stdout);
   execFileSync('fish', ['-n', script]);
   const completed = execFileSync('fish', ['-c', `source ${script}; complete -C "labvisor run fir"; complete -C "labvisor gc --dr"`], {
-    encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    encoding: 'utf8', env: { ...process.env, PATH: pathWithLabvisor() },
   });
   assert.equal(completed, 'first-steps\n--dry-run\n');
 });

@@ -8,7 +8,7 @@ import { megabytes, type BundleManifest } from '../../engine/images/bundle-manif
 import type { BundleProgress } from '../../engine/images/bundle-progress.js';
 import { readManifest } from '../../engine/images/bundle-read.js';
 import { connectEngine } from '../../engine/machines/docker-engine.js';
-import { didYouMean, printJson, say, UsageError } from '../output.js';
+import { didYouMean, out, printJson, say, UsageError } from '../output.js';
 import { progressView } from '../progress-view.js';
 import { onStopSignal } from '../stop-signals.js';
 
@@ -49,13 +49,13 @@ async function whileInterruptible<T>(work: (signal: AbortSignal) => Promise<T>):
 }
 
 function printManifest(m: BundleManifest, bytes?: number): void {
-  say(`Labvisor ${m.labvisor} bundle (format ${m.format}), made ${m.created}, for ${m.platforms.join(', ')}${bytes === undefined ? '' : `, ${megabytes(bytes)}`}`);
-  say(`labs (${m.labs.length}):`);
-  for (const l of m.labs) say(`  ${l.id.padEnd(22)} ${l.title}`);
-  say(`images (${m.images.length}):`);
-  for (const i of m.images) say(`  ${i.ref.padEnd(48)} ${i.role.padEnd(11)} ${megabytes(i.size).padStart(9)}  ${i.id.slice(7, 19)}`);
-  say('payloads:');
-  for (const p of m.payloads) say(`  ${p.name.padEnd(32)} ${megabytes(p.bytes).padStart(9)}  sha256 ${p.sha256}`);
+  out(`Labvisor ${m.labvisor} bundle (format ${m.format}), made ${m.created}, for ${m.platforms.join(', ')}${bytes === undefined ? '' : `, ${megabytes(bytes)}`}`);
+  out(`labs (${m.labs.length}):`);
+  for (const l of m.labs) out(`  ${l.id.padEnd(22)} ${l.title}`);
+  out(`images (${m.images.length}):`);
+  for (const i of m.images) out(`  ${i.ref.padEnd(48)} ${i.role.padEnd(11)} ${megabytes(i.size).padStart(9)}  ${i.id.slice(7, 19)}`);
+  out('payloads:');
+  for (const p of m.payloads) out(`  ${p.name.padEnd(32)} ${megabytes(p.bytes).padStart(9)}  sha256 ${p.sha256}`);
 }
 
 async function create(args: string[]): Promise<number> {
@@ -75,7 +75,7 @@ async function create(args: string[]): Promise<number> {
   const result = await whileInterruptible((signal) => createBundle(docker, info, file, { labs, platforms, progress, onSave, signal }))
     .finally(() => { progress.stop(); onSave.stop(); });
   if (values.json) printJson(result);
-  else say(`Wrote ${result.file}: ${megabytes(result.bytes)}, ${result.manifest.labs.length} lab(s), ${result.manifest.images.length} image(s) in ${(result.ms / 1000).toFixed(1)} s`);
+  else out(`Wrote ${result.file}: ${megabytes(result.bytes)}, ${result.manifest.labs.length} lab(s), ${result.manifest.images.length} image(s) in ${(result.ms / 1000).toFixed(1)} s`);
   return 0;
 }
 
@@ -87,8 +87,8 @@ async function load(args: string[]): Promise<number> {
   const result = await whileInterruptible((signal) => loadBundle(docker, info, positionals[0]!, { onProgress, signal })).finally(onProgress.stop);
   if (values.json) printJson(result);
   else {
-    say(`Loaded ${result.images.length} image(s) and ${result.labs.length} lab(s) (${megabytes(result.bytes)}) in ${(result.ms / 1000).toFixed(1)} s: ${result.labs.join(', ')}`);
-    for (const dir of result.openedFolders) say(`  not one of the app's own labs, unpacked to ${dir} (open it as a lab folder; it needs trust like any)`);
+    out(`Loaded ${result.images.length} image(s) and ${result.labs.length} lab(s) (${megabytes(result.bytes)}) in ${(result.ms / 1000).toFixed(1)} s: ${result.labs.join(', ')}`);
+    for (const dir of result.openedFolders) out(`  not one of the app's own labs, unpacked to ${dir} (open it as a lab folder; it needs trust like any)`);
   }
   return 0;
 }

@@ -1,5 +1,8 @@
-// `labvisor lens processes|kernels|footprint [--json] [--session ID]`: what the kernel sees, for
-// scripts and tests. Works on any live session, also one kept by `run --keep`.
+// `labvisor lens processes|kernels|footprint [--json] [--session ID]`, `lens images SESSION` and
+// `lens volumes SESSION [VOLUME]`: what the kernel and the engine see, for scripts and tests, as
+// the app's API returns it (electron/shared/api.ts). Works on any live session, also one kept by
+// `run --keep`.
+import type Docker from 'dockerode';
 import { parseArgs } from 'node:util';
 import { connectEngine } from '../../engine/machines/docker-engine.js';
 import { isSessionId } from '../../engine/sessions/names.js';
@@ -7,20 +10,54 @@ import { recordAccess } from '../../engine/lenses/machine-access.js';
 import { processLens } from '../../engine/lenses/process-lens.js';
 import { kernelLens } from '../../engine/lenses/kernel-lens.js';
 import { readFootprints, sampleFootprint } from '../../engine/lenses/footprint.js';
+import { imageLens } from '../../engine/lenses/image-lens.js';
+import { volumeLens, type VolumeLens } from '../../engine/lenses/volume-lens.js';
+import { imageLines, volumeLines } from '../lens-tables.js';
 import { didYouMean, out, printJson, UsageError } from '../output.js';
+import { lensSession } from './lens-session.js';
 
-const USAGE = 'usage: labvisor lens processes|kernels|footprint [--json] [--session ID]';
+const USAGE = 'usage: labvisor lens processes|kernels|footprint [--json] [--session ID]\n' +
+  '       labvisor lens images SESSION [--json]\n       labvisor lens volumes SESSION [VOLUME] [--json]';
+/** The lenses of one session, and how many words each takes after its name (the session, then a volume). */
+const SESSION_LENSES: Record<string, number> = { images: 1, volumes: 2 };
 const kb = (n: number | undefined) => (n === undefined ? '' : n >= 10240 ? `${Math.round(n / 1024)} MiB` : `${n} KiB`);
+
+async function images(docker: Docker, id: string, json = false): Promise<number> {
+  const s = await lensSession(docker, id);
+  const result = await imageLens(docker, s.labImageRefs, s.id);
+  if (json) printJson(result);
+  else imageLines(result).forEach((l) => out(l));
+  return 0;
+}
+
+/** One volume of the session, or each of its lab's (one helper container at a time). */
+async function volumes(docker: Docker, id: string, volume: string | undefined, json = false): Promise<number> {
+  const s = await lensSession(docker, id);
+  if (volume !== undefined && !s.volumes.includes(volume)) {
+    throw new UsageError(`lab "${s.lab}" has no volume "${volume}"${didYouMean(volume, s.volumes)}; it has: ${s.volumes.join(', ') || 'none'}`);
+  }
+  const result: VolumeLens[] = [];
+  // Backups are the archives in the lab's other volumes, as the app's volume lens reads them.
+  for (const v of volume === undefined ? s.volumes : [volume]) result.push(await volumeLens(docker, s.lab, s.id, v, s.volumes.filter((o) => o !== v)));
+  if (json) printJson({ volumes: result });
+  else if (!result.length) out(`Lab "${s.lab}" has no volumes.`);
+  else result.forEach((v, i) => [...(i ? [''] : []), ...volumeLines(v)].forEach((l) => out(l)));
+  return 0;
+}
 
 export async function lens(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, session: { type: 'string' } } });
   const [which, ...rest] = positionals;
-  const lenses = ['processes', 'kernels', 'footprint'];
+  const lenses = ['processes', 'kernels', 'footprint', ...Object.keys(SESSION_LENSES)];
   if (which && !lenses.includes(which)) throw new UsageError(`unknown lens "${which}"${didYouMean(which, lenses)}\n${USAGE}`);
-  if (!which || rest.length) throw new UsageError(USAGE);
-  const session = values.session;
+  // The session lenses take the session as their first word; the others take --session.
+  const words = which ? SESSION_LENSES[which] ?? 0 : 0;
+  if (!which || rest.length > words || (words > 0 && (!rest.length || values.session !== undefined))) throw new UsageError(USAGE);
+  const session = words ? rest[0] : values.session;
   if (session !== undefined && !isSessionId(session)) throw new UsageError(`"${session}" is not a session id (8 lowercase letters and digits)`);
   const { docker } = await connectEngine();
+  if (which === 'images') return images(docker, session!, values.json);
+  if (which === 'volumes') return volumes(docker, session!, rest[1], values.json);
   const run = recordAccess(docker);
 
   if (which === 'processes') {

@@ -4,7 +4,6 @@
 // a command line is readable by every user of the machine, a spent or stale code opens nothing.
 // Ctrl-C or SIGTERM stops every lab session the server started, then exits. With a fixed port
 // (`--port N`) the token is kept across restarts, so an open page reconnects (server-identity.ts).
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../engine/paths.js';
@@ -22,15 +21,15 @@ function parsePort(value: string | undefined): number {
   return Number(value);
 }
 
-/** Best effort: the platform's way to open a URL in the default browser (the URL is in its argv: no token there). */
-function openBrowser(url: string): void {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]]
-    : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
-      : ['xdg-open', [url]];
+/**
+ * Best effort: the URL in the default browser, by the `open` package, which knows each platform's
+ * way (xdg-open, macOS's open, Windows' quoting, WSL's Windows browser). Loaded only for --open.
+ * The URL is in the opener's argv: it carries the one-time code, never the token.
+ */
+async function openBrowser(url: string): Promise<void> {
   try {
-    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-    child.on('error', (err) => say(`could not open a browser (${err.message}); open the URL above yourself`));
-    child.unref();
+    const { default: open } = await import('open');
+    await open(url);
   } catch (err) {
     say(`could not open a browser (${(err as Error).message}); open the URL above yourself`);
   }
@@ -60,7 +59,7 @@ export async function serve(args: string[]): Promise<number> {
   const server = await startServer({ host: hostReady, port, rendererDir: join(packageRoot(), 'renderer', 'dist'), log, ...(token ? { token } : {}) });
   process.stdout.write(`${server.url}\n`);
   say(`Labvisor serves on ${server.url.replace(/#.*/, '')} (127.0.0.1 only). Open the URL above; Ctrl-C stops the server and its labs.`);
-  if (values.open) openBrowser(server.codeUrl());
+  if (values.open) void openBrowser(server.codeUrl());
 
   return new Promise<number>((resolve) => {
     const removeHandlers = onStopSignal((signal) => {
