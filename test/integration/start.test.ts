@@ -4,12 +4,11 @@
 // connects lazily).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { electronBinary } from '../../electron/cli/electron-binary.js';
-import { firstStdoutLine, startCli, type CliProcess } from './support.js';
+import { fakeUrlOpener, firstStdoutLine, startCli, type CliProcess } from './support.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'labvisor-start-'));
 const children: CliProcess[] = [];
@@ -18,28 +17,11 @@ after(() => {
   rmSync(temp, { recursive: true, force: true });
 });
 
-async function waitFor(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 /** `labvisor start` with ENV and a stand-in for the system's "open a URL" command (no real browser opens). */
 async function startServesTheApp(env: Record<string, string>, notice: RegExp): Promise<void> {
   const dir = mkdtempSync(join(temp, 'run-'));
-  const bin = join(dir, 'bin');
-  const opened = join(dir, 'opened');
-  mkdirSync(bin);
-  for (const name of ['xdg-open', 'open']) {
-    writeFileSync(join(bin, name), `#!/bin/sh\nprintf '%s\\n' "$*" > '${opened}'\n`, { mode: 0o755 });
-  }
-  const child = startCli(['start'], {
-    LABVISOR_DATA_DIR: join(dir, 'data'),
-    PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
-    ...env,
-  });
+  const opener = fakeUrlOpener(dir);
+  const child = startCli(['start'], { LABVISOR_DATA_DIR: join(dir, 'data'), ...opener.env, ...env });
   children.push(child);
 
   const line = await firstStdoutLine(child);
@@ -56,8 +38,9 @@ async function startServesTheApp(env: Record<string, string>, notice: RegExp): P
 
   // The browser gets a one-time code, never the session token.
   const token = line.split('#token=')[1]!;
-  await waitFor('the browser to be asked to open the URL', () => existsSync(opened) && /#code=[A-Za-z0-9_-]{43}/.test(readFileSync(opened, 'utf8')));
-  assert.ok(!readFileSync(opened, 'utf8').includes(token), 'the token is in no command line');
+  const opened = await opener.argv();
+  assert.match(opened, /#code=[A-Za-z0-9_-]{43}/);
+  assert.ok(!opened.includes(token), 'the token is in no command line');
 
   child.kill('SIGINT');
   const result = await child.result;

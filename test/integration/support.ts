@@ -77,8 +77,12 @@ export function fakeUrlOpener(dir: string): { env: Record<string, string>; argv(
   const opened = join(dir, 'opened');
   mkdirSync(bin, { recursive: true });
   for (const name of ['xdg-open', 'open']) writeFileSync(join(bin, name), `#!/bin/sh\nprintf '%s\\n' "$*" > '${opened}'\n`, { mode: 0o755 });
+  // No desktop's default browser either (xdg-open asks xdg-mime first when there is a display).
+  writeFileSync(join(bin, 'xdg-mime'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
   return {
-    env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
+    // The `open` package runs its own copy of xdg-open on Linux, which, on no known desktop, runs
+    // $BROWSER; on macOS it runs `open` from PATH.
+    env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, BROWSER: join(bin, 'xdg-open'), DE: 'generic', XDG_CURRENT_DESKTOP: '' },
     argv: async (timeoutMs = 10_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!existsSync(opened) || !readFileSync(opened, 'utf8').endsWith('\n')) {
