@@ -54,7 +54,7 @@ export async function lens(args: string[]): Promise<number> {
   const words = which ? SESSION_LENSES[which] ?? 0 : 0;
   if (!which || rest.length > words || (words > 0 && (!rest.length || values.session !== undefined))) throw new UsageError(USAGE);
   const session = words ? rest[0] : values.session;
-  if (session !== undefined && !isSessionId(session)) throw new UsageError(`"${session}" is not a session id (8 lowercase letters and digits)`);
+  if (session !== undefined && !isSessionId(session)) throw new UsageError(`"${session}" is not a session id (8 lowercase letters or digits)`);
   const { docker } = await connectEngine();
   if (which === 'images') return images(docker, session!, values.json);
   if (which === 'volumes') return volumes(docker, session!, rest[1], values.json);

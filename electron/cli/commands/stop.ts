@@ -10,7 +10,7 @@ export async function stop(args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   if (!positionals.length) throw new UsageError('usage: labvisor stop SESSION…');
   const bad = positionals.find((id) => !isSessionId(id));
-  if (bad) throw new UsageError(`"${bad}" is not a session id (8 lowercase letters and digits, as printed by labvisor run)`);
+  if (bad) throw new UsageError(`"${bad}" is not a session id (8 lowercase letters or digits, as printed by labvisor run)`);
   const { docker } = await connectEngine();
   let failed = 0;
   for (const id of positionals) {
