@@ -8,7 +8,8 @@ import {
   acceleratorModules, firmwareFiles, FIRMWARE, localQemuDockerfile, parseLdd, parseQemuVersion, parseVersionsFile,
   registryQemuDockerfile, RUN_VM_SCRIPT, versionLabel,
 } from '../../electron/engine/images/qemu-image.js';
-import { crossKernelDockerfile, DEBIAN_IMAGE, kernelDockerfile, kernelTag } from '../../electron/engine/images/guest-kernel.js';
+import { crossKernelDockerfile, DEBIAN_IMAGE, kernelDockerfile } from '../../electron/engine/images/debian-kernel.js';
+import { kernelTag } from '../../electron/engine/images/kernel-images.js';
 import { appletPaths, busyboxAppletNames, kernelRelease, packageDir, parseDebName, pickBusyboxDeb, pickKernelDeb } from '../../electron/engine/images/guest-packages.js';
 import { checkElfMachine, guestBaseDockerfile, guestBaseImage, guestBusyboxDockerfile } from '../../electron/engine/images/guest-base-image.js';
 

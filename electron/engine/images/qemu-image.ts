@@ -18,7 +18,7 @@ import { onPath } from '../which.js';
 import { baseImagePresent, BASE_IMAGE, ensureBaseImage, pullImage } from './base-image.js';
 import { asNodeStream, buildFromDockerfileText, buildImage } from './build-image.js';
 import { GUEST_ARCHES, qemuSystemBinary, qemuSystemPackage, type GuestArch } from './guest-arch.js';
-import { DEBIAN_IMAGE } from './guest-kernel.js';
+import { DEBIAN_IMAGE } from './debian-kernel.js';
 import { readContainerFile, withCreatedContainer } from './image-files.js';
 import { readElfFacts, sameArch } from './static-binary.js';
 
