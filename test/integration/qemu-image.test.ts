@@ -23,7 +23,8 @@ import { ensureGuestKernel, KERNEL_REPO, type GuestKernel } from '../../electron
 import { newestKernelImage } from '../../electron/engine/images/kernel-images.js';
 import { findGuestDeb, pickBusyboxDeb, pickKernelDeb } from '../../electron/engine/images/guest-packages.js';
 import { readContainerFile, withCreatedContainer } from '../../electron/engine/images/image-files.js';
-import { ensureQemuImage, findLocalQemu, inspectQemuImage, QemuImageUnavailableError } from '../../electron/engine/images/qemu-image.js';
+import { ensureQemuImage, inspectQemuImage, QemuImageUnavailableError } from '../../electron/engine/images/qemu-image.js';
+import { findLocalQemu } from '../../electron/engine/images/local-qemu.js';
 import { helperLabels } from '../../electron/engine/labels.js';
 import { joinLogFrames } from '../../electron/engine/machines/container-logs.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';

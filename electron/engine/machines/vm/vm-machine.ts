@@ -13,7 +13,7 @@ import { openExecStream, type ExecStream } from '../exec-stream.js';
 import { AgentClient, type AgentHello } from './agent-client.js';
 import { acceleratorPlan, recordVerdict, type VerdictKey } from './accelerator.js';
 import { lineStream } from './line-stream.js';
-import { RUN_VM, RUN_VM_DISKS_ENV } from '../../images/qemu-image.js';
+import { RUN_VM, RUN_VM_DISKS_ENV } from '../../images/run-vm-script.js';
 import { qemuArgs, runnerDiskDir, RUNNER_PATHS, type Accelerator } from './qemu-args.js';
 import { bootFailed, ESCAPES, explainEnd, RunnerTail, runnerEndMeaning, type RunnerEnd } from './runner-end.js';
 import type { ScriptOptions, ScriptResult } from '../script-result.js';
