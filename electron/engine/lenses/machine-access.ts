@@ -4,7 +4,7 @@
 // agent channel, which is free once the session's process let go of it.
 import type Docker from 'dockerode';
 import { runContainerScript } from '../machines/container-exec.js';
-import { openAgent } from '../machines/vm/vm-machine.js';
+import { openAgent } from '../machines/vm/agent-bridge.js';
 import { containerName } from '../sessions/names.js';
 
 /** Runs a short read-only script in a machine; undefined when the machine cannot be reached. */
