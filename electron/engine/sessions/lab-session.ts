@@ -27,11 +27,11 @@ import { startPortRelay } from '../machines/port-publisher.js';
 import { driverEnv, machineEnv } from './script-env.js';
 import { findSessionResources, removeSessionResources } from './cleanup.js';
 import { removeRecord, writeRecord, type SessionRecord } from './registry.js';
-import { TerminalRegistry } from '../terminals/terminal-registry.js';
-import type { TerminalSession } from '../terminals/terminal-session.js';
 import { createNetworkAndVolumes, publishedPorts } from './session-network.js';
 import { StepActions } from './step-actions.js';
 import { trustReasonsHere } from './trust-here.js';
+import { TerminalRegistry } from '../terminals/terminal-registry.js';
+import type { TerminalSession } from '../terminals/terminal-session.js';
 
 export type { MachineStatus } from '../machines/machine-driver.js';
 
