@@ -11,9 +11,9 @@ import { createReadStream, existsSync, linkSync, mkdirSync, mkdtempSync, readdir
 import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  describeKernelImageSetting, ensureGuestKernel, GuestKernelUnavailableError, KERNEL_FROM_LABEL, KERNEL_VERSION_LABEL, type GuestKernel,
-} from '../../electron/engine/images/guest-kernel.js';
+import { describeKernelImageSetting, ensureGuestKernel, type GuestKernel } from '../../electron/engine/images/guest-kernel.js';
+import { GuestKernelUnavailableError } from '../../electron/engine/images/guest-kernel-error.js';
+import { KERNEL_FROM_LABEL, KERNEL_VERSION_LABEL } from '../../electron/engine/images/kernel-images.js';
 import { GUEST_ARCH_LABEL } from '../../electron/engine/images/guest-arch.js';
 import { listContainerDir, withCreatedContainer } from '../../electron/engine/images/image-files.js';
 import { LAYOUT_PATHS, presentPaths } from '../../electron/engine/images/linuxkit-kernel.js';

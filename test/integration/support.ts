@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { connectEngine, type EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { packageRoot } from '../../electron/engine/paths.js';
-import { findLocalQemu } from '../../electron/engine/images/qemu-image.js';
+import { findLocalQemu } from '../../electron/engine/images/local-qemu.js';
 
 process.env.LABVISOR_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'labvisor-test-'));
 

@@ -13,7 +13,8 @@ import { buildGuestInitramfs } from '../../electron/engine/images/guest-initramf
 import { ensureQemuImage } from '../../electron/engine/images/qemu-image.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { ensureBootImage } from '../../electron/engine/images/vm-boot-image.js';
-import { VmMachine, type VmSpec } from '../../electron/engine/machines/vm/vm-machine.js';
+import { VmMachine } from '../../electron/engine/machines/vm/vm-machine.js';
+import type { VmSpec } from '../../electron/engine/machines/vm/vm-spec.js';
 import { readVerdict } from '../../electron/engine/machines/vm/accelerator.js';
 import { labelsFor } from '../../electron/engine/labels.js';
 import { loadLab } from '../../electron/engine/labs/load.js';

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  contextDigest, localCandidates, parseEngineUrl, resolveEngine, splitCommandLine, type DiscoveryInput, type EngineEndpoint,
-} from '../../electron/engine/machines/engine-discovery.js';
+import { contextDigest, localCandidates, resolveEngine, type DiscoveryInput } from '../../electron/engine/machines/engine-discovery.js';
+import { parseEngineUrl, type EngineEndpoint } from '../../electron/engine/machines/engine-endpoint.js';
+import { splitCommandLine } from '../../electron/engine/machines/command-line-words.js';
 import { sshCommand, sshForwardArgs } from '../../electron/engine/machines/ssh-forward.js';
 import { EngineSettingsError, EngineUnreachableError } from '../../electron/engine/errors.js';
 

@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { debianArch, dockerPlatform, normalArch, qemuSystemBinary, qemuSystemPackage, vmGuestArch } from '../../electron/engine/images/guest-arch.js';
-import {
-  acceleratorModules, firmwareFiles, FIRMWARE, localQemuDockerfile, parseLdd, parseQemuVersion, parseVersionsFile,
-  registryQemuDockerfile, RUN_VM_SCRIPT, versionLabel,
-} from '../../electron/engine/images/qemu-image.js';
-import { crossKernelDockerfile, DEBIAN_IMAGE, kernelDockerfile, kernelTag } from '../../electron/engine/images/guest-kernel.js';
+import { acceleratorModules, firmwareFiles, FIRMWARE, parseLdd, parseQemuVersion } from '../../electron/engine/images/local-qemu.js';
+import { localQemuDockerfile, parseVersionsFile, registryQemuDockerfile, versionLabel } from '../../electron/engine/images/qemu-image-builds.js';
+import { RUN_VM_SCRIPT } from '../../electron/engine/images/run-vm-script.js';
+import { crossKernelDockerfile, DEBIAN_IMAGE, kernelDockerfile } from '../../electron/engine/images/debian-kernel.js';
+import { kernelTag } from '../../electron/engine/images/kernel-images.js';
 import { appletPaths, busyboxAppletNames, kernelRelease, packageDir, parseDebName, pickBusyboxDeb, pickKernelDeb } from '../../electron/engine/images/guest-packages.js';
 import { checkElfMachine, guestBaseDockerfile, guestBaseImage, guestBusyboxDockerfile } from '../../electron/engine/images/guest-base-image.js';
 

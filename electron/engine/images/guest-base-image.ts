@@ -18,7 +18,7 @@ import { busyboxApplets } from './busybox-rootfs.js';
 import { debianArch, dockerPlatform, GUEST_ARCH_LABEL, isArch, vmGuestArch, type GuestArch } from './guest-arch.js';
 import { appletPaths, busyboxAppletNames, findGuestDeb, pickBusyboxDeb, readDebFile } from './guest-packages.js';
 import { listContainerDir, readContainerFile, withCreatedContainer } from './image-files.js';
-import { DEBIAN_IMAGE } from './guest-kernel.js';
+import { DEBIAN_IMAGE } from './debian-kernel.js';
 
 export type GuestBaseSource = BaseSource | 'package';
 

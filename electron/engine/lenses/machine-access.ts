@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import type { LensMachineKind } from '../../shared/api.js';
 import { runContainerScript } from '../machines/container-exec.js';
-import { openAgent } from '../machines/vm/vm-machine.js';
+import { openAgent } from '../machines/vm/agent-bridge.js';
 import { containerName } from '../sessions/names.js';
 
 /** Runs a short read-only script in a machine; undefined when the machine cannot be reached. */

@@ -7,7 +7,8 @@ import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { release } from 'node:os';
-import { resolveEngine, type EngineEndpoint } from './engine-discovery.js';
+import { resolveEngine } from './engine-discovery.js';
+import type { EngineEndpoint } from './engine-endpoint.js';
 import { openSshForward, REMOTE_SOCKET, type SshForward } from './ssh-forward.js';
 
 export type EngineLocation = 'local' | 'vm' | 'remote';

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { splitCommandLine } from './engine-discovery.js';
+import { splitCommandLine } from './command-line-words.js';
 
 /** Where the engine's socket is on the ssh host (as `docker system dial-stdio` finds it there by default). */
 export const REMOTE_SOCKET = '/var/run/docker.sock';

@@ -1,12 +1,15 @@
 // One running lab: its images, network, volumes and machines, and the step actions on them.
 // Start is all-or-nothing: if any part fails (or stop is asked meanwhile), everything already
-// created is removed before the error is passed on.
+// created is removed before the error is passed on. Made elsewhere: the networks and volumes
+// (session-network.ts), the steps' check, question and solution (step-actions.ts), what needs
+// trust here (trust-here.ts).
+/* eslint-disable max-lines -- the rest is one lifecycle (start, reset, stop) over one set of
+   drivers and resources, which reads best whole. */
 import { TrustRequiredError } from '../errors.js';
 import { explain } from '../error-words.js';
 import type Docker from 'dockerode';
 import { rm } from 'node:fs/promises';
 import type { LoadedLab } from '../labs/load.js';
-import type { Question, Step } from '../labs/schema.js';
 import { labelsFor } from '../labels.js';
 import type { EngineInfo } from '../machines/docker-engine.js';
 import { ensureBaseImage } from '../images/base-image.js';
@@ -16,21 +19,21 @@ import { createDrivers } from '../machines/drivers.js';
 import type { MachineDriver, MachineStatus, SessionContext } from '../machines/machine-driver.js';
 import { writeFootprint } from '../lenses/footprint.js';
 import { cannotRun, type ScriptResult } from '../machines/script-result.js';
-import { runCheck, describeScriptFailure, type CheckContext } from '../checks/run-check.js';
+import type { CheckContext } from '../checks/run-check.js';
 import type { CheckResult } from '../checks/check-result.js';
-import { answerQuestion, computeAnswer, type ComputedValue } from '../checks/answer-question.js';
+import type { ComputedValue } from '../checks/answer-question.js';
 import { noProgress, type ProgressSink } from '../progress.js';
 import { containerName, egressNetworkName, networkName, newSessionId, portRelayName, volumeName } from './names.js';
-import { startPortRelay, type PublishedPort } from '../machines/port-publisher.js';
-import { portInUse } from '../machines/host-ports.js';
-import type { Diagnostic } from '../labs/diagnostics.js';
+import { startPortRelay } from '../machines/port-publisher.js';
 import { driverEnv, machineEnv } from './script-env.js';
 import { findSessionResources, removeSessionResources } from './cleanup.js';
 import { removeRecord, writeRecord, type SessionRecord } from './registry.js';
+import { createNetworkAndVolumes, publishedPorts } from './session-network.js';
+import { StepActions } from './step-actions.js';
+import { trustReasonsHere } from './trust-here.js';
 import { TerminalRegistry } from '../terminals/terminal-registry.js';
 import type { TerminalSession } from '../terminals/terminal-session.js';
 
-export const SOLVE_TIMEOUT_S = 60;
 
 export interface StartOptions {
   /** The user trusts this lab: required when it asks for more than the safe default (trust.ts). */
@@ -58,6 +61,8 @@ export class LabSession {
 
   /** What the machine drivers ask of this session. */
   private readonly context: SessionContext;
+  /** The steps' check, question and solution, run on this session's machines. */
+  private readonly steps: StepActions;
 
   constructor(readonly docker: Docker, readonly engine: EngineInfo, readonly loaded: LoadedLab) {
     this.context = {
@@ -72,6 +77,7 @@ export class LabSession {
       resourcesReady: () => this.resources ?? Promise.reject(new Error(`session ${this.id} has no network yet`)),
       machineStopped: (machine) => { for (const l of this.stopListeners) l(machine); },
     };
+    this.steps = new StepActions(loaded.lab, (m, s, t) => this.runScript(m, s, t), () => this.checkContext());
   }
 
   /** Each machine as it started, and why it stopped if it stopped by itself since. */
@@ -100,7 +106,7 @@ export class LabSession {
     this.starting = (async () => {
       // Refused before anything exists: an untrusted lab leaves nothing behind.
       if (!opts.trust) {
-        const reasons = await this.trustReasons();
+        const reasons = await trustReasonsHere(this.loaded, this.engine);
         if (reasons.length) throw new TrustRequiredError(this.lab.id, reasons);
       }
       await this.startAll(opts.progress ?? noProgress).catch(async (err) => {
@@ -109,20 +115,6 @@ export class LabSession {
       });
     })();
     return this.starting;
-  }
-
-  /**
-   * The lab's trust reasons, and each fixed host port that another program already listens on.
-   * Ports are published on the Docker host's loopback, which Docker Desktop and colima forward to
-   * this computer's: only a remote engine's ports cannot be looked at from here (a taken one
-   * fails the start instead, see port-publisher.ts).
-   */
-  async trustReasons(): Promise<Diagnostic[]> {
-    if (this.engine.location === 'remote') return this.loaded.trustReasons;
-    const taken = await Promise.all(this.loaded.fixedPorts.map(async (p) => (await portInUse(p.port)
-      ? [{ ...p.where, message: `machine "${p.machine}" takes port ${p.port} on your computer, which another program already listens on` }]
-      : [])));
-    return [...this.loaded.trustReasons, ...taken.flat()];
   }
 
   private async startAll(sink: ProgressSink): Promise<void> {
@@ -142,7 +134,7 @@ export class LabSession {
    * passed on, so cleanup never races a half-made resource.
    */
   private async whileResourcesAreMade(work: () => Promise<void>): Promise<void> {
-    const made = this.createNetworkAndVolumes();
+    const made = createNetworkAndVolumes(this.docker, this.lab, this.id);
     made.catch(() => {}); // passed on below, or by the machines that wait for it
     this.resources = made;
     try {
@@ -157,34 +149,6 @@ export class LabSession {
     if (this.stopping) throw new Error(`session ${this.id} was stopped while starting`);
   }
 
-  /** Ports the lab's containers and VMs publish, through the relay (port-publisher.ts). */
-  private publishedPorts(): PublishedPort[] {
-    return this.lab.machines.flatMap((m) => {
-      if (m.kind === 'container') return (m.ports ?? []).map((p) => ({ machine: m.name, container: p.container, ...(p.host ? { host: p.host } : {}) }));
-      if (m.kind === 'vm') return (m.ports ?? []).map((p) => ({ machine: m.name, container: p.guest, ...(p.host ? { host: p.host } : {}) }));
-      return [];
-    });
-  }
-
-  private needsEgress(): boolean {
-    return this.publishedPorts().length > 0 || this.lab.machines.some((m) => (m.kind === 'container' || m.kind === 'vm') && m.outbound);
-  }
-
-  private async createNetworkAndVolumes(): Promise<void> {
-    // The lab's machines share one network with no route out; only trusted outbound machines
-    // and our port relay also join a routed one.
-    await this.docker.createNetwork({
-      Name: networkName(this.id), Driver: 'bridge', Internal: true, Labels: labelsFor(this.lab.id, this.id, 'network'),
-    });
-    if (this.needsEgress()) {
-      await this.docker.createNetwork({
-        Name: egressNetworkName(this.id), Driver: 'bridge', Internal: false, Labels: labelsFor(this.lab.id, this.id, 'network'),
-      });
-    }
-    await Promise.all((this.lab.volumes ?? []).map((v) =>
-      this.docker.createVolume({ Name: volumeName(this.id, v.name), Labels: labelsFor(this.lab.id, this.id, 'volume') })));
-  }
-
   private async startMachines(sink: ProgressSink): Promise<void> {
     this.assertNotStopping();
     const drivers = createDrivers(this.lab.machines, this.context, sink);
@@ -193,7 +157,7 @@ export class LabSession {
     const settled = await Promise.allSettled(drivers.map((d) => d.start(sink)));
     const failure = settled.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
-    const ports = this.publishedPorts();
+    const ports = publishedPorts(this.lab);
     if (ports.length) {
       await this.context.resourcesReady();
       await startPortRelay(this.docker, {
@@ -221,12 +185,6 @@ export class LabSession {
   private driver(name: string): MachineDriver | undefined {
     if (!this.lab.machines.some((m) => m.name === name)) throw new Error(`lab "${this.lab.id}" has no machine "${name}"`);
     return this.drivers.get(name);
-  }
-
-  private step(id: string): Step {
-    const s = this.lab.steps.find((x) => x.id === id);
-    if (!s) throw new Error(`lab "${this.lab.id}" has no step "${id}"`);
-    return s;
   }
 
   /** Runs a script in a machine, whatever its kind. */
@@ -257,39 +215,13 @@ export class LabSession {
     };
   }
 
-  async check(stepId: string): Promise<CheckResult> {
-    const step = this.step(stepId);
-    if (!step.check) return { ok: true, messages: [] };
-    return runCheck(this.checkContext(), step.check);
-  }
-
+  async check(stepId: string): Promise<CheckResult> { return this.steps.check(stepId); }
   /** Answers the step's question: a choice's text, or a typed value against what its machine computes now. */
-  async answer(stepId: string, given: string): Promise<CheckResult> {
-    return answerQuestion((m, s, t) => this.runScript(m, s, t), this.question(stepId), given);
-  }
-
+  async answer(stepId: string, given: string): Promise<CheckResult> { return this.steps.answer(stepId, given); }
   /** The right answer to the step's question as it stands now (for `labvisor test`; never sent to a learner). */
-  async rightAnswer(stepId: string): Promise<ComputedValue> {
-    return computeAnswer((m, s, t) => this.runScript(m, s, t), this.question(stepId));
-  }
-
-  private question(stepId: string): Question {
-    const { question } = this.step(stepId);
-    if (!question) throw new Error(`step "${stepId}" of lab "${this.lab.id}" asks no question`);
-    return question;
-  }
-
+  async rightAnswer(stepId: string): Promise<ComputedValue> { return this.steps.rightAnswer(stepId); }
   /** Runs the step's solution, action by action, stopping at the first that fails. */
-  async solve(stepId: string): Promise<CheckResult> {
-    for (const action of this.step(stepId).solve ?? []) {
-      const timeoutS = action.timeout ?? SOLVE_TIMEOUT_S;
-      const r = await this.runScript(action.machine, action.script, timeoutS * 1000);
-      if (r.exitCode !== 0 || r.timedOut) {
-        return { ok: false, messages: describeScriptFailure(r, timeoutS).map((m) => `solution in "${action.machine}": ${m}`) };
-      }
-    }
-    return { ok: true, messages: [] };
-  }
+  async solve(stepId: string): Promise<CheckResult> { return this.steps.solve(stepId); }
 
   /**
    * Back to the lab's first state: machines and volumes made anew, images kept — and made again

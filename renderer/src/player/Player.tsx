@@ -1,26 +1,24 @@
 // The lab player: steps on the left, the current step in the middle (markdown with Run/Copy,
 // check or question, hints, solution), the machines' terminals on the right, and the lenses
 // below them when open. It finds a running session again after a reload and resumes at the saved
-// step. The state lives in hooks by concern (the session, the step's text, its check, the keys);
-// this component wires them and moves the keyboard focus to where the learner works next.
+// step. The state lives in hooks by concern (the session, the step's text, its check, the keys,
+// the lens, the lab bar's actions, machines made anew); this component wires them and moves the
+// keyboard focus to where the learner works next (use-focus-later.ts).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MachineStatus } from '../../../electron/shared/api.js';
 import { ConfirmDialog } from '../app/ConfirmDialog.js';
 import { useClient } from '../app/client-context.js';
-import { focusSoon } from '../app/focus-soon.js';
 import { useKeyedState } from '../app/keyed-state.js';
 import { PanelBoundary } from '../app/PanelBoundary.js';
 import { useWindowWidth } from '../app/use-window-width.js';
 import { LensPanel } from '../lens/LensPanel.js';
-import type { Highlight, LensName } from '../lens/lenses.js';
 import { FONT, presenterFont, zoomFont, type Zoom } from '../terminal/font-size.js';
 import { TerminalPanel } from '../terminal/TerminalPanel.js';
 import type { TerminalHandle } from '../terminal/TerminalView.js';
 import { CatchUpNotice } from './CatchUpNotice.js';
 import { LabInterrupted } from './LabInterrupted.js';
-import { useEngineStatus } from './use-engine-status.js';
 import { FinishedPanel } from './FinishedPanel.js';
-import { LabBar, type Confirm } from './LabBar.js';
+import { LabBar } from './LabBar.js';
 import { resumeStep } from './learner-state.js';
 import { RunnerContext } from './runner-context.js';
 import { StartPanel } from './StartPanel.js';
@@ -30,32 +28,19 @@ import { StepMarkdown } from './StepMarkdown.js';
 import { useDemoPlay } from './use-demo-play.js';
 import { useCatchUp } from './use-catch-up.js';
 import { useDoctorFix } from './use-doctor-fix.js';
+import { FOCUS, useFocusLater } from './use-focus-later.js';
+import { CONFIRMS, useLabActions } from './use-lab-actions.js';
 import { useLabSession } from './use-lab-session.js';
 import { useLabSummary } from './use-lab-summary.js';
 import { useLearner } from './use-learner.js';
+import { useMachinesRenewed } from './use-machines-renewed.js';
 import { usePlayerKeys } from './use-player-keys.js';
+import { usePlayerLens } from './use-player-lens.js';
 import { usePlayerRunner } from './use-runner.js';
 import { useStepCheck } from './use-step-check.js';
 import { useStepText } from './use-step-text.js';
 import { useStepMarker } from '../recordings/use-step-marker.js';
 
-const CONFIRMS: Record<Confirm, { title: string; body: string; confirm: string }> = {
-  'stop': { title: 'Stop the lab?', body: 'Every machine, volume and network of this lab is removed. Your progress through the steps is kept.', confirm: 'Stop lab' },
-  'reset': { title: 'Reset the lab?', body: 'The machines and volumes are made anew, as at the start; what you did in them is lost, and so are the marks of the steps checked in them. The step you are on, your hints and answers are kept.', confirm: 'Reset lab' },
-  'start-over': { title: 'Start over?', body: 'Your progress in this lab is forgotten and the machines are made anew.', confirm: 'Start over' },
-};
-
-/** Where the focus goes after an action: the element a learner works in next. */
-const FOCUS = {
-  step: '.step-content',
-  start: '.start-panel [data-start]:not(:disabled)',
-  finished: '[data-finished-action]',
-  anyTerminal: '.terminal-pane.active .xterm-helper-textarea',
-  // A reopened terminal's new xterm replaces the ended one, whose banner goes with it.
-  terminal: (machine: string) => `#pane-${CSS.escape(machine)}:not(:has(.pane-banner)) .xterm-helper-textarea`,
-};
-/** A start or reset can build images and boot VMs: the focus waits that long for the terminal. */
-const START_FOCUS_MS = 10 * 60_000;
 const NO_BLOCKS: ReadonlySet<string> = new Set();
 
 interface PlayerProps {
@@ -90,16 +75,9 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
   const windowWidth = useWindowWidth();
   const baseFont = presenter ? presenterFont(windowWidth) : FONT.DEFAULT;
   const [fontSize, setFontSize] = useKeyedState<number>(String(baseFont), baseFont);
-  // The lenses belong to a running session: a stopped or new one starts with them closed.
-  const lensKey = `${session?.id}/${running}`;
-  const [lensChoice, setLens] = useKeyedState<LensName | null>(lensKey, null);
-  const [highlight, setHighlight] = useKeyedState<Highlight | null>(lensKey, null);
-  const lens = running ? lensChoice : null;
-  const lastLens = useRef<LensName>('processes');
-  const lensButton = useRef<HTMLButtonElement>(null);
   const [active, setActive] = useState<string>();
   const [split, setSplit] = useState(false);
-  const [confirm, setConfirm] = useState<Confirm | null>(null);
+  const { lens, setLens, highlight, setHighlight, lensButton, toggleLens, closeLens } = usePlayerLens({ session: session?.id, running, terminals: ls.terminals, split });
   const handles = useRef(new Map<string, TerminalHandle>());
   const content = useRef<HTMLDivElement>(null);
 
@@ -110,12 +88,7 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
   const { doctor, fixFor } = useDoctorFix(client, Boolean(ls.error) || machines.some((m) => m.unavailable));
 
   // The focus goes where the learner works next; one pending move at a time.
-  const cancelFocus = useRef<() => void>(() => {});
-  const focusLater = useCallback((selector: string, timeoutMs?: number) => {
-    cancelFocus.current();
-    cancelFocus.current = focusSoon(selector, timeoutMs);
-  }, []);
-  useEffect(() => () => cancelFocus.current(), []);
+  const focusLater = useFocusLater();
 
   // Resume where the learner left off.
   useEffect(() => {
@@ -161,12 +134,6 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
     setActive(machine);
     if (focus) focusLater(FOCUS.terminal(machine));
   }, [focusLater]);
-  const toggleLens = useCallback(() => setLens((l) => (l ? null : lastLens.current)), [setLens]);
-  const closeLens = useCallback(() => {
-    setLens(null);
-    lensButton.current?.focus();
-  }, [setLens]);
-  useEffect(() => { if (lens) lastLens.current = lens; }, [lens]);
   const zoom = useCallback((z: Zoom) => setFontSize((s) => zoomFont(s, z, baseFont)), [baseFont, setFontSize]);
 
   const onRan = useCallback((machine: string, block: string) => {
@@ -197,64 +164,11 @@ export function Player({ labId, presenter, onTitle, onLeave, onOpenLab }: Player
     showMachine: (machine) => showMachine(machine, true),
   });
 
-  // Machines made anew by a Reset (here or from another window): the checks' marks on their
-  // steps are no longer true (the Run marks and the check box are keyed to the machines' start).
-  const checkedSteps = useMemo(() => lab?.steps.filter((s) => s.hasCheck).map((s) => s.id) ?? [], [lab]);
-  const resetting = session?.state === 'resetting';
-  useEffect(() => {
-    if (resetting) dispatch({ type: 'reset', checked: checkedSteps });
-  }, [resetting, checkedSteps, dispatch]);
-
-  // The engine restarted under the lab, or the server did: the session ended. "Start again" starts
-  // it again and then catches up to the step the learner was on (the engine forgot the checks' marks).
-  const engine = useEngineStatus(client);
-  const engineEnded = engine?.state === 'up' && session?.state === 'stopped' && engine.ended?.includes(session.id) ? engine.message : undefined;
-  useEffect(() => {
-    if (engineEnded) dispatch({ type: 'reset', checked: checkedSteps });
-  }, [engineEnded, checkedSteps, dispatch]);
-  const resumeTo = useRef<string | undefined>(undefined);
-  useEffect(() => {
-    const to = resumeTo.current;
-    if (!to || !running || ls.busy) return;
-    resumeTo.current = undefined;
-    if (stepIds.indexOf(to) > 0) void skipTo(to);
-  }, [running, ls.busy, stepIds, skipTo]);
+  const { confirm, setConfirm, start, doConfirm } = useLabActions({ ls, running, focusLater, clear, forgetRuns: () => { setRanBlocks(NO_BLOCKS); clearCheck(); } });
+  const { engine, engineEnded, resumeAt } = useMachinesRenewed({ client, lab, session, running, busy: ls.busy, stepIds, dispatch, skipTo });
   const startOver = () => {
-    resumeTo.current = current;
+    resumeAt(current);
     start();
-  };
-
-  // A highlight marks the machine's terminal tab too. The tabs are TerminalPanel's
-  // (renderer/src/terminal, kept apart from the player), so the mark is a data attribute that
-  // React does not manage there and leaves alone on re-render.
-  useEffect(() => {
-    const tab = highlight ? document.getElementById(`tab-${highlight.machine}`) : null;
-    tab?.setAttribute('data-lens-highlight', '');
-    return () => tab?.removeAttribute('data-lens-highlight');
-  }, [highlight, ls.terminals, running, split]);
-
-  const start = () => {
-    void ls.start();
-    focusLater(FOCUS.anyTerminal, START_FOCUS_MS);
-  };
-  const doConfirm = async (what: Confirm) => {
-    setConfirm(null);
-    if (what === 'stop') {
-      focusLater(FOCUS.start, START_FOCUS_MS);
-      await ls.stop();
-    }
-    if (what === 'reset') {
-      focusLater(FOCUS.anyTerminal, START_FOCUS_MS);
-      await ls.reset();
-    }
-    if (what === 'start-over') {
-      focusLater(running ? FOCUS.anyTerminal : FOCUS.start, START_FOCUS_MS);
-      await clear().catch(() => {});
-      setRanBlocks(NO_BLOCKS);
-      clearCheck();
-      ls.forgetShown();
-      if (running) await ls.reset();
-    }
   };
 
   if (loadError) {

@@ -2,7 +2,7 @@
 // choices are unit-tested and explained once: microvm (x86_64) or virt (aarch64), direct kernel
 // boot, no firmware, no default devices. The runner container is QEMU's sandbox and its
 // network: no capabilities, default seccomp, and the lab's network policy for the guest too.
-import { HOST_TSC_KHZ, RUN_VM_DISK_FILE, RUN_VM_DISKS } from '../../images/qemu-image.js';
+import { HOST_TSC_KHZ, RUN_VM_DISK_FILE, RUN_VM_DISKS } from '../../images/run-vm-script.js';
 
 export type Accelerator = 'kvm' | 'hvf' | 'whpx' | 'tcg';
 

@@ -3,7 +3,8 @@
 // machine. Without a runner image or a guest kernel the machine is unavailable and the lab's
 // other machines still run; a VM whose runner dies later is stopped, says why, and the others run on.
 import { buildGuestInitramfs } from '../../images/guest-initramfs.js';
-import { ensureGuestKernel, GuestKernelUnavailableError, KERNEL_REPO, type GuestKernel } from '../../images/guest-kernel.js';
+import { ensureGuestKernel, KERNEL_REPO, type GuestKernel } from '../../images/guest-kernel.js';
+import { GuestKernelUnavailableError } from '../../images/guest-kernel-error.js';
 import { ensureQemuImage, qemuImageRef, QemuImageUnavailableError } from '../../images/qemu-image.js';
 import { isArch, vmGuestArch, type GuestArch } from '../../images/guest-arch.js';
 import { ensureGuestBaseImage, guestBaseImage } from '../../images/guest-base-image.js';

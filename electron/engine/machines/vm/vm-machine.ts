@@ -5,18 +5,20 @@
 // stops the container. A runner that stops otherwise (QEMU died, the container was killed or
 // removed behind our back) takes the VM with it, and `stopped` says why. The container is
 // labelled like every machine: gc and session cleanup remove it, and QEMU with it, whatever
-// happened to this process.
+// happened to this process. Its spec is vm-spec.ts; the agent's channel, agent-bridge.ts.
 import { BootTimeout, NoAnswerError } from '../../errors.js';
 import type Docker from 'dockerode';
 import { Duplex, PassThrough } from 'node:stream';
-import { openExecStream, type ExecStream } from '../exec-stream.js';
+import type { ExecStream } from '../exec-stream.js';
 import { AgentClient, type AgentHello } from './agent-client.js';
 import { acceleratorPlan, recordVerdict, type VerdictKey } from './accelerator.js';
-import { lineStream } from './line-stream.js';
-import { RUN_VM, RUN_VM_DISKS_ENV } from '../../images/qemu-image.js';
-import { qemuArgs, runnerDiskDir, RUNNER_PATHS, type Accelerator } from './qemu-args.js';
-import { bootFailed, ESCAPES, explainEnd, RunnerTail, runnerEndMeaning, type RunnerEnd } from './runner-end.js';
+import { openAgent } from './agent-bridge.js';
+import { RUN_VM, RUN_VM_DISKS_ENV } from '../../images/run-vm-script.js';
+import { qemuArgs, runnerDiskDir, type Accelerator } from './qemu-args.js';
+import { bootFailed, explainEnd, RunnerTail, runnerEndMeaning, type RunnerEnd } from './runner-end.js';
 import type { ScriptOptions, ScriptResult } from '../script-result.js';
+import type { VmSpec } from './vm-spec.js';
+import { failOnExit, waitForExit, watchForPrompt } from './boot-waits.js';
 
 /** How long a boot may take before the accelerator is judged hung (hardware) or the VM failed (TCG). */
 const BOOT_DEADLINE_MS: Record<Accelerator, number> = { kvm: 10_000, hvf: 10_000, whpx: 15_000, tcg: 90_000 };
@@ -34,52 +36,6 @@ export interface BootTimeline {
   kernelMs: number;
   initMs: number;
   shellMs: number;
-}
-
-export interface VmSpec {
-  session: string;
-  machine: string;
-  /** The runner container's name. */
-  container: string;
-  arch: 'x86_64' | 'aarch64';
-  /** The guest runs the engine's own CPU architecture (so KVM may be tried). */
-  sameArch: boolean;
-  /** The runner image whose QEMU runs (the accelerator verdict is about its build). */
-  runnerImage: string;
-  /** The runner image with the guest's kernel and initramfs in /vm (vm-boot-image.ts): what the runner starts from. */
-  bootImage: string;
-  memoryMb: number;
-  cpus: number;
-  hostname: string;
-  ports: number[];
-  /** Virtio disks: each an image in the engine volume `volume`, mounted by the runner. */
-  disks?: Array<{ volume: string; path: string; sizeMb: number }>;
-  network: string;
-  /** A routed network the runner also joins: only for a VM trusted with outbound access. */
-  egressNetwork?: string;
-  labels: Record<string, string>;
-  /** For the accelerator verdict: it holds for this engine kernel and runner build. */
-  engineKernel: string;
-}
-
-/** A console prompt of a shell: `# ` or `$ ` at the end of what ttyS0 printed. */
-const PROMPT = /[#$] $/;
-
-/**
- * The agent's channel through the runner: the FIFO pair QEMU serves, once the entry script
- * made it, held by one bridge at a time (a second reader would take the first one's lines).
- */
-const AGENT_BRIDGE = `while [ ! -p ${RUNNER_PATHS.agentIn} ]; do sleep 0.05; done
-l=/run/vm/agent.lock
-if ! mkdir $l 2>/dev/null; then p=$(cat $l/pid 2>/dev/null); [ -n "$p" ] && [ -d /proc/$p ] && { echo 'the agent is held by another client' >&2; exit 75; }; fi
-echo $$ > $l/pid
-cat ${RUNNER_PATHS.agentOut} &
-exec cat > ${RUNNER_PATHS.agentIn}`;
-
-/** Opens the agent's channel of a running runner; rejects when another client holds it. */
-export async function openAgent(docker: Docker, container: string): Promise<{ agent: AgentClient; bridge: ExecStream }> {
-  const bridge = await openExecStream(docker, container, ['/bin/sh', '-c', AGENT_BRIDGE]);
-  return { agent: new AgentClient(lineStream(bridge.stream)), bridge };
 }
 
 const QEMU_BIN = { x86_64: 'qemu-system-x86_64', aarch64: 'qemu-system-aarch64' } as const;
@@ -276,35 +232,6 @@ export class VmMachine {
   }
 }
 
-/** Resolves with the runner's exit code once it stops; rejects when `signal` ends the wait. */
-function waitForExit(docker: Docker, container: string, signal: AbortSignal): Promise<number> {
-  const exit = docker.getContainer(container).wait({ abortSignal: signal }).then((r: { StatusCode: number }) => r.StatusCode);
-  exit.catch(() => {});
-  return exit;
-}
-
-/** Rejects once the runner stops (QEMU exited or was killed): what a boot races. */
-function failOnExit(exit: Promise<number>): Promise<never> {
-  const failed = exit.then((code) => { throw new Error(`the VM's runner stopped (QEMU exited with code ${code})`); });
-  failed.catch(() => {});
-  return failed;
-}
-
-/** Resolves when the console's output ends in a shell prompt. */
-function watchForPrompt(console: NodeJS.ReadableStream): Promise<void> {
-  return new Promise((resolve) => {
-    let tail = '';
-    const onData = (c: Buffer) => {
-      tail = (tail + c.toString('utf8')).slice(-200).replace(ESCAPES, '');
-      // The newline that nudges the shell may be echoed right behind its prompt.
-      if (PROMPT.test(tail.replace(/[\r\n]+$/, ''))) {
-        console.off('data', onData);
-        resolve();
-      }
-    };
-    console.on('data', onData);
-  });
-}
 
 /** Why the runner could not start with /dev/kvm, in the fewest words: learners read it in doctor and the catalog. */
 function kvmStartError(e: Error): string {
