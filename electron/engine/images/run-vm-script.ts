@@ -6,7 +6,6 @@
 export const RUN_VM_DIR = '/run/vm';
 export const RUN_VM_FIFOS = ['agent.in', 'agent.out'] as const;
 export const RUN_VM = '/labvisor/run-vm';
-/** What the guest said on its power channel before QEMU ended: "reboot" starts QEMU again. */
 /** Disk i's volume is mounted at RUN_VM_DISKS/i, and holds the image RUN_VM_DISK_FILE. */
 export const RUN_VM_DISKS = '/disks';
 export const RUN_VM_DISK_FILE = 'disk.img';
