@@ -18,13 +18,13 @@ import { errorMessage, LabvisorError } from './errors.js';
 import type { DoctorFinding, DoctorReport as WireDoctorReport } from '../shared/api.js';
 
 export type Status = DoctorFinding['status'];
-// More than the API's report: `labvisor doctor --json` also prints sharesKernel and the engine's
-// whole EngineInfo; the hosts' result check keeps only the API's fields.
+// More than the API's report: `labvisor doctor --json` also prints sharesKernel; the hosts'
+// result check keeps only the API's fields.
 export interface Finding extends DoctorFinding {
   /** engine-location only, when proven by boot ids: whether the engine shares this machine's kernel. */
   sharesKernel?: boolean;
 }
-export interface DoctorReport extends Omit<WireDoctorReport, 'engine' | 'checks'> { engine?: EngineInfo; checks: Finding[] }
+export interface DoctorReport extends Omit<WireDoctorReport, 'checks'> { checks: Finding[] }
 
 /**
  * Where the engine runs, and whether it shares the learner's kernel. The address says local, vm

@@ -8,9 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { recordAccess } from '../../electron/engine/lenses/machine-access.js';
-import { processLens, type ProcessLens } from '../../electron/engine/lenses/process-lens.js';
-import type { MachineKernel } from '../../electron/engine/lenses/kernel-lens.js';
-import type { FootprintRun } from '../../electron/engine/lenses/footprint.js';
+import { processLens } from '../../electron/engine/lenses/process-lens.js';
+import type { FootprintLens, KernelLens, ProcessLens } from '../../electron/shared/api.js';
 import { cli, engineOrSkip, labelled, nothing, vmSkip } from './support.js';
 
 const engine = await engineOrSkip();
@@ -71,7 +70,7 @@ describe('lenses on a kept lab', { skip }, () => {
   });
 
   test('kernels: the container with the host, the VM apart', async () => {
-    const { machines } = await lensJson<{ machines: MachineKernel[] }>('kernels', '--session', session);
+    const { machines } = await lensJson<KernelLens>('kernels', '--session', session);
     const host = machines.find((m) => m.kind === 'host')!;
     const box = machines.find((m) => m.name === `lv-${session}-box`)!;
     const vm = machines.find((m) => m.name === `lv-${session}-vm`)!;
@@ -85,7 +84,7 @@ describe('lenses on a kept lab', { skip }, () => {
   });
 
   test('footprint: start phases and memory per machine, kept per run', async () => {
-    const { runs } = await lensJson<{ runs: FootprintRun[] }>('footprint', '--session', session);
+    const { runs } = await lensJson<FootprintLens>('footprint', '--session', session);
     assert.equal(runs.length, 1);
     const [run] = runs;
     assert.equal(run!.lab, 'shared-kernel');

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { BundleError, loadBundle, type BundleProgress } from '../../electron/engine/images/bundle-load.js';
+import { BundleError, loadBundle } from '../../electron/engine/images/bundle-load.js';
+import type { BundleProgress } from '../../electron/shared/api.js';
 import type { EngineInfo } from '../../electron/engine/machines/docker-engine.js';
 import { IMAGE_ID, writeBundle } from './bundle-fixture.js';
 

@@ -5,7 +5,7 @@ import { BundleError } from '../../engine/images/bundle-error.js';
 import { createBundle } from '../../engine/images/bundle-create.js';
 import { loadBundle } from '../../engine/images/bundle-load.js';
 import { megabytes, type BundleManifest } from '../../engine/images/bundle-manifest.js';
-import type { BundleProgress } from '../../engine/images/bundle-progress.js';
+import type { BundleProgress } from '../../shared/api.js';
 import { readManifest } from '../../engine/images/bundle-read.js';
 import { connectEngine } from '../../engine/machines/docker-engine.js';
 import { didYouMean, out, printJson, say, UsageError } from '../output.js';

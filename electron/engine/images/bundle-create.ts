@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { access, constants, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { BundleProgress } from '../../shared/api.js';
 import type { EngineInfo } from '../machines/docker-engine.js';
 import { noProgress, progressTask, type ProgressSink } from '../progress.js';
 import { BundleError } from './bundle-error.js';
@@ -16,7 +17,8 @@ import { imagesALabNeeds } from './bundle-needs.js';
 import { byteMeter } from './bundle-progress.js';
 import { TarFileWriter, type Written } from './bundle-tar-writer.js';
 
-export interface SaveProgress { phase: 'save'; doneBytes: number; totalBytes: number; rateBps: number; etaS?: number }
+/** The save's byte progress: the API's BundleProgress with a phase of its own (the API carries only loads). */
+export type SaveProgress = Omit<BundleProgress, 'phase'> & { phase: 'save' };
 
 export interface CreateOptions {
   /** Bundled lab ids or lab folder paths; every bundled lab when empty. */

@@ -12,12 +12,12 @@ import { BundleError } from './bundle-error.js';
 import { isBundledLab, unpackLab } from './bundle-labs.js';
 import { enginePlatform, IMAGES_PAYLOAD, labPayload, type BundleManifest } from './bundle-manifest.js';
 import { beginLoadJournal, endLoadJournal, undoInterruptedLoads } from './bundle-journal.js';
-import { byteMeter, type BundleProgress } from './bundle-progress.js';
+import type { BundleProgress } from '../../shared/api.js';
+import { byteMeter } from './bundle-progress.js';
 import { openBundle, payloadEntries, payloadStream, verifyPayloads } from './bundle-read.js';
 import { restoreImages, imagesBefore } from './bundle-rollback.js';
 
 export { BundleError } from './bundle-error.js';
-export type { BundleProgress } from './bundle-progress.js';
 
 export interface BundleLoadResult { labs: string[]; openedFolders: string[]; images: Array<{ ref: string; id: string }>; bytes: number; ms: number; platforms: string[] }
 

@@ -1,5 +1,6 @@
-// Bytes moved, as progress events with a rate and an ETA, at most a few per second.
-export interface BundleProgress { phase: 'verify' | 'load' | 'labs'; doneBytes: number; totalBytes: number; rateBps: number; etaS?: number }
+// Bytes moved, as progress events with a rate and an ETA, at most a few per second. The event's
+// shape is the API's BundleProgress (shared/api-types.ts); `bundle create` adds its own phase, save.
+import type { BundleProgress } from '../../shared/api.js';
 
 const EVERY_MS = 200;
 

@@ -7,29 +7,14 @@ import { join } from 'node:path';
 import { dataDir } from '../paths.js';
 import { LABEL } from '../labels.js';
 import { sessionPrefix } from '../sessions/names.js';
-import type { MachineKind } from '../../shared/api.js';
+import type { FootprintLens } from '../../shared/api.js';
 
-export interface MachinePhase { phase: string; atMs: number }
-
-export interface MachineFootprint {
-  name: string;
-  kind: MachineKind;
-  readyMs: number;
-  /** From the start of the machine: container created/started/usable, or the VM's boot timeline. */
-  phases: MachinePhase[];
-  accel?: string;
-}
-
+// A run is the API's FootprintLens run (shared/api-types.ts): the file holds it as the hosts return it.
+type FootprintRun = FootprintLens['runs'][number];
 /** Memory at one moment, per machine: a container's cgroup usage, a VM's QEMU resident set. */
-export interface MemorySample { at: string; memKb: Record<string, number> }
-
-export interface FootprintRun {
-  session: string;
-  lab: string;
-  startedAt: string;
-  machines: MachineFootprint[];
-  samples: MemorySample[];
-}
+type MemorySample = FootprintRun['samples'][number];
+/** When a phase of a machine's start ended: container created/started/usable, or the VM's boot timeline. */
+export type MachinePhase = FootprintRun['machines'][number]['phases'][number];
 
 /** Samples kept per run (one every few seconds is an hour of history). */
 const MAX_SAMPLES = 720;

@@ -4,33 +4,13 @@
 // history line that made each, and the layer diff between two of them: what a rebuild shares
 // with the old image and what it changed.
 import type Docker from 'dockerode';
+import type { ImageDiff, ImageLens } from '../../shared/api.js';
 import { sessionPrefix } from '../sessions/names.js';
 
-export interface ImageLayer {
-  /** The filesystem layer's digest; absent for history lines that add no layer (ENV, CMD …). */
-  digest?: string;
-  createdBy: string;
-  sizeBytes: number;
-}
-
-export interface LensImage {
-  ref: string;
-  id: string;
-  sizeBytes: number;
-  created: string;
-  labels: Record<string, string>;
-  /** Oldest first, as the Dockerfile reads. */
-  layers: ImageLayer[];
-}
-
-export interface ImageDiff {
-  from: string;
-  to: string;
-  /** Layers both images have (the cache a rebuild reused). */
-  shared: ImageLayer[];
-  onlyFrom: ImageLayer[];
-  onlyTo: ImageLayer[];
-}
+// The lens's shapes are the API's ImageLens and ImageDiff (shared/api-types.ts), which the hosts return as is.
+type LensImage = ImageLens['images'][number];
+/** A history line, oldest first as the Dockerfile reads; `digest` is its filesystem layer's, absent for lines that add none (ENV, CMD …). */
+type ImageLayer = LensImage['layers'][number];
 
 /** A Dockerfile line as history stores it: without the `/bin/sh -c #(nop)` wrapping. */
 export function cleanCreatedBy(line: string): string {
@@ -73,12 +53,12 @@ export async function sessionImageRefs(docker: Docker, labImages: string[], sess
   return [...new Set([...labImages.filter((ref) => tags.has(ref)), ...learners])].sort();
 }
 
-export async function imageLens(docker: Docker, labImages: string[], session: string): Promise<{ images: LensImage[] }> {
+export async function imageLens(docker: Docker, labImages: string[], session: string): Promise<ImageLens> {
   const refs = await sessionImageRefs(docker, labImages, session);
   return { images: await Promise.all(refs.map((r) => describe(docker, r))) };
 }
 
-/** The layer diff of two images (by digest; lines that add no layer are compared by their text). */
+/** The layer diff of two images (by digest; lines that add no layer are compared by their text): `shared` is the cache a rebuild reused. */
 export async function imageDiff(docker: Docker, from: string, to: string): Promise<ImageDiff> {
   const [a, b] = await Promise.all([describe(docker, from), describe(docker, to)]);
   const key = (l: ImageLayer) => l.digest ?? `line:${l.createdBy}`;

@@ -2,30 +2,19 @@
 // uptime, memory, CPUs, hostname. Containers report the host's kernel and boot id (they are
 // host processes); a VM reports its own. Grouped by whether the boot id is the host's.
 import type Docker from 'dockerode';
-import type { LensMachineKind, OwnerKind } from '../../shared/api.js';
+import type { KernelLens, LensMachineKind } from '../../shared/api.js';
 import { helperLabels, LABEL } from '../labels.js';
 import { RUNNER_LABEL } from '../machines/vm/vm-machine.js';
 import { runHelper } from '../machines/helper-container.js';
 import type { MachineRunner } from './machine-access.js';
 
-export interface KernelFacts {
-  kernel: string;
-  bootId: string;
-  uptimeS: number;
-  memTotalKb: number;
-  cpus: number;
-  hostname: string;
-}
-
-export interface MachineKernel extends Partial<KernelFacts> {
-  /** "host", or the lab machine's name. */
-  name: string;
-  kind: OwnerKind;
-  session?: string;
-  sharesHostKernel: boolean;
-  /** Why the facts are missing (the machine did not answer). */
-  error?: string;
-}
+/**
+ * A machine as the lens reports it: the API's KernelLens (shared/api-types.ts), which the hosts
+ * return as is. `name` is "host" or the machine's container; `error` says why its facts are missing.
+ */
+type MachineKernel = KernelLens['machines'][number];
+/** The facts one machine answered, all of them: what FACTS_SCRIPT prints. */
+export type KernelFacts = Required<Pick<MachineKernel, 'kernel' | 'bootId' | 'uptimeS' | 'memTotalKb' | 'cpus' | 'hostname'>>;
 
 /** Busybox and any Linux shell: one fact per line, in KernelFacts order. */
 export const FACTS_SCRIPT = [
@@ -44,7 +33,7 @@ export interface KernelLensOptions {
   run: MachineRunner;
 }
 
-export async function kernelLens(docker: Docker, opts: KernelLensOptions): Promise<{ machines: MachineKernel[] }> {
+export async function kernelLens(docker: Docker, opts: KernelLensOptions): Promise<KernelLens> {
   // The Docker host's facts through a helper in its namespaces: its hostname too, not the helper's.
   const hostText = (await runHelper(docker, { cmd: ['/bin/sh', '-c', FACTS_SCRIPT], labels: helperLabels(), hostNamespaces: true })).stdout;
   const host = parseFacts(hostText);

@@ -3,45 +3,19 @@
 // one QEMU process (its runner container's first), whatever runs inside it — the guest's processes belong to another kernel,
 // so the lens counts them through the VM's agent instead of finding them here.
 import type Docker from 'dockerode';
-import type { OwnerKind } from '../../shared/api.js';
+import type { ProcessLens } from '../../shared/api.js';
 import { LABEL } from '../labels.js';
 import { RUNNER_LABEL } from '../machines/vm/vm-machine.js';
 import type { MachineRunner } from './machine-access.js';
 import { readEngineHostProcs } from './proc-table.js';
 
-export interface ProcessOwner {
-  kind: OwnerKind;
-  /** "host", the container's name, or the VM's `lv-<session>-<machine>`. */
-  name: string;
-  session?: string;
-  /** The lab machine, for containers and VMs of a session. */
-  machine?: string;
-}
-
-export interface LensProcess {
-  pid: number;
-  ppid: number;
-  /** The PID the process has inside its own PID namespace (the same as pid on the host). */
-  nspid: number;
-  command: string;
-  rssKb: number;
-  owner: ProcessOwner;
-}
-
-export interface OwnerSummary extends ProcessOwner {
-  processes: number;
-  rssKb: number;
-  /** Containers: the host PID of the container's first process (what `docker inspect` reports). */
-  initPid?: number;
-  /** VMs: the QEMU process, and how many processes the guest kernel itself runs (from its agent). */
-  qemuPid?: number;
-  guestProcesses?: number;
-}
-
-export interface ProcessLens {
-  processes: LensProcess[];
-  owners: OwnerSummary[];
-}
+// The lens's shapes are the API's ProcessLens (shared/api-types.ts), which the hosts return as is.
+// A process's `nspid` is its PID inside its own namespace (its pid on the host); an owner's
+// `initPid` is a container's first process as `docker inspect` reports it, `qemuPid` a VM's QEMU,
+// `guestProcesses` how many processes the guest's own kernel runs (from its agent).
+type LensProcess = ProcessLens['processes'][number];
+type ProcessOwner = LensProcess['owner'];
+type OwnerSummary = ProcessLens['owners'][number];
 
 export interface ProcessLensOptions {
   /** Only this session's containers and VMs (host processes are always listed). */

@@ -7,26 +7,16 @@ import type Docker from 'dockerode';
 import { runHelper } from '../machines/helper-container.js';
 import { labelsFor } from '../labels.js';
 import { volumeName } from '../sessions/names.js';
+import type { VolumeLens } from '../../shared/api.js';
 
-export interface VolumeFile { path: string; sizeBytes: number }
-export interface Backup {
-  /** Where the archive is: the lab volume's name, then its path in that volume (`backups/records.tar.gz`). */
-  file: string;
-  sizeBytes: number;
-  modified: string;
-  /** How many of the volume's files the archive holds (tar, tar.gz, tar.xz, tar.bz2): a container export holds none. */
-  holdsVolumeFiles?: number;
-}
-
-export interface VolumeLens {
-  volume: string;
-  /** The Docker volume's name (lv-<session>-<volume>). */
-  dockerName: string;
-  exists: boolean;
-  files: VolumeFile[];
-  totalBytes: number;
-  backups: Backup[];
-}
+// The lens's shapes are the API's VolumeLens (shared/api-types.ts), which the hosts return as is.
+type VolumeFile = VolumeLens['files'][number];
+/**
+ * An archive in the lab's other volumes: `file` is the volume's name, then its path there
+ * (`backups/records.tar.gz`); `holdsVolumeFiles` how many of the volume's files it holds (tar,
+ * tar.gz, tar.xz, tar.bz2): a container export holds none.
+ */
+type Backup = VolumeLens['backups'][number];
 
 /** Files listed at most: a lens, not a file manager. */
 const MAX_FILES = 500;
@@ -60,10 +50,8 @@ cd /b && find . -type f | while read -r f; do
 done | awk '/^A /{ if (++n > ${MAX_ARCHIVES}) exit } { print }'
 `;
 
-export interface ArchiveListing {
-  file: string;
-  sizeBytes: number;
-  modified: string;
+/** An archive as the helper lists it: a backup before it is compared with the volume. */
+export interface ArchiveListing extends Omit<Backup, 'holdsVolumeFiles'> {
   /** The names in the archive, without a leading `./`; none when it could not be read or has too many to compare. */
   entries?: string[];
 }

@@ -4,6 +4,7 @@
 // failure becomes one message naming what was tried, how it was found, and how to fix it.
 import { EngineSettingsError, EngineUnreachableError, errorMessage, LabvisorError, NoAnswerError } from '../errors.js';
 import type Docker from 'dockerode';
+import type { DoctorReport } from '../../shared/api.js';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { release } from 'node:os';
@@ -11,21 +12,15 @@ import { resolveEngine } from './engine-discovery.js';
 import type { EngineEndpoint } from './engine-endpoint.js';
 import { openSshForward, REMOTE_SOCKET, type SshForward } from './ssh-forward.js';
 
-export type EngineLocation = 'local' | 'vm' | 'remote';
-
-export interface EngineInfo {
-  /** The engine's address as the docker CLI writes it (unix:///…, tcp://…, ssh://…). */
-  target: string;
-  /** How it was found: "DOCKER_HOST", "DOCKER_CONTEXT=ctx", "docker context \"ctx\" (~/.docker/config.json)", "Docker Desktop socket", "default socket /var/run/docker.sock". */
-  foundBy: string;
-  version: string;
-  apiVersion: string;
-  os: string;
-  kernel: string;
-  arch: string;
-  /** local: the engine shares this machine's kernel; vm: it runs in a VM here (Docker Desktop, colima…); remote: elsewhere (ssh://, tcp:// to another host). */
-  location: EngineLocation;
-}
+/**
+ * The engine and what it runs on, as the API's doctor report carries it (shared/api-types.ts).
+ * `target` is its address as the docker CLI writes it (unix:///…, tcp://…, ssh://…); `foundBy`
+ * "DOCKER_HOST", "DOCKER_CONTEXT=ctx", "docker context \"ctx\" (~/.docker/config.json)", "Docker
+ * Desktop socket" or "default socket /var/run/docker.sock".
+ */
+export type EngineInfo = NonNullable<DoctorReport['engine']>;
+/** local: the engine shares this machine's kernel; vm: it runs in a VM here (Docker Desktop, colima…); remote: elsewhere (ssh://, tcp:// to another host). */
+export type EngineLocation = EngineInfo['location'];
 
 export interface EngineConnection {
   docker: Docker;

@@ -5,6 +5,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { RecordingSummary } from '../../shared/api.js';
 import type { TerminalSession } from './terminal-session.js';
 
 /** All files of one recording together stay below this. */
@@ -27,7 +28,8 @@ export interface RecordingOptions {
   onStopped?(notice: string): void;
 }
 
-interface Marker { at: number; label: string }
+/** A step's marker, in seconds from the start: what a recording's summary reads back (RecordingSummary). */
+type Marker = RecordingSummary['machines'][number]['markers'][number];
 
 /** One terminal's .cast file, written line by line. */
 class CastFile {

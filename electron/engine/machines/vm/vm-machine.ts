@@ -7,6 +7,7 @@
 // labelled like every machine: gc and session cleanup remove it, and QEMU with it, whatever
 // happened to this process. Its spec is vm-spec.ts; the agent's channel, agent-bridge.ts.
 import { BootTimeout, NoAnswerError } from '../../errors.js';
+import type { BootTimeline } from '../../../shared/api.js';
 import type Docker from 'dockerode';
 import { Duplex, PassThrough } from 'node:stream';
 import type { ExecStream } from '../exec-stream.js';
@@ -27,22 +28,12 @@ export const RUNNER_OVERHEAD_MB = 256;
 /** Marks a runner container, so lenses tell a VM from a container machine. */
 export const RUNNER_LABEL = 'io.labvisor.vm-runner';
 
-export interface BootTimeline {
-  accel: Accelerator;
-  /** Why this accelerator (e.g. "kvm: hung in 10 s; using tcg"). */
-  accelReason: string;
-  /** Milliseconds from starting the runner: QEMU runs, the guest kernel starts, init runs the agent, a shell prompt shows on the console. */
-  processMs: number;
-  kernelMs: number;
-  initMs: number;
-  shellMs: number;
-}
-
 const QEMU_BIN = { x86_64: 'qemu-system-x86_64', aarch64: 'qemu-system-aarch64' } as const;
 
 export class VmMachine {
   private constructor(
     readonly spec: VmSpec,
+    /** The boot's phases and accelerator, as the API's MachineStatus reports them. */
     readonly timeline: BootTimeline,
     readonly hello: AgentHello,
     private readonly docker: Docker,
