@@ -1,5 +1,5 @@
 // The values the LabApi carries (api.ts): sessions, machines, labs, steps' outcomes, progress,
-// the lenses, doctor's report. Each is a zod schema, checked where it crosses a host, and the
+// doctor's report (the lenses' results are in lens-types.ts). Each is a zod schema, checked where it crosses a host, and the
 // one declaration of its type: the engine imports these types rather than declaring its own.
 // Shared with the renderer: zod only, never a Node module or the engine.
 import { z } from 'zod';
@@ -102,50 +102,6 @@ export const LabProgress = z.object({
   updatedAt: z.string().optional(),
 });
 
-// ---- Lenses: what the kernel sees (electron/engine/lenses) ----------------------------------
-
-const ProcessOwner = z.object({ kind: OwnerKind, name: z.string(), session: z.string().optional(), machine: z.string().optional() });
-
-export const ProcessLens = z.object({
-  processes: z.array(z.object({ pid: z.number(), ppid: z.number(), nspid: z.number(), command: z.string(), rssKb: z.number(), owner: ProcessOwner })),
-  owners: z.array(ProcessOwner.extend({
-    processes: z.number(), rssKb: z.number(), initPid: z.number().optional(), qemuPid: z.number().optional(), guestProcesses: z.number().optional(),
-  })),
-});
-
-export const KernelLens = z.object({
-  machines: z.array(z.object({
-    name: z.string(), kind: OwnerKind, session: z.string().optional(), sharesHostKernel: z.boolean(), error: z.string().optional(),
-    kernel: z.string().optional(), bootId: z.string().optional(), uptimeS: z.number().optional(),
-    memTotalKb: z.number().optional(), cpus: z.number().optional(), hostname: z.string().optional(),
-  })),
-});
-
-export const FootprintLens = z.object({
-  runs: z.array(z.object({
-    session: z.string(), lab: z.string(), startedAt: z.string(),
-    machines: z.array(z.object({
-      name: z.string(), kind: MachineKind, readyMs: z.number(), accel: z.string().optional(),
-      phases: z.array(z.object({ phase: z.string(), atMs: z.number() })),
-    })),
-    samples: z.array(z.object({ at: z.string(), memKb: z.record(z.string(), z.number()) })),
-  })),
-});
-
-const ImageLayer = z.object({ digest: z.string().optional(), createdBy: z.string(), sizeBytes: z.number() });
-export const ImageLens = z.object({
-  images: z.array(z.object({
-    ref: z.string(), id: z.string(), sizeBytes: z.number(), created: z.string(), labels: z.record(z.string(), z.string()), layers: z.array(ImageLayer),
-  })),
-});
-export const ImageDiff = z.object({ from: z.string(), to: z.string(), shared: z.array(ImageLayer), onlyFrom: z.array(ImageLayer), onlyTo: z.array(ImageLayer) });
-
-export const VolumeLens = z.object({
-  volume: z.string(), dockerName: z.string(), exists: z.boolean(), totalBytes: z.number(),
-  files: z.array(z.object({ path: z.string(), sizeBytes: z.number() })),
-  backups: z.array(z.object({ file: z.string(), sizeBytes: z.number(), modified: z.string(), holdsVolumeFiles: z.number().optional() })),
-});
-
 /** A session's terminals as recorded: one asciicast v2 file per terminal, with the markers of the steps. */
 export const RecordingSummary = z.object({
   id: z.string(), lab: z.string(), session: z.string(), startedAt: z.string(),
@@ -209,9 +165,12 @@ export const DoctorFinding = z.object({
 export const DoctorReport = z.object({
   ok: z.boolean(),
   engine: z.object({
-    target: z.string(), version: z.string(), apiVersion: z.string(), os: z.string(),
-    kernel: z.string(), arch: z.string(), location: z.enum(['local', 'vm', 'remote']),
-    /** How the engine was found: DOCKER_HOST, a docker context, a known socket. */
+    /** The engine's address as the docker CLI writes it (unix:///…, tcp://…, ssh://…). */
+    target: z.string(),
+    version: z.string(), apiVersion: z.string(), os: z.string(), kernel: z.string(), arch: z.string(),
+    /** local: the engine shares this machine's kernel; vm: it runs in a VM here (Docker Desktop, colima…); remote: elsewhere (ssh://, tcp:// to another host). */
+    location: z.enum(['local', 'vm', 'remote']),
+    /** How the engine was found: "DOCKER_HOST", "DOCKER_CONTEXT=ctx", a docker context, the Docker Desktop or default socket. */
     foundBy: z.string(),
   }).optional(),
   checks: z.array(DoctorFinding),
@@ -232,12 +191,6 @@ export type TrustState = z.infer<typeof TrustState>;
 export type TrustReason = z.infer<typeof TrustReason>;
 export type TerminalInfo = z.infer<typeof TerminalInfo>;
 export type LabProgress = z.infer<typeof LabProgress>;
-export type ProcessLens = z.infer<typeof ProcessLens>;
-export type KernelLens = z.infer<typeof KernelLens>;
-export type FootprintLens = z.infer<typeof FootprintLens>;
-export type ImageLens = z.infer<typeof ImageLens>;
-export type ImageDiff = z.infer<typeof ImageDiff>;
-export type VolumeLens = z.infer<typeof VolumeLens>;
 export type RecordingSummary = z.infer<typeof RecordingSummary>;
 export type DoctorFinding = z.infer<typeof DoctorFinding>;
 export type DoctorReport = z.infer<typeof DoctorReport>;

@@ -1,19 +1,20 @@
 // The LabApi contract: every request, response and event between a UI and the engine, as zod
 // schemas (checked at every boundary) and the TypeScript types inferred from them. One contract,
 // two hosts: Electron carries it over IPC, `labvisor serve` over one WebSocket (api-wire.ts).
-// The values it carries are in api-types.ts (re-exported here: importers need only this file), the
-// shapes of names and ids in ids.ts.
+// The values it carries are in api-types.ts and lens-types.ts (re-exported here: importers need
+// only this file), the shapes of names and ids in ids.ts.
 /* eslint-disable max-lines -- what stays here is METHODS, one table that both hosts and the
    renderer check every call against, best read whole. */
 // Shared with the renderer: zod only, never a Node module or the engine.
 import { z } from 'zod';
 import { castFile, labName, recordingIdSchema, sessionId, terminalCells, terminalId } from './ids.js';
 import {
-  BundleProgress, CheckResult, DoctorReport, FootprintLens, ImageDiff, ImageLens, KernelLens, LabProgress, LabSummary,
-  ProcessLens, ProgressEvent, RecordingSummary, SessionInfo, TerminalInfo, TrustState, VolumeLens,
+  BundleProgress, CheckResult, DoctorReport, LabProgress, LabSummary, ProgressEvent, RecordingSummary, SessionInfo, TerminalInfo, TrustState,
 } from './api-types.js';
+import { FootprintLens, ImageDiff, ImageLens, KernelLens, ProcessLens, VolumeLens } from './lens-types.js';
 
 export * from './api-types.js';
+export * from './lens-types.js';
 
 /** A terminal channel of one connection (a WebSocket or a window), given by attachTerminal. */
 const channel = z.number().int().min(1).max(0xffffffff);
