@@ -3,6 +3,7 @@
 // comes from the session's record on disk and its lab images from the containers it runs.
 // A lab image no container of the session runs (yet) is not shown from outside.
 import type Docker from 'dockerode';
+import { labImagePrefix } from '../../engine/images/lab-images.js';
 import { LABEL } from '../../engine/labels.js';
 import { loadLab } from '../../engine/labs/load.js';
 import { sessionPrefix } from '../../engine/sessions/names.js';
@@ -14,7 +15,7 @@ export interface LensSession {
   lab: string;
   /** The lab's named volumes, as lab.yaml declares them. */
   volumes: string[];
-  /** The lab images the session's containers run (lab-images.ts tags them labvisor/lab-<lab>-<name>:<hash>). */
+  /** The lab images the session's containers run (their names start with labImagePrefix). */
   labImageRefs: string[];
 }
 
@@ -27,7 +28,7 @@ export async function lensSession(docker: Docker, id: string): Promise<LensSessi
     docker.listContainers({ all: true, filters: { label: [`${LABEL.session}=${id}`] } }),
     docker.listContainers({ all: true, filters: { name: [`^/${sessionPrefix(id)}-`] } }),
   ]);
-  const ownImage = `labvisor/lab-${lab.id}-`;
+  const ownImage = labImagePrefix(lab.id);
   return {
     id, lab: lab.id,
     volumes: (lab.volumes ?? []).map((v) => v.name),

@@ -16,6 +16,9 @@ const RECIPE = 2;
 /** image name in the lab → image reference (tag) to run. */
 export type LabImages = Record<string, string>;
 
+/** Every image a lab builds is `labvisor/lab-<lab>-<image>:<hash>`: its name up to the image's. */
+export const labImagePrefix = (lab: string): string => `labvisor/lab-${lab}-`;
+
 export async function ensureLabImages(docker: Docker, loaded: LoadedLab, sink: ProgressSink = noProgress): Promise<LabImages> {
   const base = await docker.getImage(BASE_IMAGE).inspect();
   // A build never pulls: an image the lab names under build.from must already be on the engine.
@@ -27,7 +30,7 @@ export async function ensureLabImages(docker: Docker, loaded: LoadedLab, sink: P
   const limits = { ...LAB_BUILD_LIMITS, network: loaded.lab.build?.network ?? false };
   const entries = await Promise.all(Object.entries(loaded.images).map(async ([name, dir]) => {
     const files = await readContext(dir, loaded.dir);
-    const tag = `labvisor/lab-${loaded.lab.id}-${name}:${hashContext(files, `${base.Id} recipe ${RECIPE}`).slice(0, 12)}`;
+    const tag = `${labImagePrefix(loaded.lab.id)}${name}:${hashContext(files, `${base.Id} recipe ${RECIPE}`).slice(0, 12)}`;
     const taskName = `image ${name}`;
     const exists = await docker.getImage(tag).inspect().then(() => true, () => false);
     if (exists) progressTask(sink, taskName).done('up to date');

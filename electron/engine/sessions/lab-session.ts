@@ -93,11 +93,11 @@ export class LabSession {
     this.stopListeners.add(listener);
     return () => this.stopListeners.delete(listener);
   }
+
   /** The lab images this session was started from (the image lens shows these, not every cached build). */
   labImageRefs(): string[] {
     return Object.values(this.images);
   }
-
 
   get lab() { return this.loaded.lab; }
 

@@ -30,12 +30,12 @@ export class StepActions {
 
   /** Answers the step's question: a choice's text, or a typed value against what its machine computes now. */
   async answer(stepId: string, given: string): Promise<CheckResult> {
-    return answerQuestion((m, s, t) => this.runScript(m, s, t), this.question(stepId), given);
+    return answerQuestion(this.runScript, this.question(stepId), given);
   }
 
   /** The right answer to the step's question as it stands now (for `labvisor test`; never sent to a learner). */
   async rightAnswer(stepId: string): Promise<ComputedValue> {
-    return computeAnswer((m, s, t) => this.runScript(m, s, t), this.question(stepId));
+    return computeAnswer(this.runScript, this.question(stepId));
   }
 
   private question(stepId: string): Question {
