@@ -1,5 +1,5 @@
 // Every bundled lab, end to end through the CLI on a real engine and real QEMU, with the client
-// apart from the engine (its own PID and mount namespaces, private /tmp and HOME: what a laptop
+// apart from the engine (its own PID and mount namespaces, a private /tmp and HOME: what a laptop
 // with Docker Desktop or a remote engine is): `run ID --solve --json` must pass every step (each
 // check failed first, the solution ran, the check passed) and leave nothing behind — no labelled
 // resource, no container the learner made by hand (lv-<session>-…), no QEMU process.
@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLab } from '../../electron/engine/labs/load.js';
 import { cli, cliApart, engineOrSkip, labelled, nothing, root, spawnApart, vmSkip } from './support.js';
@@ -60,15 +60,21 @@ function assertSolved(out: RunJson, id: string, ids: string[]) {
 describe('bundled labs, solved end to end', { skip }, () => {
   const docker = engine.docker as Docker;
 
-  test('the client apart sees none of the engine host\'s processes; its files are its own', async () => {
+  test('the client apart sees none of the engine host\'s processes; its /tmp, HOME and files are its own', async () => {
     const dockerd = readdirSync('/proc').find((p) => /^\d+$/.test(p) && readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'dockerd');
     assert.ok(dockerd, 'dockerd runs here');
-    const { dir, done } = spawnApart(['sh', '-c', `ls /proc/${dockerd} >/dev/null 2>&1 && echo sees-dockerd; touch "$TMPDIR/mine"; ls "$LV_APART" | tr '\\n' ' '`]);
+    const probe = `lv-apart-probe-${process.pid}`;
+    const { dir, done } = spawnApart(['sh', '-c', `ls /proc/${dockerd} >/dev/null 2>&1 && echo sees-dockerd; touch /tmp/${probe} "$HOME/mine"; ` +
+      `echo "$HOME $TMPDIR $LABVISOR_DATA_DIR"; ls /tmp | tr '\\n' ' '`]);
     try {
       const r = await done;
       assert.equal(r.code, 0, r.stderr);
-      assert.equal(r.stdout.trim(), 'data home tmp', 'no dockerd in sight; its own HOME, TMPDIR and data dir');
-      assert.deepEqual(readdirSync(dir), [], 'what it wrote there is not on the engine\'s side');
+      const [dirs, listed] = r.stdout.trim().split('\n');
+      assert.equal(dirs, '/tmp/home /tmp /tmp/data', 'HOME, TMPDIR and the data dir in its private /tmp');
+      const checkout = root.startsWith('/tmp/') ? [root.split('/')[2]!] : [];
+      assert.deepEqual(listed!.trim().split(' ').sort(), ['data', 'home', probe, ...checkout].sort(), 'no dockerd in sight; /tmp is its own');
+      assert.equal(existsSync(`/tmp/${probe}`), false, 'what it wrote in its /tmp is not in the engine side\'s /tmp');
+      assert.deepEqual(readdirSync(dir), [], 'nor in the folder its tmpfs was mounted on');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

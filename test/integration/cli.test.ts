@@ -58,7 +58,9 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
       await Promise.all([waitForStderr(victim, /runs until you press Ctrl-C/), waitForStderr(survivor, /runs until you press Ctrl-C/)]);
       victim.kill('SIGKILL');
       await victim.result;
-      assert.ok((await labelled(docker, victimId)).containers.length > 0, 'SIGKILL left the lab behind');
+      const left = (await labelled(docker, victimId)).containers;
+      assert.ok(left.includes(`/lv-${victimId}-app`), `SIGKILL left the lab behind: ${left.join(', ')}`);
+      assert.ok(left.includes(`/lv-${victimId}-host`), `the Docker host view is labelled with its session, for gc to find: ${left.join(', ')}`);
 
       const dry = await cli(['gc', '--dry-run', '--json']);
       assert.equal(dry.code, 0, dry.stderr);

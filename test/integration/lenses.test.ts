@@ -3,21 +3,27 @@
 // belongs to the container; the VM is one QEMU process and none of its guest's processes show
 // up on the host; the kernels split into "shares the host's" and "own"; the footprint has the
 // start phases and memory of both. The engine host's table read through the --pid=host helper
-// (the Docker Desktop / remote path) agrees with /proc read here.
+// (the Docker Desktop / remote path) agrees with /proc read here, and a client apart from the
+// engine (its own PID namespace: no host /proc in sight) gets the same host through the engine.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { recordAccess } from '../../electron/engine/lenses/machine-access.js';
 import { processLens } from '../../electron/engine/lenses/process-lens.js';
 import type { FootprintLens, KernelLens, ProcessLens } from '../../electron/shared/api.js';
-import { cli, engineOrSkip, labelled, nothing, vmSkip } from './support.js';
+import { readFileSync } from 'node:fs';
+import { cli, cliApart, engineOrSkip, labelled, nothing, vmSkip } from './support.js';
 
 const engine = await engineOrSkip();
 const vms = await vmSkip(engine, 'lens tests');
 const skip = engine.skip || vms;
 
 async function lensJson<T>(...args: string[]): Promise<T> {
-  const r = await cli(['lens', ...args, '--json']);
+  return lensJsonBy(cli, ...args);
+}
+
+async function lensJsonBy<T>(by: typeof cli, ...args: string[]): Promise<T> {
+  const r = await by(['lens', ...args, '--json']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as T;
 }
@@ -81,6 +87,19 @@ describe('lenses on a kept lab', { skip }, () => {
     assert.notEqual(vm.bootId, host.bootId);
     assert.ok(vm.uptimeS! < host.uptimeS!, 'the VM booted after the host');
     assert.equal(vm.hostname, 'vm');
+  });
+
+  test('with the client apart from the engine, processes and kernels read the same Docker host through the engine', async () => {
+    const procs = await lensJsonBy<ProcessLens>(cliApart, 'processes', '--session', session);
+    const initPid = (await docker.getContainer(`lv-${session}-box`).inspect()).State.Pid;
+    assert.equal(procs.owners.find((o) => o.name === `lv-${session}-box`)?.initPid, initPid, 'the container\'s init by its PID on the Docker host');
+    assert.deepEqual(procs.processes.filter((p) => p.owner.kind === 'vm').map((p) => p.pid), [qemuPid]);
+    assert.ok(procs.processes.some((p) => p.owner.kind === 'host' && p.pid === process.pid), 'this test runner, which the apart client cannot see itself');
+    const { machines } = await lensJsonBy<KernelLens>(cliApart, 'kernels', '--session', session);
+    const host = machines.find((m) => m.kind === 'host')!;
+    assert.equal(host.bootId, readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), 'the engine host\'s boot id');
+    assert.equal(machines.find((m) => m.name === `lv-${session}-box`)?.sharesHostKernel, true);
+    assert.equal(machines.find((m) => m.name === `lv-${session}-vm`)?.sharesHostKernel, false);
   });
 
   test('footprint: start phases and memory per machine, kept per run', async () => {

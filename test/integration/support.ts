@@ -127,16 +127,18 @@ export const nothing = { containers: [], volumes: [], networks: [] };
 /**
  * Runs `argv` with the client apart from the engine, the way a laptop with Docker Desktop or a
  * remote engine is: in its own PID and mount namespaces (it sees none of the engine's
- * processes), with TMPDIR, HOME and the data dir on a tmpfs only it can see (a path of its
+ * processes), with /tmp, HOME and the data dir on a tmpfs only it can see (a path of its
  * bind-mounted into a container would be an empty folder on the engine's side). Only the
- * engine's socket joins them. Linux with util-linux `unshare`, as root.
+ * engine's socket joins them. A checkout under /tmp (CI's clone) is bound back at its own path
+ * in the private /tmp, so the CLI still runs. Linux with util-linux `unshare`, as root.
  */
 export function spawnApart(argv: string[]): { dir: string; done: Promise<CliResult> } {
   const dir = mkdtempSync(join(tmpdir(), 'labvisor-apart-'));
-  const setup = 'mount -t tmpfs tmpfs "$LV_APART" && mkdir -p "$LV_APART/home" "$LV_APART/tmp" "$LV_APART/data" && ' +
-    'exec env HOME="$LV_APART/home" TMPDIR="$LV_APART/tmp" LABVISOR_DATA_DIR="$LV_APART/data" "$@"';
+  const setup = 'set -e; mount -t tmpfs tmpfs "$LV_APART"; mkdir -p "$LV_APART/home" "$LV_APART/data"; ' +
+    'case "$LV_ROOT" in /tmp/*) mkdir -p "$LV_APART/${LV_ROOT#/tmp/}"; mount --bind "$LV_ROOT" "$LV_APART/${LV_ROOT#/tmp/}";; esac; ' +
+    'mount --rbind "$LV_APART" /tmp; exec env HOME=/tmp/home TMPDIR=/tmp LABVISOR_DATA_DIR=/tmp/data "$@"';
   const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--mount', 'sh', '-c', setup, 'apart', ...argv], {
-    cwd: root, env: { ...process.env, SHELL: '/bin/sh', LV_APART: dir }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root, env: { ...process.env, SHELL: '/bin/sh', LV_APART: dir, LV_ROOT: root }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';

@@ -17,7 +17,7 @@ export class ContainerMachine implements MachineDriver {
   readonly kind = 'container';
   readonly runsOn = 'docker-host';
   readonly name: string;
-  private readonly container: string;
+  readonly container: string;
 
   constructor(private readonly spec: ContainerMachineSpec, private readonly ctx: SessionContext) {
     this.name = spec.name;

@@ -45,7 +45,7 @@ export class DockerHostView implements MachineDriver {
   readonly kind = 'docker-host';
   readonly runsOn = 'docker-host';
   readonly name: string;
-  private readonly container: string;
+  readonly container: string;
 
   constructor(spec: { name: string }, private readonly ctx: SessionContext) {
     this.name = spec.name;

@@ -1,5 +1,5 @@
-// Runs a lab script on the host (a machine of kind `host`) with /bin/sh, in its own process
-// group so a timeout kills everything it started.
+// Runs a lab script on the learner's computer (a machine of kind `learner-computer`) with
+// /bin/sh, in its own process group so a timeout kills everything it started.
 import { spawn } from 'node:child_process';
 import { CappedOutput, DEFAULT_MAX_OUTPUT, type ScriptOptions, type ScriptResult } from './script-result.js';
 

@@ -46,6 +46,8 @@ export interface MachineDriver {
   readonly kind: MachineKind;
   /** Where its processes run: on the Docker host (containers, the host view) or on the learner's computer. */
   readonly runsOn: Place;
+  /** Its container on the engine, for a learner to start again by name (`docker start`) when it stopped; VMs and the learner's computer have none. */
+  readonly container?: string;
   /** Creates and starts the machine; resolves once it can run commands. */
   start(sink: ProgressSink): Promise<MachineStatus>;
   runScript(script: string, opts: ScriptOptions): Promise<ScriptResult>;

@@ -200,7 +200,7 @@ export class LabSession {
       return await this.terminals.open(machine, d.kind, await d.terminalTarget(), cols, rows);
     } catch (err) {
       // The learner may have stopped it (docker stop): say so, and how to start it again.
-      throw explain(err, { machine, ...(d.kind === 'container' || d.kind === 'docker-host' ? { container: containerName(this.id, machine) } : {}) });
+      throw explain(err, { machine, ...(d.container ? { container: d.container } : {}) });
     }
   }
 
