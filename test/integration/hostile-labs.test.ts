@@ -88,6 +88,7 @@ describe('hostile labs are refused without trust, with their reasons, leaving no
   const lintErrors: Array<[string, RegExp]> = [
     ['foreign-from', /images\/app\/Dockerfile:1:1: FROM debian:bookworm-slim: a lab image builds FROM labvisor\/base/],
     ['add-url', /images\/app\/Dockerfile:2:1: ADD https:\/\/example\.com\/payload\.sh fetches from the network/],
+    ['copy-from-image', /images\/app\/Dockerfile:3:1: COPY --from=alpine:3\.20: a lab image builds FROM labvisor\/base/],
   ];
   for (const [name, error] of lintErrors) {
     test(`${name}: does not load, even with --trust`, async () => {

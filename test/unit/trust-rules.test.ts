@@ -59,3 +59,20 @@ test('FROM: the base, scratch, an earlier stage or a declared image; never a var
   assert.match(review('FROM labvisor/base\nRUN --network=host wget x\n').errors[0]!.message, /without a network/);
   assert.deepEqual(review('FROM labvisor/base\nADD local.tar /srv/\n').errors, [], 'a local file is no network');
 });
+
+// The engine fetches ADD's URLs and pulls COPY --from's images itself, whatever the build's network:
+// both ways round the FROM rule and the network wall are attacked here.
+test('COPY --from an image and ADD <url> in the JSON form are held to the same rules', () => {
+  const review = (text: string, from: string[] = [], network = false) => reviewDockerfile('Dockerfile', text, { network, from });
+  assert.match(review('FROM labvisor/base\nCOPY --from=alpine:3.20 /bin/sh /sh\n').errors[0]!.message,
+    /^COPY --from=alpine:3\.20: a lab image builds FROM labvisor\/base/);
+  assert.equal(review('FROM labvisor/base\nCOPY --chown=1:1 --from=evil/image /x /x\n').errors[0]!.line, 2);
+  assert.match(review('FROM labvisor/base\nCOPY --from=$IMG /x /x\n').errors[0]!.message, /not a variable/);
+  assert.match(review('FROM labvisor/base\nCOPY --from=1 /x /x\n').errors[0]!.message, /COPY --from=1:/, 'no stage 1 yet');
+  assert.deepEqual(review('FROM labvisor/base AS b\nFROM scratch\nCOPY --from=0 /x /x\nCOPY --from=B /y /y\nCOPY /z /z\n').errors, []);
+  assert.deepEqual(review('FROM labvisor/base\nCOPY --from=debian:bookworm-slim /x /x\n', ['debian:bookworm-slim']).foreignFrom,
+    [{ image: 'debian:bookworm-slim', line: 2 }], 'a declared image is a trust reason, as in FROM');
+  assert.match(review('FROM labvisor/base\nADD ["https://x.example/a.sh", "/a.sh"]\n').errors[0]!.message, /ADD https:\/\/x\.example\/a\.sh fetches/);
+  assert.match(review('FROM labvisor/base\nADD --chmod=755 ["local", "git@github.com:a/b.git", "/d/"]\n').errors[0]!.message, /ADD git@github\.com/);
+  assert.deepEqual(review('FROM labvisor/base\nADD ["local.tar", "/srv/"]\n').errors, []);
+});
