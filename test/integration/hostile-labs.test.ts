@@ -119,7 +119,7 @@ describe('the walls around a lab without trust', { skip: engine.skip }, () => {
   const docker = engine.docker!;
   const info = engine.info as EngineInfo;
 
-  test('an image build has no network: only loopback', async () => {
+  test('an image build has no network (only loopback), 1 GiB of memory without swap and 2 CPUs', async () => {
     const session = new LabSession(docker, info, await loadLab(fixture('build-offline')));
     try {
       await session.start();
@@ -127,6 +127,11 @@ describe('the walls around a lab without trust', { skip: engine.skip }, () => {
       assert.equal(r.exitCode, 0, r.output);
       assert.match(r.output, /\blo:/);
       assert.doesNotMatch(r.output, /eth\d+:/, 'the build saw no network interface');
+      // The limits as the build's own cgroup had them (v2 or v1 files).
+      const limits = (await session.runScript('box', 'cat /build-limits.txt', 10_000)).output;
+      assert.match(limits, /^(memory\.max|memory\/memory\.limit_in_bytes) 1073741824$/m, limits);
+      assert.match(limits, /^(cpu\.max 200000 100000|cpu\/cpu\.cfs_quota_us 200000)$/m, limits);
+      if (/memsw/.test(limits)) assert.match(limits, /^memory\/memory\.memsw\.limit_in_bytes 1073741824$/m, limits);
     } finally {
       await session.stop();
     }
