@@ -71,7 +71,12 @@ describe('hostile labs are refused without trust, with their reasons, leaving no
       const r = await cli(['run', hostile(name)]);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /needs your trust before it runs/);
-      for (const reason of reasons) assert.match(r.stderr, reason);
+      for (const reason of reasons) {
+        // Each reason on its own line, at the file, line and column that asks for it.
+        const line = r.stderr.split('\n').find((l) => reason.test(l));
+        assert.ok(line, `${reason} in ${r.stderr}`);
+        assert.match(line, new RegExp(`^  \\S*hostile/${name}/(lab\\.yaml|images/app/Dockerfile):\\d+:\\d+: `), line);
+      }
       assert.deepEqual(await labelledForLab(docker, name), [], 'nothing was created');
       assert.equal(await qemuProcesses(name), qemuBefore, 'no QEMU was started');
     });
