@@ -3,7 +3,8 @@
 // then the same browser visits a neighbour, another server on 127.0.0.1 that records everything
 // it receives, and the neighbour must get no cookie and neither secret. Back on the app without
 // any fragment, a reload still connects; a spent code or a bare URL gets the "open the printed
-// URL" message and no WebSocket. See docs/security.md.
+// URL" message and no WebSocket. The printed URL itself (#token=) is tried the same way in a
+// new tab. See docs/security.md.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -146,6 +147,36 @@ describe('the serve secret stays with its page', { skip }, () => {
       await other.waitForTimeout(1000);
       assert.deepEqual(attempts, []);
     } finally {
+      await fresh.close();
+    }
+  });
+
+  test('the printed URL (#token=) in a new tab: the app opens, a neighbour gets no cookie and no token, a reload still connects', async () => {
+    const fresh = await browser.newContext();
+    const other = await neighbour();
+    try {
+      const tab = await fresh.newPage();
+      const tabProblems = watchProblems(tab);
+      const tabSockets: PageSocket[] = [];
+      tab.on('websocket', (ws) => tabSockets.push(ws));
+      await tab.goto(served.url);
+      assert.ok(await catalogLoaded(tab) > 0);
+      assert.equal(tab.url(), appUrl, 'the token left the address bar');
+      await tab.evaluate((url) => { location.href = url; }, other.url);
+      await tab.waitForURL(other.url);
+      await tab.evaluate((url) => fetch(`${url}probe`, { credentials: 'include' }).then((r) => r.status), other.url);
+      for (const r of other.seen) assert.equal(r.headers.cookie, undefined, `${r.url} came with a Cookie`);
+      assert.ok(other.seen.some((r) => r.url === '/probe'), 'the neighbour was visited');
+      assert.ok(!JSON.stringify(other.seen).includes(token), 'the token reached the neighbour');
+      await tab.goBack();
+      await tab.reload();
+      assert.ok(await catalogLoaded(tab) > 0);
+      assert.ok(tabSockets.some((ws) => ws.url() === `${appUrl.replace('http:', 'ws:')}ws` && !ws.isClosed()), 'the WebSocket is open after the reload');
+      assert.deepEqual(await fresh.cookies(), []);
+      assert.deepEqual(tabProblems, []);
+    } finally {
+      other.server.closeAllConnections();
+      other.server.close();
       await fresh.close();
     }
   });

@@ -30,4 +30,4 @@ if (report.failure) {
   process.exit(1);
 }
 console.log(`ok: ${report.cases} cases in ${seconds} s; ${report.resolved} loaded, ${report.rejected} rejected with a LabFormatError `
-  + `(${report.markdownFindings} of them in the markdown); slowest ${report.slowestMs.toFixed(1)} ms: ${report.slowest}`);
+  + `(${report.markdownFindings} of them in the markdown); slowest ${report.slowestMs.toFixed(1)} ms of CPU: ${report.slowest}`);

@@ -71,7 +71,12 @@ describe('hostile labs are refused without trust, with their reasons, leaving no
       const r = await cli(['run', hostile(name)]);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /needs your trust before it runs/);
-      for (const reason of reasons) assert.match(r.stderr, reason);
+      for (const reason of reasons) {
+        // Each reason on its own line, at the file, line and column that asks for it.
+        const line = r.stderr.split('\n').find((l) => reason.test(l));
+        assert.ok(line, `${reason} in ${r.stderr}`);
+        assert.match(line, new RegExp(`^  \\S*hostile/${name}/(lab\\.yaml|images/app/Dockerfile):\\d+:\\d+: `), line);
+      }
       assert.deepEqual(await labelledForLab(docker, name), [], 'nothing was created');
       assert.equal(await qemuProcesses(name), qemuBefore, 'no QEMU was started');
     });
@@ -88,6 +93,7 @@ describe('hostile labs are refused without trust, with their reasons, leaving no
   const lintErrors: Array<[string, RegExp]> = [
     ['foreign-from', /images\/app\/Dockerfile:1:1: FROM debian:bookworm-slim: a lab image builds FROM labvisor\/base/],
     ['add-url', /images\/app\/Dockerfile:2:1: ADD https:\/\/example\.com\/payload\.sh fetches from the network/],
+    ['copy-from-image', /images\/app\/Dockerfile:3:1: COPY --from=alpine:3\.20: a lab image builds FROM labvisor\/base/],
   ];
   for (const [name, error] of lintErrors) {
     test(`${name}: does not load, even with --trust`, async () => {
@@ -118,7 +124,7 @@ describe('the walls around a lab without trust', { skip: engine.skip }, () => {
   const docker = engine.docker!;
   const info = engine.info as EngineInfo;
 
-  test('an image build has no network: only loopback', async () => {
+  test('an image build has no network (only loopback), 1 GiB of memory without swap and 2 CPUs', async () => {
     const session = new LabSession(docker, info, await loadLab(fixture('build-offline')));
     try {
       await session.start();
@@ -126,6 +132,11 @@ describe('the walls around a lab without trust', { skip: engine.skip }, () => {
       assert.equal(r.exitCode, 0, r.output);
       assert.match(r.output, /\blo:/);
       assert.doesNotMatch(r.output, /eth\d+:/, 'the build saw no network interface');
+      // The limits as the build's own cgroup had them (v2 or v1 files).
+      const limits = (await session.runScript('box', 'cat /build-limits.txt', 10_000)).output;
+      assert.match(limits, /^(memory\.max|memory\/memory\.limit_in_bytes) 1073741824$/m, limits);
+      assert.match(limits, /^(cpu\.max 200000 100000|cpu\/cpu\.cfs_quota_us 200000)$/m, limits);
+      if (/memsw/.test(limits)) assert.match(limits, /^memory\/memory\.memsw\.limit_in_bytes 1073741824$/m, limits);
     } finally {
       await session.stop();
     }

@@ -2,7 +2,8 @@
 // the guest's. A guest not trusted for outbound reaches neither the learner's loopback (10.0.2.2
 // is its runner's own loopback now) nor anything off the lab's network, while the lab's machines
 // reach its ports by name; a trusted guest reaches the same outside server, so the refusal is the
-// policy and not a broken network. QEMU is confined like any container. Nothing is left running.
+// policy and not a broken network. QEMU is confined like any container, under its own seccomp
+// sandbox too. Nothing is left running.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
@@ -84,7 +85,10 @@ describe('a VM\'s way out', { skip: engine.skip }, () => {
     const vm = vms.closed!;
     const up = await vm.runScript('ifconfig eth0', { timeoutMs: 10_000 });
     assert.match(up.output, /10\.0\.2\.15/);
-    for (const url of [`http://10.0.2.2:${port}/`, `http://${outsideIp}:8080/`]) {
+    // 10.0.2.2 (QEMU's name for its host), and the engine host as the lab network's gateway.
+    const gateway = (await docker.getNetwork(LAB).inspect()).IPAM?.Config?.[0]?.Gateway as string | undefined;
+    const learner = [`http://10.0.2.2:${port}/`, ...(gateway ? [`http://${gateway}:${port}/`] : [])];
+    for (const url of [...learner, `http://${outsideIp}:8080/`]) {
       const r = await vm.runScript(fetch(url), { timeoutMs: 20_000 });
       assert.ok(r.exitCode !== 0 && r.exitCode !== 139, `${url}: wget failed, and did not crash: ${r.exitCode} ${r.output}`);
       assert.ok(!/lv-secret|outside-answer/.test(r.output), r.output);
@@ -109,9 +113,14 @@ describe('a VM\'s way out', { skip: engine.skip }, () => {
     assert.deepEqual(requests, []);
   });
 
-  test('QEMU is confined like a container: no capabilities, the engine\'s seccomp filter', async () => {
-    const r = await runContainerScript(docker, `${LAB}-closed`, 'grep -E "^(CapEff|Seccomp):" /proc/1/status', { timeoutMs: 10_000 });
+  test('QEMU is confined like a container: no capabilities, the engine\'s seccomp filter, and its own -sandbox on top', async () => {
+    const r = await runContainerScript(docker, `${LAB}-closed`,
+      'grep -E "^(CapEff|Seccomp|Seccomp_filters):" /proc/1/status; tr "\\0" " " < /proc/1/cmdline', { timeoutMs: 10_000 });
     assert.match(r.output, /^CapEff:\s+0+$/m);
     assert.match(r.output, /^Seccomp:\s+2$/m);
+    // This machine's QEMU (the runner's) is built with seccomp: the entry script's probe must have found it.
+    assert.match(r.output, / -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny /, r.output);
+    const filters = /^Seccomp_filters:\s+(\d+)$/m.exec(r.output);
+    if (filters) assert.ok(Number(filters[1]) >= 2, `QEMU installed its own filter over the engine's: ${r.output}`);
   });
 });

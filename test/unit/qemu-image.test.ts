@@ -79,7 +79,7 @@ test('the entry script: FIFOs for the agent, missing disk images, the host clock
   assert.match(RUN_VM_SCRIPT, /for f in agent\.in agent\.out; do\n {2}\[ -p "\/run\/vm\/\$f" \] \|\| mkfifo -m 600 "\/run\/vm\/\$f"\ndone\n/);
   assert.match(RUN_VM_SCRIPT, /case \$a in \*@HOST_TSC_KHZ@\*\) a="\$\{a%%@HOST_TSC_KHZ@\*\}\$\{khz:-2000000\}\$\{a#\*@HOST_TSC_KHZ@\}";; esac/);
   assert.match(RUN_VM_SCRIPT, /disk=\/disks\/\$i\/disk\.img\n {2}\[ -e "\$disk" \] \|\| truncate -s "\$\{mb\}M" "\$disk"/);
-  assert.match(RUN_VM_SCRIPT, /\nexec "\$@"\n$/);
+  assert.match(RUN_VM_SCRIPT, /\nqemu=\$1\nshift\nif "\$qemu" -sandbox on -version >\/dev\/null 2>&1; then set -- -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny "\$@"; fi\nexec "\$qemu" "\$@"\n$/);
   assert.match(RUN_VM_SCRIPT, /if \[ "\$#" -eq 0 \]; then echo 'usage: \/labvisor\/run-vm QEMU-COMMAND \[ARG\.\.\.\]' >&2; exit 2; fi/);
 });
 

@@ -14,7 +14,7 @@ import { findLocalQemu } from './local-qemu.js';
 import { buildFromLocalQemu, buildFromRegistry, QEMU_LABEL } from './qemu-image-builds.js';
 
 /** Bump the tag when what goes into the image changes, so old images are not reused. */
-export const QEMU_IMAGE = 'labvisor/qemu:3';
+export const QEMU_IMAGE = 'labvisor/qemu:4';
 
 /** The runner image VMs use: LABVISOR_QEMU_IMAGE (a workshop's own, or a test's absent one), else ours. */
 export function qemuImageRef(): string {

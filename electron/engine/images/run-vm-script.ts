@@ -12,15 +12,23 @@ export const RUN_VM_DISK_FILE = 'disk.img';
 /** In QEMU's argv, replaced by the entry script with the engine host's CPU clock in kHz. */
 export const HOST_TSC_KHZ = '@HOST_TSC_KHZ@';
 
+/**
+ * QEMU's own seccomp filter, over the engine's: no obsolete system calls, no setuid and the like,
+ * no new processes or programs, no scheduler or resource changes. Added by the entry script only
+ * when this QEMU was built with it (`-sandbox on -version` exits 0), as `-sandbox` then must be.
+ */
+export const QEMU_SANDBOX = 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny';
+
 /** Sizes of the disks the entry script makes when their volume has none yet: `256,512` (MiB). */
 export const RUN_VM_DISKS_ENV = 'LABVISOR_DISKS_MB';
 
 /**
  * The runner's entry point (its ENTRYPOINT): the FIFOs of the agent's channel, the disk images
  * the VM lacks (sparse), the engine host's CPU clock put into QEMU's argv where it says
- * ${HOST_TSC_KHZ} (read here, on that host, so no other container is started for it), then
- * QEMU itself as PID 1, so the container lives exactly as long as the VM and a stop or kill of
- * the container reaches QEMU. POSIX sh: busybox's in the offline image, dash in Debian's.
+ * ${HOST_TSC_KHZ} (read here, on that host, so no other container is started for it), QEMU's
+ * seccomp sandbox where its build has one, then QEMU itself as PID 1, so the container lives
+ * exactly as long as the VM and a stop or kill of the container reaches QEMU. POSIX sh:
+ * busybox's in the offline image, dash in Debian's.
  */
 export const RUN_VM_SCRIPT = `#!/bin/sh
 # labvisor/qemu's entry: ${RUN_VM} QEMU-COMMAND [ARG...]
@@ -42,5 +50,8 @@ for a do
   case $a in *${HOST_TSC_KHZ}*) a="\${a%%${HOST_TSC_KHZ}*}\${khz:-2000000}\${a#*${HOST_TSC_KHZ}}";; esac
   set -- "$@" "$a"
 done
-exec "$@"
+qemu=$1
+shift
+if "$qemu" -sandbox on -version >/dev/null 2>&1; then set -- -sandbox ${QEMU_SANDBOX} "$@"; fi
+exec "$qemu" "$@"
 `;
