@@ -5,11 +5,12 @@ export const LABEL = {
   lab: 'io.labvisor.lab',
   session: 'io.labvisor.session',
   owner: 'io.labvisor.owner',
-  /** What the resource is for: machine, host-view (the Docker host view), volume, network, image, helper, base. */
+  /** What the resource is for: machine, host-view (the Docker host view), volume, network, image, helper, base, kept. */
   role: 'io.labvisor.role',
 } as const;
 
-export type Role = 'machine' | 'host-view' | 'volume' | 'network' | 'image' | 'helper' | 'base';
+/** `kept`: the empty volume that marks a session left running on purpose (sessions/kept-marker.ts). */
+export type Role = 'machine' | 'host-view' | 'volume' | 'network' | 'image' | 'helper' | 'base' | 'kept';
 
 export function labelsFor(lab: string, session: string, role: Role): Record<string, string> {
   return {

@@ -2,7 +2,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { currentOwner, formatOwner, ownerHost } from '../../electron/engine/owner.js';
 import { cli, engineOrSkip, fixture, labelled, nothing, startCli, waitForStderr } from './support.js';
 
@@ -101,13 +103,26 @@ describe('labvisor with a real engine', { skip: engine.skip }, () => {
     }
   });
 
-  test('run --keep leaves the lab running past the runner, gc spares it, stop removes it', async () => {
+  test('run --keep leaves the lab running past the runner, gc spares it (from any data dir), stop removes it', async () => {
     const r = await cli(['run', fixture('probe-lab'), '--trust', '--solve', '--keep', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const { session } = JSON.parse(r.stdout);
     assert.match(r.stderr, new RegExp(`labvisor stop ${session}`));
+    const kept = [`lv-${session}-data`, `lv-${session}_kept`];
     await cli(['gc']);
-    assert.deepEqual((await labelled(docker, session)).volumes, [`lv-${session}-data`], 'gc keeps a kept session');
+    assert.deepEqual((await labelled(docker, session)).volumes.sort(), kept, 'gc keeps a kept session');
+    // Another data dir has no record of it: the engine's marker alone spares it, and ps says kept.
+    const elsewhere = { LABVISOR_DATA_DIR: mkdtempSync(join(tmpdir(), 'labvisor-other-data-')) };
+    try {
+      const gc = await cli(['gc'], elsewhere);
+      assert.equal(gc.code, 0, gc.stderr);
+      assert.deepEqual((await labelled(docker, session)).volumes.sort(), kept, 'a gc with another data dir keeps it too');
+      const other = await cli(['ps', '--json'], elsewhere);
+      const seen = (JSON.parse(other.stdout) as { sessions: { id: string; kept: boolean }[] }).sessions.find((s) => s.id === session);
+      assert.equal(seen?.kept, true, 'ps from another data dir reads the marker');
+    } finally {
+      rmSync(elsewhere.LABVISOR_DATA_DIR, { recursive: true, force: true });
+    }
     const ps = await cli(['ps', '--json']);
     assert.equal(ps.code, 0, ps.stderr);
     const listed = (JSON.parse(ps.stdout) as { schemaVersion: number; sessions: { id: string; lab: string; kept: boolean; owner: string; machines: string[] }[] });

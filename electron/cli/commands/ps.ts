@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { LABEL } from '../../engine/labels.js';
 import { connectEngine } from '../../engine/machines/docker-engine.js';
 import { ownerState, parseOwner, type OwnerState } from '../../engine/owner.js';
+import { keptOnEngine } from '../../engine/sessions/kept-marker.js';
 import { readRecords } from '../../engine/sessions/registry.js';
 import { out, printJson, say, UsageError } from '../output.js';
 
@@ -18,11 +19,14 @@ export interface PsSession {
 /** `created`: the earliest machine's start (ms), the age of a session known only from the engine. */
 type Running = Map<string, { lab: string; owner: string; names: string[]; created: number }>;
 
-/** Running machine containers by session, from the engine's labels; undefined when the engine cannot be asked. */
-async function machinesBySession(): Promise<Running | undefined> {
+/** Running machine containers by session and the sessions marked kept, from the engine; undefined when it cannot be asked. */
+async function engineView(): Promise<{ machines: Running; kept: Set<string> } | undefined> {
   try {
     const engine = await connectEngine();
-    const containers = await engine.docker.listContainers({ filters: { label: [LABEL.session, `${LABEL.role}=machine`] } }).finally(() => engine.close());
+    const [containers, kept] = await Promise.all([
+      engine.docker.listContainers({ filters: { label: [LABEL.session, `${LABEL.role}=machine`] } }),
+      keptOnEngine(engine.docker),
+    ]).finally(() => engine.close());
     const machines: Running = new Map();
     for (const c of containers) {
       const id = c.Labels[LABEL.session]!;
@@ -31,7 +35,7 @@ async function machinesBySession(): Promise<Running | undefined> {
       entry.names.push((c.Names[0] ?? c.Id).replace(/^\//, ''));
       machines.set(id, entry);
     }
-    return machines;
+    return { machines, kept };
   } catch (err) {
     say(`labvisor: the engine could not be asked for machines (${(err as Error).message.split('\n')[0]}); showing the session records only`);
     return undefined;
@@ -39,21 +43,22 @@ async function machinesBySession(): Promise<Running | undefined> {
 }
 
 export async function listSessions(now = Date.now()): Promise<PsSession[]> {
-  const [records, engine] = await Promise.all([readRecords(), machinesBySession()]);
+  const [records, engine] = await Promise.all([readRecords(), engineView()]);
   const sessions = new Map<string, PsSession>();
   for (const r of records) {
     const created = Date.parse(r.createdAt);
     sessions.set(r.id, {
       id: r.id, lab: r.lab, createdAt: r.createdAt, ageS: Number.isNaN(created) ? null : Math.round((now - created) / 1000),
-      machines: engine ? engine.get(r.id)?.names.sort() ?? [] : null, owner: ownerState(parseOwner(r.owner)), kept: r.kept ?? false,
+      machines: engine ? engine.machines.get(r.id)?.names.sort() ?? [] : null, owner: ownerState(parseOwner(r.owner)),
+      kept: !!r.kept || !!engine?.kept.has(r.id),
     });
   }
   // Running machines of a session without a record (its data folder is another user's or was removed).
-  for (const [id, m] of engine ?? []) {
+  for (const [id, m] of engine?.machines ?? []) {
     if (sessions.has(id)) continue;
     sessions.set(id, {
       id, lab: m.lab, createdAt: new Date(m.created).toISOString(), ageS: Math.round((now - m.created) / 1000),
-      machines: m.names.sort(), owner: ownerState(parseOwner(m.owner)), kept: false,
+      machines: m.names.sort(), owner: ownerState(parseOwner(m.owner)), kept: engine!.kept.has(id),
     });
   }
   return [...sessions.values()].sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.id.localeCompare(b.id));

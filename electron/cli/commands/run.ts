@@ -9,7 +9,6 @@ import { bundledLabsDir } from '../../engine/paths.js';
 import { LabSession } from '../../engine/sessions/lab-session.js';
 import { solveLab, type StepOutcome } from '../../engine/sessions/solve-lab.js';
 import { catchUp, stepsBefore, type CatchUpStep } from '../../engine/sessions/catch-up.js';
-import { markKept } from '../../engine/sessions/registry.js';
 import { containerName } from '../../engine/sessions/names.js';
 import { catchUpStepJson, machineJson, stepJson } from '../json-shapes.js';
 import { didYouMean, printJson, say, UsageError } from '../output.js';
@@ -114,8 +113,7 @@ export async function run(args: string[]): Promise<number> {
 
 /** Leaves the session running after this process exits, and says how to stop it. */
 export async function keep(session: LabSession): Promise<number> {
-  session.keep();
-  await markKept(session.id);
+  await session.keep();
   say(`Session ${session.id} keeps running. Stop it with: labvisor stop ${session.id}`);
   return 0;
 }

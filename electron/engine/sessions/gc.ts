@@ -30,8 +30,8 @@ export interface GcOptions {
   images?: boolean;
 }
 
-/** Every session known from labels in the engine or records on disk, with its owner. */
-async function knownSessions(docker: Docker): Promise<Map<string, { lab: string; owner: string }>> {
+/** Every session known from labels in the engine or records on disk, with its owner and whether it was left running on purpose. */
+async function knownSessions(docker: Docker): Promise<Map<string, { lab: string; owner: string; kept: boolean }>> {
   const filters = { label: [LABEL.session] };
   const [containers, volumes, networks, records] = await Promise.all([
     docker.listContainers({ all: true, filters }),
@@ -39,15 +39,20 @@ async function knownSessions(docker: Docker): Promise<Map<string, { lab: string;
     docker.listNetworks({ filters }),
     readRecords(),
   ]);
-  const sessions = new Map<string, { lab: string; owner: string }>();
+  const sessions = new Map<string, { lab: string; owner: string; kept: boolean }>();
   const add = (labels: Record<string, string> | undefined | null) => {
     const id = labels?.[LABEL.session];
-    if (id && !sessions.has(id)) sessions.set(id, { lab: labels[LABEL.lab] ?? '', owner: labels[LABEL.owner] ?? '' });
+    if (id && !sessions.has(id)) sessions.set(id, { lab: labels[LABEL.lab] ?? '', owner: labels[LABEL.owner] ?? '', kept: false });
   };
-  for (const r of records) sessions.set(r.id, { lab: r.lab, owner: r.owner });
+  for (const r of records) sessions.set(r.id, { lab: r.lab, owner: r.owner, kept: !!r.kept });
   containers.forEach((c) => add(c.Labels));
   (volumes.Volumes ?? []).forEach((v) => add(v.Labels));
   networks.forEach((n) => add(n.Labels));
+  // The engine's marker counts whichever data dir made the session (kept-marker.ts).
+  for (const v of volumes.Volumes ?? []) {
+    const id = v.Labels?.[LABEL.session];
+    if (id && v.Labels[LABEL.role] === 'kept') sessions.get(id)!.kept = true;
+  }
   return sessions;
 }
 
@@ -63,10 +68,10 @@ async function unusedLabImages(docker: Docker): Promise<string[]> {
 export async function gc(docker: Docker, opts: GcOptions = {}): Promise<GcReport> {
   // VMs are runner containers of their session: they go with its other resources.
   const report: GcReport = { sessions: [], helpers: [], images: [], temps: [], bundleLoads: [], errors: [] };
-  const records = new Map((await readRecords()).map((r) => [r.id, r]));
-  for (const [id, { lab, owner }] of await knownSessions(docker)) {
+  const records = new Set((await readRecords()).map((r) => r.id));
+  for (const [id, { lab, owner, kept }] of await knownSessions(docker)) {
     const state = ownerState(parseOwner(owner));
-    if ((state !== 'dead' || records.get(id)?.kept) && !opts.all) continue;
+    if ((state !== 'dead' || kept) && !opts.all) continue;
     const resources = await findSessionResources(docker, id);
     report.sessions.push({ id, lab, owner, state, ...resources });
     if (opts.dryRun) continue;

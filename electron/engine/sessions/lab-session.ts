@@ -27,7 +27,8 @@ import { containerName, egressNetworkName, networkName, newSessionId, portRelayN
 import { startPortRelay } from '../machines/port-publisher.js';
 import { driverEnv, machineEnv } from './script-env.js';
 import { findSessionResources, removeSessionResources } from './cleanup.js';
-import { removeRecord, writeRecord, type SessionRecord } from './registry.js';
+import { markKept, removeRecord, writeRecord, type SessionRecord } from './registry.js';
+import { markKeptOnEngine } from './kept-marker.js';
 import { createNetworkAndVolumes, publishedPorts } from './session-network.js';
 import { StepActions } from './step-actions.js';
 import { trustReasonsHere } from './trust-here.js';
@@ -239,9 +240,14 @@ export class LabSession {
     });
   }
 
-  /** Leaves the session running after this process exits (`run --keep`). */
-  keep(): void {
+  /**
+   * Leaves the session running after this process exits (`run --keep`): marked kept on the engine,
+   * for every gc, and in its record, for `labvisor ps` when the engine cannot be asked.
+   */
+  async keep(): Promise<void> {
     for (const d of this.drivers.values()) d.keep();
+    await markKeptOnEngine(this.docker, this.lab.id, this.id);
+    await markKept(this.id);
   }
 
   /** Stops and removes everything of this session; safe to call more than once, and while starting. */

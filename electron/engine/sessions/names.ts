@@ -20,6 +20,7 @@ export const networkName = (session: string): string => `lv-${session}`;
 /** The routed network for outbound machines and the port relay; the lab's own network has no route out. */
 export const egressNetworkName = (session: string): string => `lv-${session}_egress`;
 export const portRelayName = (session: string): string => `lv-${session}_ports`;
+export const keptMarkerName = (session: string): string => `lv-${session}_kept`;
 
 /** Environment variable suffix for a lab name: "web-app" → "WEB_APP". */
 export const envName = (name: string): string => name.toUpperCase().replace(/-/g, '_');
