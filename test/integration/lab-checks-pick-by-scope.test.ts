@@ -14,19 +14,28 @@ import { bundledLabSession, checkPasses as passes, checkRefuses as refused, must
 const engine = await engineOrSkip();
 const skip = await vmSkip(engine, 'the pick-by-scope check tests');
 
+/**
+ * Polls (every 0.1 s, at most 10 s) until CONDITION holds: the VM is emulated (TCG) and a loaded
+ * machine slows it, so no fixed sleep is long enough for a process to start or end.
+ */
+const waitFor = (condition: string) => `i=0; until ${condition} || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; true`;
+/** Until each of PIDS is gone or a zombie (which has no namespaces left for the check to see). */
+const waitGone = (pids: string) => `for p in ${pids}; do ${waitFor("{ [ ! -e /proc/$p ] || grep -q ') Z' /proc/$p/stat 2>/dev/null; }")}; done`;
 /** Starts a tenant in the VM in the background and records unshare's PID in /tmp/NAME. */
 const startTenant = (name: string, unshare: string) => `
   ${unshare} </dev/null >/dev/null 2>&1 &
-  echo $! > /tmp/${name}
-  sleep 1`;
+  u=$!
+  echo $u > /tmp/${name}
+  ${waitFor("ps -o pid,ppid,comm | awk -v u=\"$u\" '($1 == u || $2 == u) && $3 == \"sleep\" { f = 1 } END { exit !f }'")}`;
 /**
  * Ends that tenant: its namespace's PID 1 (the child of unshare), and unshare with it. From outside
  * its namespace, a namespace's init takes only the signals it handles, and SIGKILL.
  */
 const endTenant = (name: string) => `
   u=$(cat /tmp/${name})
-  kill -9 $(ps -o pid,ppid | awk -v u="$u" '$2 == u { print $1 }') "$u" 2>/dev/null
-  sleep 1; true`;
+  c=$(ps -o pid,ppid | awk -v u="$u" '$2 == u { print $1 }')
+  kill -9 $c "$u" 2>/dev/null
+  ${waitGone('$c $u')}`;
 
 describe('pick-by-scope: four placements, a tenant boxed in a VM, a stateless service replaced', { skip }, () => {
   const s = bundledLabSession(engine, 'pick-by-scope');
@@ -62,7 +71,7 @@ describe('pick-by-scope: four placements, a tenant boxed in a VM, a stateless se
     // Half a container: its own hostname, but the VM's PID namespace.
     await run(s(), 'vm', startTenant('uts-only', "unshare --uts sh -c 'hostname tenant; exec sleep 600'"));
     await refused(s(), 'tenant-in-vm', /process \d+ has its own hostname but shares the VM's PID namespace/);
-    await run(s(), 'vm', 'kill "$(cat /tmp/uts-only)"; sleep 1; true');
+    await run(s(), 'vm', `kill "$(cat /tmp/uts-only)"; ${waitGone('$(cat /tmp/uts-only)')}`);
 
     // A PID namespace of its own, but the VM's /proc: its ps would list every process of the VM.
     await run(s(), 'vm', startTenant('no-proc', "unshare -p -f -m -u -i -n sh -c 'hostname tenant; exec sleep 600'"));
