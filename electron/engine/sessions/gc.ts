@@ -7,6 +7,7 @@ import { undoInterruptedLoads, type Replayed } from '../images/bundle-journal.js
 import { LABEL } from '../labels.js';
 import { ownerState, parseOwner, type OwnerState } from '../owner.js';
 import { findSessionResources, removeSessionResources, type SessionResources } from './cleanup.js';
+import { isKeptMarker } from './kept-marker.js';
 import { readRecords, removeRecord } from './registry.js';
 import { findStaleTemps, findTornSessionFolders, removeStaleTemps } from './stale-files.js';
 
@@ -51,7 +52,7 @@ async function knownSessions(docker: Docker): Promise<Map<string, { lab: string;
   // The engine's marker counts whichever data dir made the session (kept-marker.ts).
   for (const v of volumes.Volumes ?? []) {
     const id = v.Labels?.[LABEL.session];
-    if (id && v.Labels[LABEL.role] === 'kept') sessions.get(id)!.kept = true;
+    if (id && isKeptMarker(v.Labels)) sessions.get(id)!.kept = true;
   }
   return sessions;
 }

@@ -10,6 +10,9 @@ export async function markKeptOnEngine(docker: Docker, lab: string, session: str
   await docker.createVolume({ Name: keptMarkerName(session), Labels: labelsFor(lab, session, 'kept') });
 }
 
+/** Whether a volume's labels make it a session's kept marker. */
+export const isKeptMarker = (labels: Record<string, string> | undefined | null): boolean => labels?.[LABEL.role] === 'kept';
+
 /** The ids of the sessions marked kept on the engine. */
 export async function keptOnEngine(docker: Docker): Promise<Set<string>> {
   const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL.role}=kept`] } });
